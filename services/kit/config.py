@@ -1,0 +1,76 @@
+"""Configuration from ``PTGHUB_*`` environment variables, each with a working default.
+
+The defaults are the embedded set-up ``make run`` uses: SQLite files under ``var/`` and the
+RabbitMQ on localhost. Production sets the URLs explicitly (see docs/configuration.md).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+SERVICE_NAMES = ("schedule", "notes", "actions", "notify")
+DEFAULT_PORTS = {"gateway": 8080, "schedule": 8081, "notes": 8082, "actions": 8083, "notify": 8084}
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"PTGHUB_{name}")
+    return value if value not in (None, "") else default
+
+
+def var_dir() -> Path:
+    path = Path(env("VAR_DIR", "var")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass(frozen=True)
+class Settings:
+    service: str
+    database_url: str
+    amqp_url: str
+    exchange: str
+    queue_prefix: str
+    port: int
+    relay_interval: float
+    delivery_limit: int
+    log_level: str
+
+    @property
+    def queue_name(self) -> str:
+        return f"{self.queue_prefix}.{self.service}"
+
+    @property
+    def dead_letter_exchange(self) -> str:
+        return f"{self.exchange}.dead"
+
+    @property
+    def dead_letter_queue(self) -> str:
+        return f"{self.queue_name}.dead"
+
+
+def database_url(service: str) -> str:
+    return env(f"{service.upper()}_DATABASE_URL") or f"sqlite:///{var_dir() / (service + '.db')}"
+
+
+def service_port(service: str) -> int:
+    return int(env(f"{service.upper()}_PORT", str(DEFAULT_PORTS[service])))
+
+
+def service_url(service: str) -> str:
+    """Where the gateway (and tests) reach a service's internal HTTP API."""
+    return env(f"{service.upper()}_URL") or f"http://127.0.0.1:{service_port(service)}"
+
+
+def load(service: str) -> Settings:
+    return Settings(
+        service=service,
+        database_url=database_url(service),
+        amqp_url=env("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F"),
+        exchange=env("EXCHANGE", "ptghub.events"),
+        queue_prefix=env("QUEUE_PREFIX", "ptghub"),
+        port=service_port(service),
+        relay_interval=float(env("RELAY_INTERVAL", "0.05")),
+        delivery_limit=int(env("DELIVERY_LIMIT", "5")),
+        log_level=env("LOG_LEVEL", "INFO"),
+    )

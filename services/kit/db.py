@@ -1,0 +1,211 @@
+"""SQLAlchemy 2 plumbing: engines, the UTC timestamp type, the kit's own tables and the unit of work.
+
+Each service declares its models on its own ``MetaData`` and calls :func:`add_kit_tables` on it, so
+its database also holds the outbox (events waiting for the relay) and the inbox (ids of events
+already consumed). :class:`UnitOfWork` commits a change and the events it publishes together.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session, sessionmaker
+
+from .cloudevents import CloudEvent
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Stores aware datetimes as UTC and always returns them aware (SQLite keeps no offset)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; ptghub stores aware UTC times only")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+def add_kit_tables(metadata: sa.MetaData) -> None:
+    """The outbox and inbox every service's database carries."""
+    sa.Table(
+        "outbox", metadata,
+        sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False, unique=True),
+        sa.Column("event_type", sa.String(200), nullable=False),
+        sa.Column("payload", sa.Text, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("claim", sa.String(36)),
+        sa.Column("claimed_until", UTCDateTime),
+        sa.Column("sent_at", UTCDateTime),
+        sa.Index("ix_outbox_pending", "sent_at", "seq"),
+    )
+    sa.Table(
+        "inbox", metadata,
+        sa.Column("event_id", sa.String(36), primary_key=True),
+        sa.Column("event_type", sa.String(200), nullable=False),
+        sa.Column("processed_at", UTCDateTime, nullable=False),
+    )
+
+
+def make_engine(url: str, **kwargs: Any) -> sa.Engine:
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
+
+        @sa_event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+            # Take the write lock when a transaction begins: a deferred transaction that reads and
+            # then writes fails outright (SQLITE_BUSY) when another process wrote in between.
+            dbapi_connection.isolation_level = None
+
+        @sa_event.listens_for(engine, "begin")
+        def _sqlite_begin(connection):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **kwargs)
+
+
+class Database:
+    """An engine, a session factory and the service's metadata, built once per process."""
+
+    def __init__(self, url: str, metadata: sa.MetaData, source: str):
+        self.url = url
+        self.engine = make_engine(url)
+        self.metadata = metadata
+        self.source = source
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.outbox = metadata.tables["outbox"]
+        self.inbox = metadata.tables["inbox"]
+
+    def unit_of_work(self) -> "UnitOfWork":
+        return UnitOfWork(self)
+
+    def ping(self) -> None:
+        with self.engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+class UnitOfWork:
+    """One database transaction: the state change and the events it publishes commit together.
+
+    Use as a context manager; call :meth:`commit` explicitly, anything else rolls back.
+    """
+
+    def __init__(self, database: Database):
+        self.database = database
+        self.session: Session | None = None
+        self.events: list[CloudEvent] = []
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = self.database.sessions()
+        self.events = []
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def publish(self, event_type: str, data: Any, subject: str | None = None) -> CloudEvent:
+        """Queue an event in the outbox; it leaves only if this unit of work commits."""
+        cloud_event = CloudEvent(type=event_type, source=self.database.source, data=data, subject=subject)
+        self.events.append(cloud_event)
+        return cloud_event
+
+    def commit(self) -> None:
+        self.session.flush()
+        if self.events:
+            now = utcnow()
+            self.session.execute(
+                self.database.outbox.insert(),
+                [
+                    {"event_id": e.id, "event_type": e.type, "payload": e.to_json(), "created_at": now}
+                    for e in self.events
+                ],
+            )
+        self.session.commit()
+        self.events = []
+
+    def already_processed(self, event_id: str) -> bool:
+        inbox = self.database.inbox
+        return self.session.execute(sa.select(inbox.c.event_id).where(inbox.c.event_id == event_id)).first() is not None
+
+    def mark_processed(self, cloud_event: CloudEvent) -> None:
+        self.session.execute(
+            self.database.inbox.insert(),
+            {"event_id": cloud_event.id, "event_type": cloud_event.type, "processed_at": utcnow()},
+        )
+
+
+def claim_batch(
+    database: Database,
+    table: sa.Table,
+    order_by: sa.ColumnElement,
+    ready: sa.ColumnElement,
+    limit: int,
+    lease: timedelta,
+) -> tuple[str, list[sa.Row]]:
+    """Claim up to ``limit`` ready rows of a work table for ``lease``, in one short transaction.
+
+    The table needs ``claim`` and ``claimed_until`` columns. On PostgreSQL the candidate rows are
+    locked with ``FOR UPDATE SKIP LOCKED``, so concurrent claimers take disjoint rows; on SQLite the
+    single UPDATE statement runs under the database's write lock. The claimability condition is
+    repeated in the UPDATE so a row claimed in between is never taken twice. A claimer that dies
+    leaves its rows to come back when the lease runs out.
+    """
+    now = utcnow()
+    claim = new_id()
+    claimable = sa.and_(ready, sa.or_(table.c.claimed_until.is_(None), table.c.claimed_until < now))
+    primary_key = list(table.primary_key.columns)[0]
+    candidates = (
+        sa.select(primary_key).where(claimable).order_by(order_by).limit(limit).with_for_update(skip_locked=True)
+    )
+    with database.engine.begin() as connection:
+        connection.execute(
+            table.update()
+            .where(claimable, primary_key.in_(candidates.scalar_subquery()))
+            .values(claim=claim, claimed_until=now + lease)
+        )
+        rows = connection.execute(sa.select(table).where(table.c.claim == claim).order_by(order_by)).all()
+    return claim, rows
+
+
+def release_claim(database: Database, table: sa.Table, claim: str, keys: list[Any]) -> None:
+    """Give claimed rows back at once (instead of waiting for the lease to run out)."""
+    if not keys:
+        return
+    primary_key = list(table.primary_key.columns)[0]
+    with database.engine.begin() as connection:
+        connection.execute(
+            table.update()
+            .where(table.c.claim == claim, primary_key.in_(keys))
+            .values(claim=None, claimed_until=None)
+        )

@@ -1,0 +1,72 @@
+"""The outbox relay: moves committed events from a service's outbox table onto the exchange."""
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from .amqp import ConfirmingPublisher, OutgoingMessage
+from .db import Database, claim_batch, release_claim, utcnow
+
+logger = logging.getLogger(__name__)
+
+
+class OutboxRelay:
+    """Claim a batch (short transaction) → publish it, waiting for confirms → mark the confirmed sent.
+
+    Several relays may run against one database: claims are disjoint, and a crashed relay's rows
+    come back when their lease ends. A row published but not yet marked sent when a relay dies is
+    published again later; consumers drop the duplicate by event id.
+    """
+
+    def __init__(self, database: Database, publisher: ConfirmingPublisher, batch_size: int = 256,
+                 lease: timedelta = timedelta(seconds=30), interval: float = 0.05):
+        self.database = database
+        self.publisher = publisher
+        self.batch_size = batch_size
+        self.lease = lease
+        self.interval = interval
+
+    def relay_once(self) -> int:
+        """Relay one batch; returns how many events the broker confirmed."""
+        outbox = self.database.outbox
+        claim, rows = claim_batch(
+            self.database, outbox, order_by=outbox.c.seq, ready=outbox.c.sent_at.is_(None),
+            limit=self.batch_size, lease=self.lease,
+        )
+        if not rows:
+            return 0
+        messages = [OutgoingMessage(r.event_id, r.event_type, r.payload.encode()) for r in rows]
+        confirmed = self.publisher.publish_batch(messages)
+        sent = [r.seq for r in rows if r.event_id in confirmed]
+        if sent:
+            with self.database.engine.begin() as connection:
+                connection.execute(
+                    outbox.update().where(outbox.c.seq.in_(sent), outbox.c.claim == claim)
+                    .values(sent_at=utcnow(), claim=None, claimed_until=None)
+                )
+        release_claim(self.database, outbox, claim, [r.seq for r in rows if r.event_id not in confirmed])
+        return len(sent)
+
+    def run(self, stop: threading.Event) -> None:
+        failures = 0
+        while not stop.is_set():
+            try:
+                relayed = self.relay_once()
+                failures = 0
+            except (sa.exc.SQLAlchemyError, OSError) as exc:
+                failures += 1
+                logger.warning("outbox relay failed: %r", exc)
+                relayed = 0
+            if relayed < self.batch_size:
+                stop.wait(min(self.interval * (2 ** failures), 5.0) if failures else self.interval)
+        self.publisher.close()
+
+    def pending(self) -> int:
+        outbox = self.database.outbox
+        with self.database.engine.connect() as connection:
+            return connection.execute(
+                sa.select(sa.func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+            ).scalar_one()

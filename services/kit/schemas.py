@@ -1,0 +1,58 @@
+"""Marshmallow building blocks shared by every service's schemas."""
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from marshmallow import RAISE, Schema, fields, validate
+
+from .problems import Problem
+
+
+class StrictSchema(Schema):
+    """Unknown fields are refused (and the generated OpenAPI says ``additionalProperties: false``)."""
+
+    class Meta:
+        unknown = RAISE
+        ordered = True
+
+
+class PageQuery(StrictSchema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    cursor = fields.String(load_default=None)
+
+
+def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
+    return type(name, (Schema,), {
+        "items": fields.List(fields.Nested(item_schema), required=True),
+        "next_cursor": fields.String(allow_none=True, metadata={"description": "pass as `cursor` for the next page"}),
+    })
+
+
+def encode_cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, width: int) -> list[Any]:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except ValueError as exc:
+        raise Problem("cursor: not a cursor this API gave out", errors={"cursor": ["Invalid cursor."]}) from exc
+    if not isinstance(values, list) or len(values) != width:
+        raise Problem("cursor: not a cursor this API gave out", errors={"cursor": ["Invalid cursor."]})
+    return values
+
+
+def paginate(session, statement: sa.Select, keys: list[sa.ColumnElement], key_of, limit: int,
+             cursor: str | None, parse=None) -> tuple[list[Any], str | None]:
+    """Keyset pagination over ``keys`` (ascending, unique together): returns items and the next cursor."""
+    if cursor:
+        values = decode_cursor(cursor, len(keys))
+        if parse:
+            values = parse(values)
+        statement = statement.where(sa.tuple_(*keys) > sa.tuple_(*values))
+    rows = session.scalars(statement.order_by(*keys).limit(limit + 1)).all()
+    next_cursor = encode_cursor(key_of(rows[limit - 1])) if len(rows) > limit else None
+    return rows[:limit], next_cursor

@@ -1,0 +1,133 @@
+"""The Flask side every service shares: app factory, request ids, problem errors, health, metrics."""
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from typing import Any, Callable
+
+from flask import Blueprint, Flask, Response, g, request
+from marshmallow import Schema, ValidationError
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from werkzeug.exceptions import HTTPException
+
+from .amqp import broker_reachable
+from .db import Database
+from .logs import request_id_var
+from .problems import PROBLEM_JSON, Problem
+
+logger = logging.getLogger(__name__)
+
+REQUEST_ID_HEADER = "X-Request-Id"
+PRINCIPAL_HEADER = "X-Ptghub-Principal"
+
+REQUESTS = Counter("ptghub_http_requests_total", "HTTP requests served", ["service", "method", "status"])
+LATENCY = Histogram("ptghub_http_request_seconds", "HTTP request latency", ["service", "method"])
+
+
+def problem_response(problem: Problem) -> Response:
+    body = problem.to_dict(instance=request.path if request else None)
+    return Response(json.dumps(body), status=problem.status, mimetype=PROBLEM_JSON)
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(body, default=str), status=status, mimetype="application/json", headers=headers)
+
+
+def load(schema: Schema, data: Any = None, **kwargs) -> Any:
+    """Validate a request body with a marshmallow schema; field errors become one 400 problem."""
+    if data is None:
+        data = request.get_json(silent=True)
+        if data is None:
+            raise Problem("the request body must be a JSON document", status=400, errors={"body": ["Invalid JSON."]})
+    try:
+        return schema.load(data, **kwargs)
+    except ValidationError as exc:
+        messages = exc.messages if isinstance(exc.messages, dict) else {"body": exc.messages}
+        fields = ", ".join(sorted(messages))
+        raise Problem(f"invalid fields: {fields}", status=400, title="Bad Request", errors=messages) from exc
+
+
+def load_query(schema: Schema) -> Any:
+    return load(schema, request.args.to_dict())
+
+
+def principal() -> dict[str, Any]:
+    """Who is calling, as the gateway vouched for it (``{"sub", "role", "tracks"}``)."""
+    raw = request.headers.get(PRINCIPAL_HEADER)
+    if not raw:
+        return {"sub": "anonymous", "role": "public", "tracks": []}
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise Problem("malformed principal header", status=400)
+
+
+def create_app(service: str, database: Database, blueprints: list[Blueprint], amqp_url: str,
+               extra_ready: Callable[[], None] | None = None) -> Flask:
+    app = Flask(f"ptghub.{service}")
+    app.json.sort_keys = False
+    app.extensions["database"] = database
+
+    @app.before_request
+    def _start():
+        g.started = time.perf_counter()
+        g.request_id = request.headers.get(REQUEST_ID_HEADER) or str(uuid.uuid4())
+        g.request_id_token = request_id_var.set(g.request_id)
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+        REQUESTS.labels(service, request.method, response.status_code).inc()
+        LATENCY.labels(service, request.method).observe(elapsed)
+        if response.status_code >= 500:
+            logger.error("%s %s -> %s", request.method, request.path, response.status_code)
+        return response
+
+    @app.teardown_request
+    def _reset(_exc):
+        token = g.pop("request_id_token", None)
+        if token is not None:
+            request_id_var.reset(token)
+
+    @app.errorhandler(Problem)
+    def _problem(problem: Problem):
+        return problem_response(problem)
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        return problem_response(Problem(exc.description or exc.name, status=exc.code, title=exc.name))
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        logger.exception("unhandled error")
+        return problem_response(Problem("internal error; see the logs for this request id", status=500,
+                                        title="Internal Server Error", request_id=g.get("request_id")))
+
+    @app.get("/healthz")
+    def healthz():
+        return json_response({"status": "ok", "service": service})
+
+    @app.get("/readyz")
+    def readyz():
+        checks = {}
+        try:
+            database.ping()
+            checks["database"] = "ok"
+        except Exception as exc:  # report, don't crash: this is what readiness is for
+            checks["database"] = f"unreachable: {exc.__class__.__name__}"
+        checks["broker"] = "ok" if broker_reachable(amqp_url) else "unreachable"
+        if extra_ready:
+            checks.update(extra_ready())
+        ready = all(v == "ok" for v in checks.values())
+        return json_response({"status": "ready" if ready else "not ready", "checks": checks}, 200 if ready else 503)
+
+    @app.get("/metrics")
+    def metrics():
+        return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)
+    return app

@@ -1,0 +1,72 @@
+"""A service's worker process: the outbox relay, the event consumer and any timers, one thread each."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from typing import Callable
+
+from .amqp import ConfirmingPublisher, Consumer, declare_service_queue
+from .config import Settings
+from .consuming import EventDispatcher
+from .db import Database
+from .relay import OutboxRelay
+
+logger = logging.getLogger(__name__)
+
+Loop = Callable[[threading.Event], None]
+
+
+class Worker:
+    def __init__(self, settings: Settings, database: Database, dispatcher: EventDispatcher | None,
+                 timers: list[Loop] | None = None):
+        self.settings = settings
+        self.database = database
+        self.dispatcher = dispatcher
+        self.timers = timers or []
+        self.stop = threading.Event()
+        self.relay = OutboxRelay(database, ConfirmingPublisher(settings.amqp_url, settings.exchange),
+                                 interval=settings.relay_interval)
+        self.consumer = None
+        if dispatcher is not None and dispatcher.bindings:
+            self.consumer = Consumer(settings.amqp_url, self.declare, settings.queue_name,
+                                     dispatcher.handle_message, self.stop)
+
+    def declare(self, channel) -> None:
+        s = self.settings
+        declare_service_queue(channel, s.exchange, s.queue_name, s.dead_letter_exchange, s.dead_letter_queue,
+                              self.dispatcher.bindings, s.delivery_limit)
+
+    def loops(self) -> list[tuple[str, Loop]]:
+        loops: list[tuple[str, Loop]] = [("relay", self.relay.run)]
+        if self.consumer is not None:
+            loops.append(("consumer", lambda _stop: self.consumer.run()))
+        loops += [(getattr(t, "__name__", f"timer{i}"), t) for i, t in enumerate(self.timers)]
+        return loops
+
+    def start(self) -> list[threading.Thread]:
+        threads = []
+        for name, loop in self.loops():
+            thread = threading.Thread(target=self._guard, args=(name, loop), name=name, daemon=True)
+            thread.start()
+            threads.append(thread)
+        return threads
+
+    def _guard(self, name: str, loop: Loop) -> None:
+        while not self.stop.is_set():
+            try:
+                loop(self.stop)
+            except Exception:
+                logger.exception("%s loop crashed; restarting it", name)
+                self.stop.wait(1)
+
+    def run_forever(self) -> None:
+        signal.signal(signal.SIGTERM, lambda *_: self.stop.set())
+        signal.signal(signal.SIGINT, lambda *_: self.stop.set())
+        threads = self.start()
+        logger.info("worker started: %s", ", ".join(t.name for t in threads))
+        self.stop.wait()
+        for thread in threads:
+            thread.join(timeout=5)
+        self.database.dispose()
+        logger.info("worker stopped")

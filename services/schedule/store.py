@@ -1,0 +1,129 @@
+"""Schedule persistence: SQLAlchemy models and the queries the api needs."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+
+from services.kit.db import UTCDateTime, add_kit_tables, new_id, utcnow
+from services.kit.problems import NotFound
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+add_kit_tables(Base.metadata)
+
+
+class Event(Base):
+    __tablename__ = "events"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    start_date: Mapped[date] = mapped_column(sa.Date)
+    end_date: Mapped[date] = mapped_column(sa.Date)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Room(Base):
+    __tablename__ = "rooms"
+    __table_args__ = (sa.UniqueConstraint("event_id", "slug"),)
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    event_id: Mapped[str] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(64))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    capacity: Mapped[int | None] = mapped_column(sa.Integer)
+    event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
+
+
+class Track(Base):
+    __tablename__ = "tracks"
+    __table_args__ = (sa.UniqueConstraint("event_id", "slug"),)
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    event_id: Mapped[str] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    slug: Mapped[str] = mapped_column(sa.String(64))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    mailing_list: Mapped[str | None] = mapped_column(sa.String(320))
+    subject_tag: Mapped[str | None] = mapped_column(sa.String(64))
+    event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
+
+
+class SessionRow(Base):
+    """A session of a track in a room (named ``SessionRow`` to keep clear of SQLAlchemy's Session)."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (sa.Index("ix_sessions_room_start", "room_id", "start"),
+                      sa.Index("ix_sessions_event_start", "event_id", "start", "id"))
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    event_id: Mapped[str] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    track_id: Mapped[str] = mapped_column(sa.ForeignKey("tracks.id", ondelete="CASCADE"), index=True)
+    room_id: Mapped[str] = mapped_column(sa.ForeignKey("rooms.id", ondelete="CASCADE"))
+    start: Mapped[datetime] = mapped_column(UTCDateTime)
+    end: Mapped[datetime] = mapped_column(UTCDateTime)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(20), default="scheduled")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
+    track: Mapped[Track] = relationship(lazy="joined", innerjoin=True)
+    room: Mapped[Room] = relationship(lazy="joined", innerjoin=True)
+
+
+def get_event(session: Session, slug: str) -> Event:
+    event = session.scalar(sa.select(Event).where(Event.slug == slug))
+    if event is None:
+        raise NotFound(f"no event {slug!r}", errors={"event": ["unknown event"]})
+    return event
+
+
+def event_slug_taken(session: Session, slug: str) -> bool:
+    return session.scalar(sa.select(sa.func.count()).select_from(Event).where(Event.slug == slug)) > 0
+
+
+def get_room(session: Session, event: Event, slug: str, field: str = "room", lock: bool = False) -> Room:
+    statement = sa.select(Room).where(Room.event_id == event.id, Room.slug == slug)
+    if lock:
+        statement = statement.with_for_update(of=Room)
+    room = session.scalar(statement)
+    if room is None:
+        raise NotFound(f"no room {slug!r} in event {event.slug}", errors={field: ["unknown room"]})
+    return room
+
+
+def get_track(session: Session, event: Event, slug: str, field: str = "track") -> Track:
+    track = session.scalar(sa.select(Track).where(Track.event_id == event.id, Track.slug == slug))
+    if track is None:
+        raise NotFound(f"no track {slug!r} in event {event.slug}", errors={field: ["unknown track"]})
+    return track
+
+
+def slug_taken(session: Session, model, event: Event, slug: str) -> bool:
+    return session.scalar(
+        sa.select(sa.func.count()).select_from(model).where(model.event_id == event.id, model.slug == slug)
+    ) > 0
+
+
+def get_session(session: Session, session_id: str) -> SessionRow:
+    row = session.get(SessionRow, session_id)
+    if row is None:
+        raise NotFound(f"no session {session_id!r}", errors={"id": ["unknown session"]})
+    return row
+
+
+def room_sessions_overlapping(session: Session, room: Room, start: datetime, end: datetime,
+                              exclude_id: str | None = None) -> list[SessionRow]:
+    statement = sa.select(SessionRow).where(
+        SessionRow.room_id == room.id,
+        SessionRow.status != "cancelled",
+        SessionRow.start < end,
+        SessionRow.end > start,
+    ).order_by(SessionRow.start)
+    if exclude_id:
+        statement = statement.where(SessionRow.id != exclude_id)
+    return list(session.scalars(statement))
