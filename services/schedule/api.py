@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import Blueprint, current_app
 
+from services.kit.auth import require_organiser, require_track_writer
 from services.kit.cloudevents import event_type
 from services.kit.problems import Conflict
 from services.kit.schemas import PageQuery, paginate
@@ -46,7 +47,7 @@ def create_event():
         409: {description: slug taken, content: {application/problem+json: {schema: Problem}}}
     """
     data = load(event_schema)
-    domain.require_organiser(principal())
+    require_organiser(principal(), "the event, its rooms and tracks")
     with unit_of_work() as uow:
         if store.event_slug_taken(uow.session, data["slug"]):
             raise Conflict(f"event {data['slug']!r} exists already", errors={"slug": ["taken"]})
@@ -94,7 +95,7 @@ def get_event(event: str):
 
 def _create_in_event(event: str, schema, model, entity: str):
     data = load(schema)
-    domain.require_organiser(principal())
+    require_organiser(principal(), "the event, its rooms and tracks")
     with unit_of_work() as uow:
         parent = store.get_event(uow.session, event)
         if store.slug_taken(uow.session, model, parent, data["slug"]):
@@ -238,7 +239,7 @@ def create_session(event: str):
         422: {description: times break a rule (end before start, outside the event), content: {application/problem+json: {schema: Problem}}}
     """
     data = load(session_schema)
-    domain.require_track_writer(principal(), data["track"])
+    require_track_writer(principal(), data["track"])
     with unit_of_work() as uow:
         parent = store.get_event(uow.session, event)
         track = store.get_track(uow.session, parent, data["track"])

@@ -5,10 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from services.kit.problems import Conflict, Forbidden, Invalid
-
-ORGANISER = "organiser"
-CHAIR = "chair"
+from services.kit.problems import Conflict, Invalid
 
 
 def is_known_timezone(name: str) -> bool:
@@ -77,21 +74,3 @@ def check_room_free(interval: Interval, room_slug: str, clashes: list) -> None:
             errors={"room": [f"taken by session {other.id}"]},
             conflicting_session=other.id,
         )
-
-
-def can_write_event(principal: dict) -> bool:
-    return principal.get("role") == ORGANISER
-
-
-def require_organiser(principal: dict) -> None:
-    if not can_write_event(principal):
-        raise Forbidden("only an organiser may change the event, its rooms and tracks")
-
-
-def require_track_writer(principal: dict, track_slug: str) -> None:
-    """Organisers write every track; a chair writes only the tracks it chairs."""
-    if can_write_event(principal):
-        return
-    if principal.get("role") == CHAIR and track_slug in principal.get("tracks", []):
-        return
-    raise Forbidden(f"not allowed to change track {track_slug}", errors={"track": ["not one of your tracks"]})

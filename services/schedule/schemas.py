@@ -95,3 +95,11 @@ SCHEMAS = {
     "Event": EventSchema, "Room": RoomSchema, "Track": TrackSchema, "Session": SessionSchema,
     "EventPage": EventPage, "RoomPage": RoomPage, "TrackPage": TrackPage, "SessionPage": SessionPage,
 }
+
+# Event type -> the schema of its ``data`` (documented in openapi/asyncapi.yaml).
+EVENTS = {
+    "ptghub.schedule.event.created": EventSchema,
+    "ptghub.schedule.room.created": RoomSchema,
+    "ptghub.schedule.track.created": TrackSchema,
+    "ptghub.schedule.session.scheduled": SessionSchema,
+}
