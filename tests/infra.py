@@ -18,6 +18,7 @@ import pika
 import sqlalchemy as sa
 
 from services.kit import config
+from services.kit.cloudevents import CONTENT_TYPE, CloudEvent
 
 LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 LOCAL_AMQP = "amqp://guest:guest@127.0.0.1:5672/%2F"
@@ -159,3 +160,23 @@ def wait_until(condition, timeout: float = 15.0, interval: float = 0.05, message
             return value
         time.sleep(interval)
     raise AssertionError(f"{message} not met within {timeout}s")
+
+
+def publish_event(amqp_url: str, exchange: str, type: str, data, *, id: str | None = None,
+                  subject: str | None = None, source: str = "/ptghub/tests") -> CloudEvent:
+    """Publish one CloudEvent (structured mode, persistent, confirmed) as another service would."""
+    cloud_event = CloudEvent(type=type, source=source, data=data, subject=subject,
+                             **({"id": id} if id is not None else {}))
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        channel = connection.channel()
+        channel.exchange_declare(exchange=exchange, exchange_type="topic", durable=True)
+        channel.confirm_delivery()
+        channel.basic_publish(
+            exchange=exchange, routing_key=type, body=cloud_event.to_json().encode(),
+            properties=pika.BasicProperties(content_type=CONTENT_TYPE, delivery_mode=pika.DeliveryMode.Persistent,
+                                            message_id=cloud_event.id, type=type),
+        )
+    finally:
+        connection.close()
+    return cloud_event

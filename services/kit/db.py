@@ -100,8 +100,8 @@ class Database:
         self.metadata = metadata
         self.source = source
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.outbox = metadata.tables["outbox"]
-        self.inbox = metadata.tables["inbox"]
+        self.outbox = metadata.tables.get("outbox")  # the gateway's database has neither
+        self.inbox = metadata.tables.get("inbox")
 
     def unit_of_work(self) -> "UnitOfWork":
         return UnitOfWork(self)

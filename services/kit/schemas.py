@@ -6,17 +6,31 @@ import json
 from typing import Any
 
 import sqlalchemy as sa
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from .problems import Problem
 
 
+NUL_MESSAGE = "must not contain NUL characters"
+
+
 class StrictSchema(Schema):
-    """Unknown fields are refused (and the generated OpenAPI says ``additionalProperties: false``)."""
+    """Unknown fields are refused (and the generated OpenAPI says ``additionalProperties: false``).
+
+    So are strings holding NUL, which PostgreSQL text cannot store: a 400 naming the field, not a 500.
+    """
 
     class Meta:
         unknown = RAISE
         ordered = True
+
+    @pre_load
+    def _refuse_nul(self, data, **_kwargs):
+        if isinstance(data, dict):
+            bad = {key: [NUL_MESSAGE] for key, value in data.items() if isinstance(value, str) and "\x00" in value}
+            if bad:
+                raise ValidationError(bad)
+        return data
 
 
 class PageQuery(StrictSchema):

@@ -76,6 +76,14 @@ def create_app(service: str, database: Database, blueprints: list[Blueprint], am
         g.request_id = request.headers.get(REQUEST_ID_HEADER) or str(uuid.uuid4())
         g.request_id_token = request_id_var.set(g.request_id)
 
+    @app.before_request
+    def _refuse_nul():
+        # PostgreSQL text cannot hold NUL: a path or query value with one is the caller's error, not a 500.
+        for name, value in [*(request.view_args or {}).items(), *request.args.items(multi=True)]:
+            if isinstance(value, str) and "\x00" in value:
+                raise Problem(f"{name}: must not contain NUL characters", status=400, title="Bad Request",
+                              errors={name: ["must not contain NUL characters"]})
+
     @app.after_request
     def _finish(response: Response) -> Response:
         response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")

@@ -1,0 +1,262 @@
+"""The gateway process: a connexion AsyncApp serving openapi/gateway.yaml under /api/v1.
+
+``gunicorn -k uvicorn_worker.UvicornWorker gateway.app:app``. Every operation's ``operationId``
+names its owner: ``schedule.create_event`` is proxied to the schedule service, ``gateway.*`` is
+handled here. ``x-ptghub-roles`` lists the roles an operation admits; the service then applies
+its object-level rules to the principal passed in ``X-Ptghub-Principal``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from pathlib import Path
+
+import aiohttp
+import sqlalchemy as sa
+from connexion import AsyncApp
+from connexion.context import context
+from connexion.middleware import MiddlewarePosition
+from connexion.resolver import Resolution, Resolver
+from starlette.responses import JSONResponse, Response
+
+from services.kit import config, logs
+from services.kit.db import Database
+from services.kit.logs import request_id_var
+from services.kit.problems import PROBLEM_JSON, Forbidden, NotFound, Problem
+from services.kit.web import PRINCIPAL_HEADER, REQUEST_ID_HEADER
+
+from . import SERVICE, tokens
+from .store import Base
+from .validation import VALIDATORS
+
+logger = logging.getLogger(__name__)
+
+SPEC = Path(__file__).resolve().parent.parent / "openapi" / "gateway.yaml"
+BASE_PATH = "/api/v1"
+PUBLIC = {"sub": "anonymous", "role": "public", "tracks": []}
+FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "if-match", "if-none-match")
+FORWARDED_RESPONSE_HEADERS = ("content-type", "etag", "location", "retry-after", "cache-control", "last-modified")
+
+
+def gateway_database() -> Database:
+    return Database(config.database_url(SERVICE), Base.metadata, source=f"/ptghub/{SERVICE}")
+
+
+class State:
+    """Per-process resources: created lazily inside the worker's event loop."""
+
+    def __init__(self):
+        self.database = gateway_database()
+        self.tokens = tokens.TokenCache(self.database)
+        self.upstreams = {name: config.service_url(name) for name in config.SERVICE_NAMES}
+        self._http: aiohttp.ClientSession | None = None
+
+    @property
+    def http(self) -> aiohttp.ClientSession:
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=256, keepalive_timeout=30, ttl_dns_cache=300),
+                timeout=aiohttp.ClientTimeout(total=30, connect=5),
+                auto_decompress=False,
+            )
+        return self._http
+
+
+STATE: State | None = None
+
+
+def state() -> State:
+    global STATE
+    if STATE is None:
+        STATE = State()
+    return STATE
+
+
+def problem(p: Problem) -> Response:
+    return Response(json.dumps(p.to_dict()), status_code=p.status, media_type=PROBLEM_JSON)
+
+
+async def bearer_info(token: str) -> dict | None:
+    """connexion's x-bearerInfoFunc: the principal behind a token, or None (401)."""
+    principal = await state().tokens.principal(token)
+    if principal is None:
+        return None
+    return {**principal, "scope": []}
+
+
+def current_principal() -> dict:
+    info = context.get("token_info")
+    if not info:
+        return PUBLIC
+    return {"sub": info["sub"], "role": info["role"], "tracks": info.get("tracks", [])}
+
+
+def check_roles(roles: list[str] | None, principal: dict) -> None:
+    if roles and principal["role"] not in roles:
+        raise Forbidden(f"this operation needs one of the roles: {', '.join(roles)}")
+
+
+def make_proxy(service: str, roles: list[str] | None):
+    async def proxy(body=None, **_params):
+        from connexion import request
+
+        principal = current_principal()
+        try:
+            check_roles(roles, principal)
+        except Problem as p:
+            return problem(p)
+        path = request.url.path
+        upstream_path = path[len(BASE_PATH):] if path.startswith(BASE_PATH) else path
+        url = state().upstreams[service] + upstream_path
+        if request.url.query:
+            url += "?" + request.url.query
+        headers = {h: request.headers[h] for h in FORWARDED_REQUEST_HEADERS if h in request.headers}
+        headers[REQUEST_ID_HEADER] = request_id_var.get() or str(uuid.uuid4())
+        headers[PRINCIPAL_HEADER] = json.dumps(principal)
+        data = json.dumps(body).encode() if body is not None else None
+        if data is not None:
+            headers["content-type"] = "application/json"
+        try:
+            async with state().http.request(request.method, url, data=data, headers=headers,
+                                            allow_redirects=False) as upstream:
+                payload = await upstream.read()
+                out_headers = {h: upstream.headers[h] for h in FORWARDED_RESPONSE_HEADERS if h in upstream.headers}
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            logger.warning("upstream %s unreachable: %r", service, exc)
+            return problem(Problem(f"the {service} service is unavailable; try again shortly", status=503,
+                                   title="Service Unavailable"))
+        if "location" in out_headers and out_headers["location"].startswith("/"):
+            out_headers["location"] = BASE_PATH + out_headers["location"]
+        media_type = out_headers.pop("content-type", None)
+        return Response(payload, status_code=upstream.status, headers=out_headers, media_type=media_type)
+
+    proxy.__name__ = f"proxy_{service}"
+    return proxy
+
+
+# -- operations the gateway answers itself ------------------------------------------------------
+TOKEN_FIELDS = ("id", "name", "role", "tracks", "created_at")
+
+
+def token_body(row) -> dict:
+    return {"id": row.id, "name": row.name, "role": row.role, "tracks": row.tracks,
+            "created_at": row.created_at.isoformat()}
+
+
+async def create_token(body: dict):
+    check_roles(["organiser"], current_principal())
+    if body["role"] == "chair" and not body.get("tracks"):
+        return problem(Problem("tracks: a chair token needs the tracks it chairs", status=422,
+                               errors={"tracks": ["required for role chair"]}))
+    import asyncio
+
+    row, token = await asyncio.to_thread(tokens.issue, state().database, body["name"], body["role"],
+                                         body.get("tracks", []))
+    return JSONResponse({**token_body(row), "token": token}, status_code=201)
+
+
+async def list_tokens():
+    check_roles(["organiser"], current_principal())
+    import asyncio
+
+    rows = await asyncio.to_thread(tokens.list_tokens, state().database)
+    return JSONResponse({"items": [token_body(r) for r in rows], "next_cursor": None})
+
+
+async def revoke_token(token_id: str):
+    check_roles(["organiser"], current_principal())
+    import asyncio
+
+    if not await asyncio.to_thread(tokens.revoke, state().database, token_id):
+        return problem(NotFound(f"no token {token_id!r}", errors={"token_id": ["unknown token"]}))
+    state().tokens.forget()
+    return Response(status_code=204)
+
+
+LOCAL_OPERATIONS = {"create_token": create_token, "list_tokens": list_tokens, "revoke_token": revoke_token}
+
+
+class RoutingResolver(Resolver):
+    """``<service>.<name>`` → a proxy to that service; ``gateway.<name>`` → a local handler."""
+
+    def resolve(self, operation):
+        operation_id = operation.operation_id
+        owner, _, name = operation_id.partition(".")
+        if owner == SERVICE:
+            return Resolution(LOCAL_OPERATIONS[name], operation_id)
+        if owner not in config.SERVICE_NAMES:
+            raise ValueError(f"operationId {operation_id!r} names no service")
+        return Resolution(make_proxy(owner, operation._operation.get("x-ptghub-roles")), operation_id)
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (or keeps the caller's) and returns it in ``X-Request-Id``."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        incoming = dict(scope.get("headers") or []).get(b"x-request-id")
+        request_id = incoming.decode("latin-1") if incoming else str(uuid.uuid4())
+        token = request_id_var.set(request_id)
+
+        async def send_with_id(message):
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + [(b"x-request-id", request_id.encode("latin-1"))]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            request_id_var.reset(token)
+
+
+def problem_handler(_request, exc: Problem):
+    return problem(exc)
+
+
+async def healthz(_request):
+    return JSONResponse({"status": "ok", "service": SERVICE})
+
+
+async def readyz(_request):
+    import asyncio
+
+    checks = {}
+    try:
+        await asyncio.to_thread(_ping, state().database)
+        checks["database"] = "ok"
+    except Exception as exc:  # readiness reports, it doesn't crash
+        checks["database"] = f"unreachable: {exc.__class__.__name__}"
+    for name, base in state().upstreams.items():
+        try:
+            async with state().http.get(base + "/healthz", timeout=aiohttp.ClientTimeout(total=2)) as response:
+                checks[name] = "ok" if response.status == 200 else f"status {response.status}"
+        except (aiohttp.ClientError, TimeoutError):
+            checks[name] = "unreachable"
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503)
+
+
+def _ping(database: Database) -> None:
+    with database.engine.connect() as connection:
+        connection.execute(sa.text("SELECT 1"))
+
+
+def create_app() -> AsyncApp:
+    logs.configure(SERVICE, config.env("LOG_LEVEL", "INFO"))
+    app = AsyncApp(__name__, specification_dir=str(SPEC.parent))
+    app.add_api(SPEC.name, base_path=BASE_PATH, resolver=RoutingResolver(), strict_validation=True,
+                validate_responses=False, validator_map=VALIDATORS)
+    app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_url_rule("/readyz", "readyz", readyz)
+    app.add_error_handler(Problem, problem_handler)
+    app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    return app
+
+
+app = create_app()

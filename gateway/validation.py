@@ -1,0 +1,69 @@
+"""connexion validators whose 400 problems name the offending field in ``errors``, as the services' do."""
+from __future__ import annotations
+
+import re
+
+from connexion.exceptions import ProblemException
+from connexion.json_schema import format_error_with_path
+from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
+from jsonschema import ValidationError
+
+QUOTED = re.compile(r"'([^']+)'")
+
+
+def field_of(error: ValidationError) -> list[str]:
+    if error.path:
+        return [".".join(str(p) for p in error.path)]
+    if error.validator in ("required", "additionalProperties"):
+        names = QUOTED.findall(error.message)
+        if error.validator == "additionalProperties" and "(" in error.message:
+            names = QUOTED.findall(error.message[error.message.index("("):])
+        return names or ["body"]
+    return ["body"]
+
+
+def bad_request(detail: str, fields: list[str], message: str) -> ProblemException:
+    return ProblemException(status=400, title="Bad Request", detail=detail,
+                            ext={"errors": {field: [message] for field in fields}})
+
+
+class FieldNamingBodyValidator(JSONRequestBodyValidator):
+    def _validate(self, body):
+        if not self._nullable and body is None:
+            raise bad_request("the request body must not be empty", ["body"], "Missing data.")
+        try:
+            return self._validator.validate(body)
+        except ValidationError as exc:
+            raise bad_request(f"{exc.message}{format_error_with_path(exception=exc)}", field_of(exc), exc.message)
+
+    def _parse(self, stream, scope):
+        try:
+            return super()._parse(stream, scope)
+        except ProblemException as exc:
+            raise bad_request(f"the request body is not valid JSON: {exc.detail}", ["body"], "Invalid JSON.")
+
+
+class FieldNamingParameterValidator(ParameterValidator):
+    @staticmethod
+    def validate_parameter(parameter_type, value, param, param_name=None):
+        error = ParameterValidator.validate_parameter(parameter_type, value, param, param_name)
+        if error:
+            name = param_name or param.get("name")
+            raise bad_request(f"{name}: {error.splitlines()[0]}", [name], error.splitlines()[0])
+        return None
+
+    def validate(self, scope):
+        try:
+            return super().validate(scope)
+        except ProblemException as exc:
+            if getattr(exc, "ext", None):
+                raise
+            extra = QUOTED.findall(exc.detail or "") or ["query"]
+            raise bad_request(exc.detail, extra, exc.detail)
+
+
+VALIDATORS = {
+    **VALIDATOR_MAP,
+    "parameter": FieldNamingParameterValidator,
+    "body": type(VALIDATOR_MAP["body"])({**VALIDATOR_MAP["body"], "*/*json": FieldNamingBodyValidator}),
+}

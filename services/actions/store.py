@@ -1,0 +1,118 @@
+"""Actions persistence: SQLAlchemy models and the queries the api and consumers need.
+
+``Track`` is a copy of the schedule's tracks, kept from events: actions never calls the schedule.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from services.kit.db import UTCDateTime, add_kit_tables, new_id, utcnow
+from services.kit.problems import Invalid, NotFound, Problem
+
+from . import domain
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+add_kit_tables(Base.metadata)
+
+
+class Track(Base):
+    """A copy of a schedule track, from ``ptghub.schedule.track.*`` events, keyed by (event, slug)."""
+
+    __tablename__ = "tracks"
+    event: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    track_id: Mapped[str] = mapped_column(sa.String(36), comment="the schedule's id of the track")
+    name: Mapped[str] = mapped_column(sa.String(200))
+    mailing_list: Mapped[str | None] = mapped_column(sa.String(320))
+    subject_tag: Mapped[str | None] = mapped_column(sa.String(64))
+    copied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Action(Base):
+    """An action item: someone's promise to do something, until it is done or dropped."""
+
+    __tablename__ = "actions"
+    __table_args__ = (sa.Index("ix_actions_created", "created_at", "id"),
+                      sa.Index("ix_actions_owner_created", "owner_email", "created_at"),
+                      sa.Index("ix_actions_event_track", "event", "track"))
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    owner_email: Mapped[str] = mapped_column(sa.String(320))
+    owner_nick: Mapped[str | None] = mapped_column(sa.String(64))
+    due_date: Mapped[date | None] = mapped_column(sa.Date)
+    status: Mapped[str] = mapped_column(sa.String(20), default=domain.OPEN)
+    snoozed_until: Mapped[date | None] = mapped_column(sa.Date)
+    event: Mapped[str | None] = mapped_column(sa.String(64))
+    track: Mapped[str | None] = mapped_column(sa.String(64))
+    session_id: Mapped[str | None] = mapped_column(sa.String(64))
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def state(self) -> domain.Status:
+        return domain.Status(self.status, self.snoozed_until, self.completed_at)
+
+
+# -- tracks ---------------------------------------------------------------------------------
+def copy_track(session: Session, data: dict[str, Any]) -> Track:
+    """Insert or update the copy of a schedule track."""
+    track = session.get(Track, (data["event"], data["slug"]))
+    if track is None:
+        track = Track(event=data["event"], slug=data["slug"])
+        session.add(track)
+    track.track_id = data["id"]
+    track.name = data["name"]
+    track.mailing_list = data.get("mailing_list")
+    track.subject_tag = data.get("subject_tag")
+    return track
+
+
+def require_track(session: Session, event: str, slug: str) -> Track:
+    """The copy of a track an action names; an unknown one is a bad field, not a missing resource."""
+    track = session.get(Track, (event, slug))
+    if track is None:
+        raise Invalid("track", f"no track {slug!r} in event {event!r}")
+    return track
+
+
+# -- actions --------------------------------------------------------------------------------
+def get_action(session: Session, action_id: str, lock: bool = False) -> Action:
+    action = session.get(Action, action_id, with_for_update=True if lock else None)
+    if action is None:
+        raise NotFound(f"no action {action_id!r}", errors={"id": ["unknown action"]})
+    return action
+
+
+def actions(owner: str | None = None, status: str | None = None, event: str | None = None,
+            track: str | None = None) -> sa.Select:
+    statement = sa.select(Action)
+    if owner is not None:
+        statement = statement.where(Action.owner_email == owner)
+    if status is not None:
+        statement = statement.where(Action.status == status)
+    if event is not None:
+        statement = statement.where(Action.event == event)
+    if track is not None:
+        statement = statement.where(Action.track == track)
+    return statement
+
+
+def parse_created_cursor(values: list) -> list:
+    """A cursor of ``[created_at, id]`` as this API gave it out."""
+    try:
+        created_at = datetime.fromisoformat(values[0])
+    except (TypeError, ValueError):
+        created_at = None
+    if created_at is None or created_at.tzinfo is None or not isinstance(values[1], str):
+        raise Problem("cursor: not a cursor this API gave out", errors={"cursor": ["Invalid cursor."]})
+    return [created_at, values[1]]

@@ -1,0 +1,160 @@
+"""Notes API: each session's note (ETag/If-Match and revisions) and the track summaries built from them.
+
+Handlers load with a schema, apply the domain's rules through the store, publish the change
+through the unit of work's outbox and dump with a schema.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request
+
+from services.kit.auth import require_track_writer
+from services.kit.cloudevents import event_type
+from services.kit.db import utcnow
+from services.kit.schemas import PageQuery, paginate
+from services.kit.web import json_response, load, load_query, principal
+
+from . import SERVICE, domain, store
+from .schemas import NoteRevisionSchema, NoteSchema, SummaryRequestSchema, SummarySchema, summary_sessions
+
+blueprint = Blueprint("notes", __name__)
+
+note_schema, revision_schema, summary_schema = NoteSchema(), NoteRevisionSchema(), SummarySchema()
+
+
+def unit_of_work():
+    return current_app.extensions["database"].unit_of_work()
+
+
+def page(items, schema, next_cursor):
+    return json_response({"items": schema.dump(items, many=True), "next_cursor": next_cursor})
+
+
+@blueprint.get("/sessions/<session_id>/note")
+def get_note(session_id: str):
+    """A session's note; its ETag is the revision, for ``If-Match`` on the next edit.
+    ---
+    get:
+      parameters:
+      - {in: path, name: session_id, required: true, schema: {type: string}}
+      responses:
+        200:
+          description: the note
+          headers: {ETag: {description: 'the quoted revision, e.g. "3"', schema: {type: string}}}
+          content: {application/json: {schema: Note}}
+        404: {description: no note for that session, content: {application/problem+json: {schema: Problem}}}
+    """
+    with unit_of_work() as uow:
+        note = store.get_note(uow.session, session_id)
+        return json_response(note_schema.dump(note), headers={"ETag": domain.etag(note.revision)})
+
+
+@blueprint.put("/sessions/<session_id>/note")
+def put_note(session_id: str):
+    """Replace a note's text; the edit names the revision it was made on.
+    ---
+    put:
+      parameters:
+      - {in: path, name: session_id, required: true, schema: {type: string}}
+      - {in: header, name: If-Match, required: false, schema: {type: string},
+         description: 'the ETag the edit was made on; refused with 412 when the note has moved on'}
+      requestBody:
+        required: true
+        content: {application/json: {schema: Note}}
+      responses:
+        200:
+          description: saved as the next revision
+          headers: {ETag: {description: 'the new revision, quoted', schema: {type: string}}}
+          content: {application/json: {schema: Note}}
+        400: {description: invalid fields, content: {application/problem+json: {schema: Problem}}}
+        403: {description: not your track, content: {application/problem+json: {schema: Problem}}}
+        404: {description: no note for that session, content: {application/problem+json: {schema: Problem}}}
+        409: {description: 'stale revision; the problem gives `current_revision`', content: {application/problem+json: {schema: Problem}}}
+        412: {description: If-Match does not match the current ETag, content: {application/problem+json: {schema: Problem}}}
+    """
+    data = load(note_schema)
+    who = principal()
+    with unit_of_work() as uow:
+        note = store.get_note(uow.session, session_id, lock=True)
+        require_track_writer(who, note.track)
+        domain.check_if_match(request.headers.get("If-Match"), note.revision)
+        note.revision = domain.next_revision(data["revision"], note.revision)
+        note.body = data["body"]
+        note.updated_at = utcnow()
+        uow.session.add(store.NoteRevision(session_id=note.session_id, revision=note.revision, body=note.body,
+                                           author=str(who.get("sub", "anonymous")), created_at=note.updated_at))
+        uow.session.flush()
+        body = note_schema.dump(note)
+        uow.publish(event_type(SERVICE, "note", "updated"), body, subject=note.session_id)
+        uow.commit()
+    return json_response(body, 200, {"ETag": domain.etag(note.revision)})
+
+
+@blueprint.get("/sessions/<session_id>/note/revisions")
+def list_revisions(session_id: str):
+    """A note's revisions, newest first.
+    ---
+    get:
+      parameters:
+      - {in: path, name: session_id, required: true, schema: {type: string}}
+      - in: query
+        schema: PageQuery
+      responses:
+        200: {description: a page of revisions, content: {application/json: {schema: NoteRevisionPage}}}
+        400: {description: invalid cursor or limit, content: {application/problem+json: {schema: Problem}}}
+        404: {description: no note for that session, content: {application/problem+json: {schema: Problem}}}
+    """
+    query = load_query(PageQuery())
+    with unit_of_work() as uow:
+        statement, keys = store.revisions_newest_first(store.get_note(uow.session, session_id))
+        items, cursor = paginate(uow.session, statement, keys, lambda r: [-r.revision], query["limit"],
+                                 query["cursor"], parse=store.parse_revision_cursor)
+        return page(items, revision_schema, cursor)
+
+
+@blueprint.post("/events/<event>/tracks/<track>/summary/publish")
+def publish_summary(event: str, track: str):
+    """Publish a track's summary: its sessions' notes in start order, for the mailing list.
+    ---
+    post:
+      parameters:
+      - {in: path, name: event, required: true, schema: {type: string}}
+      - {in: path, name: track, required: true, schema: {type: string}}
+      requestBody:
+        required: false
+        content: {application/json: {schema: SummaryRequest}}
+      responses:
+        202: {description: published (mailing follows), content: {application/json: {schema: Summary}}}
+        400: {description: invalid fields, content: {application/problem+json: {schema: Problem}}}
+        403: {description: not your track, content: {application/problem+json: {schema: Problem}}}
+        404: {description: unknown track, content: {application/problem+json: {schema: Problem}}}
+        422: {description: the track has no sessions to summarise, content: {application/problem+json: {schema: Problem}}}
+    """
+    data = load(SummaryRequestSchema(), None if request.get_data() else {})
+    require_track_writer(principal(), track)
+    with unit_of_work() as uow:
+        copy = store.get_track(uow.session, event, track)
+        sections = domain.summary_sections(store.track_sections(uow.session, event, track), track)
+        title = data.get("title") or domain.default_summary_title(copy.name)
+        summary = store.Summary(event=event, track=track, track_name=copy.name, title=title,
+                                text=domain.render_summary(title, sections), sessions=summary_sessions(sections))
+        uow.session.add(summary)
+        uow.session.flush()
+        body = summary_schema.dump(summary)
+        uow.publish(event_type(SERVICE, "summary", "published"), body, subject=f"{event}/{track}")
+        uow.commit()
+    return json_response(body, 202, {"Location": f"/summaries/{summary.id}"})
+
+
+@blueprint.get("/summaries/<summary_id>")
+def get_summary(summary_id: str):
+    """One published summary.
+    ---
+    get:
+      parameters:
+      - {in: path, name: summary_id, required: true, schema: {type: string}}
+      responses:
+        200: {description: the summary, content: {application/json: {schema: Summary}}}
+        404: {description: unknown summary, content: {application/problem+json: {schema: Problem}}}
+    """
+    with unit_of_work() as uow:
+        return json_response(summary_schema.dump(store.get_summary(uow.session, summary_id)))

@@ -1,0 +1,4 @@
+from services.kit.migrations import run_env
+from services.notes.store import Base
+
+run_env(Base.metadata)

@@ -1,0 +1,171 @@
+"""Notes persistence: SQLAlchemy models and the queries the api and consumers need.
+
+``Track`` is a copy of the schedule's tracks and ``Note`` carries a copy of its session, both kept
+from events: notes never calls the schedule service.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from services.kit.db import UTCDateTime, add_kit_tables, new_id, utcnow
+from services.kit.problems import NotFound, Problem
+
+from . import domain
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+add_kit_tables(Base.metadata)
+
+
+class Track(Base):
+    """A copy of a schedule track, from ``ptghub.schedule.track.*`` events, keyed by (event, slug)."""
+
+    __tablename__ = "tracks"
+    event: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    track_id: Mapped[str] = mapped_column(sa.String(36), comment="the schedule's id of the track")
+    name: Mapped[str] = mapped_column(sa.String(200))
+    mailing_list: Mapped[str | None] = mapped_column(sa.String(320))
+    subject_tag: Mapped[str | None] = mapped_column(sa.String(64))
+    copied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Note(Base):
+    """A session's note, with a copy of the session (from ``ptghub.schedule.session.*`` events)."""
+
+    __tablename__ = "notes"
+    __table_args__ = (sa.Index("ix_notes_event_track_start", "event", "track", "start"),)
+    session_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    event: Mapped[str] = mapped_column(sa.String(64))
+    track: Mapped[str] = mapped_column(sa.String(64))
+    room: Mapped[str] = mapped_column(sa.String(64))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    start: Mapped[datetime] = mapped_column(UTCDateTime)
+    end: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(sa.String(20), default="scheduled")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    session_updated_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, comment="the schedule's updated_at of the copied session version")
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    revision: Mapped[int] = mapped_column(sa.Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, comment="when the body last changed")
+
+
+class NoteRevision(Base):
+    """The body of every revision of a note, and who wrote it."""
+
+    __tablename__ = "note_revisions"
+    session_id: Mapped[str] = mapped_column(sa.ForeignKey("notes.session_id", ondelete="CASCADE"), primary_key=True)
+    revision: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    body: Mapped[str] = mapped_column(sa.Text)
+    author: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Summary(Base):
+    """A published track summary, as it was sent."""
+
+    __tablename__ = "summaries"
+    __table_args__ = (sa.Index("ix_summaries_event_track_created", "event", "track", "created_at"),)
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    event: Mapped[str] = mapped_column(sa.String(64))
+    track: Mapped[str] = mapped_column(sa.String(64))
+    track_name: Mapped[str] = mapped_column(sa.String(200))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    text: Mapped[str] = mapped_column(sa.Text)
+    sessions: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, comment="[{session_id, title, start, end}]")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# -- tracks ---------------------------------------------------------------------------------
+def get_track(session: Session, event: str, slug: str, field: str = "track") -> Track:
+    track = session.get(Track, (event, slug))
+    if track is None:
+        raise NotFound(f"no track {slug!r} in event {event!r} (notes knows the tracks the schedule announced)",
+                       errors={field: ["unknown track"]})
+    return track
+
+
+def copy_track(session: Session, data: dict[str, Any]) -> Track:
+    """Insert or update the copy of a schedule track."""
+    track = session.get(Track, (data["event"], data["slug"]))
+    if track is None:
+        track = Track(event=data["event"], slug=data["slug"])
+        session.add(track)
+    track.track_id = data["id"]
+    track.name = data["name"]
+    track.mailing_list = data.get("mailing_list")
+    track.subject_tag = data.get("subject_tag")
+    return track
+
+
+# -- notes ----------------------------------------------------------------------------------
+def find_note(session: Session, session_id: str, lock: bool = False) -> Note | None:
+    return session.get(Note, session_id, with_for_update=True if lock else None)
+
+
+def get_note(session: Session, session_id: str, lock: bool = False) -> Note:
+    note = find_note(session, session_id, lock)
+    if note is None:
+        raise NotFound(f"no note for session {session_id!r}", errors={"session_id": ["unknown session"]})
+    return note
+
+
+def copy_session(session: Session, note: Note | None, data: dict[str, Any], status: str) -> Note:
+    """Create the session's (empty) note, or update its copy of the session."""
+    if note is None:
+        note = Note(session_id=data["id"], body="", revision=0)
+        session.add(note)
+    note.event = data["event"]
+    note.track = data["track"]
+    note.room = data["room"]
+    note.title = data["title"]
+    note.start = data["start"]
+    note.end = data["end"]
+    note.status = status
+    note.timezone = data.get("timezone") or "UTC"
+    note.session_updated_at = data.get("updated_at")
+    return note
+
+
+def track_notes(session: Session, event: str, track: str) -> list[Note]:
+    return list(session.scalars(
+        sa.select(Note).where(Note.event == event, Note.track == track).order_by(Note.start, Note.session_id)
+    ))
+
+
+def track_sections(session: Session, event: str, track: str) -> list[domain.Section]:
+    """Every note of a track, as the summary's domain rules see it."""
+    return [domain.Section(n.session_id, n.title, n.start, n.end, n.timezone, n.body, n.status)
+            for n in track_notes(session, event, track)]
+
+
+def revisions_newest_first(note: Note) -> tuple[sa.Select, list[sa.ColumnElement]]:
+    """The statement and keyset for a note's revisions, newest first.
+
+    ``paginate`` walks keys in ascending order, so the key is the negated revision number.
+    """
+    return (sa.select(NoteRevision).where(NoteRevision.session_id == note.session_id),
+            [-NoteRevision.revision])
+
+
+def parse_revision_cursor(values: list) -> list[int]:
+    if not isinstance(values[0], int) or isinstance(values[0], bool) or abs(values[0]) >= 2 ** 31:
+        raise Problem("cursor: not a cursor this API gave out", errors={"cursor": ["Invalid cursor."]})
+    return values
+
+
+# -- summaries ------------------------------------------------------------------------------
+def get_summary(session: Session, summary_id: str) -> Summary:
+    summary = session.get(Summary, summary_id)
+    if summary is None:
+        raise NotFound(f"no summary {summary_id!r}", errors={"summary_id": ["unknown summary"]})
+    return summary

@@ -1,0 +1,319 @@
+"""Notify rules, free of network I/O: topic patterns, Standard Webhooks signing, retry schedules,
+which webhook addresses are safe to call, and how a summary mail is built."""
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import ipaddress
+import random
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr, parsedate_to_datetime
+from typing import Any, Callable, Iterable
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from services.kit.cloudevents import matches
+
+# -- topics -----------------------------------------------------------------------------------
+
+_WORD = re.compile(r"^(?:[A-Za-z0-9_-]+|\*|#)$")
+
+
+def is_topic_pattern(pattern: str) -> bool:
+    """An AMQP topic pattern: dot-separated words, each a name, ``*`` (one word) or ``#`` (any)."""
+    return bool(pattern) and len(pattern) <= 255 and all(_WORD.match(word) for word in pattern.split("."))
+
+
+def matches_any(patterns: Iterable[str], event_type: str) -> bool:
+    return any(matches(pattern, event_type) for pattern in patterns)
+
+
+# -- Standard Webhooks v1 signing -------------------------------------------------------------
+
+SECRET_PREFIX = "whsec_"
+SECRET_MIN_BYTES, SECRET_MAX_BYTES = 24, 64
+
+
+def new_secret() -> str:
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def secret_key(secret: str) -> bytes:
+    """The HMAC key of a ``whsec_`` secret; ValueError when it is not one."""
+    if not secret.startswith(SECRET_PREFIX):
+        raise ValueError(f"must start with {SECRET_PREFIX}")
+    try:
+        key = base64.b64decode(secret[len(SECRET_PREFIX):], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError(f"must be {SECRET_PREFIX} followed by base64") from exc
+    if not SECRET_MIN_BYTES <= len(key) <= SECRET_MAX_BYTES:
+        raise ValueError(f"the key must be {SECRET_MIN_BYTES} to {SECRET_MAX_BYTES} bytes (got {len(key)})")
+    return key
+
+
+def sign(secret: str, message_id: str, timestamp: int, body: str) -> str:
+    """``webhook-signature``: ``v1,`` + base64 HMAC-SHA256 over ``id.timestamp.body``."""
+    digest = hmac.new(secret_key(secret), f"{message_id}.{timestamp}.{body}".encode(), hashlib.sha256).digest()
+    return "v1," + base64.b64encode(digest).decode()
+
+
+def webhook_headers(secret: str, message_id: str, timestamp: int, body: str) -> dict[str, str]:
+    return {
+        "content-type": "application/json",
+        "webhook-id": message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": sign(secret, message_id, timestamp, body),
+    }
+
+
+# -- webhook retries --------------------------------------------------------------------------
+
+WEBHOOK_RETRY_DELAYS = (
+    timedelta(seconds=5), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=5),
+    timedelta(hours=10), timedelta(hours=14), timedelta(hours=20), timedelta(hours=24),
+)
+WEBHOOK_MAX_ATTEMPTS = len(WEBHOOK_RETRY_DELAYS) + 1
+WEBHOOK_JITTER = 0.10
+WEBHOOK_RETRY_AFTER_MAX = timedelta(hours=24)
+DISABLE_AFTER_FAILING = timedelta(days=5)
+
+SUCCEEDED, PENDING, FAILED, CANCELLED = "succeeded", "pending", "failed", "cancelled"
+DELIVERY_STATUSES = (PENDING, SUCCEEDED, FAILED, CANCELLED)
+
+
+def webhook_retry_delay(attempts: int, scale: float = 1.0, rand: Callable[[], float] = random.random) -> timedelta | None:
+    """The wait after the ``attempts``-th failed attempt (±10% jitter), or None when retries are spent."""
+    if attempts < 1 or attempts > len(WEBHOOK_RETRY_DELAYS):
+        return None
+    jitter = 1 + (rand() * 2 - 1) * WEBHOOK_JITTER
+    return WEBHOOK_RETRY_DELAYS[attempts - 1] * (jitter * scale)
+
+
+def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:
+    """``Retry-After``: delay-seconds or an HTTP date (RFC 9110 §10.2.3); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return timedelta(seconds=int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(when - now, timedelta(0))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str                       # succeeded, pending (retry at next_attempt_at) or failed
+    next_attempt_at: datetime | None = None
+    disable: str | None = None        # why the subscription must be disabled, if it must
+
+
+def webhook_outcome(status_code: int | None, attempts: int, now: datetime, retry_after: timedelta | None = None,
+                    scale: float = 1.0, rand: Callable[[], float] = random.random) -> Outcome:
+    """What follows an attempt that got ``status_code`` (None: no HTTP answer at all)."""
+    if status_code is not None and 200 <= status_code < 300:
+        return Outcome(SUCCEEDED)
+    if status_code == 410:
+        return Outcome(FAILED, disable="the endpoint answered 410 Gone")
+    delay = webhook_retry_delay(attempts, scale, rand)
+    if delay is None:
+        return Outcome(FAILED)
+    if status_code in (429, 503) and retry_after is not None:
+        delay = min(retry_after, WEBHOOK_RETRY_AFTER_MAX)
+    return Outcome(PENDING, next_attempt_at=now + delay)
+
+
+def failing_too_long(failing_since: datetime | None, now: datetime) -> bool:
+    """A subscription whose deliveries have failed without a success for 5 days is disabled."""
+    return failing_since is not None and now - failing_since >= DISABLE_AFTER_FAILING
+
+
+# -- webhook URL safety -----------------------------------------------------------------------
+
+METADATA_ADDRESSES = frozenset(ipaddress.ip_address(a) for a in (
+    "169.254.169.254",   # AWS, GCP, Azure, OpenStack
+    "fd00:ec2::254",     # AWS over IPv6
+    "100.100.100.200",   # Alibaba Cloud
+))
+
+
+def address_refusal(address: str) -> str | None:
+    """Why a webhook may not be sent to ``address`` (loopback, private, ...), or None when it is public."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip in METADATA_ADDRESSES:
+        return "a cloud metadata address"
+    if ip.is_unspecified:
+        return "an unspecified address"
+    if ip.is_loopback:
+        return "a loopback address"
+    if ip.is_link_local:
+        return "a link-local address"
+    if ip.is_multicast:
+        return "a multicast address"
+    if ip.is_private:
+        return "a private address"
+    if not ip.is_global:
+        return "a non-public address"
+    return None
+
+
+@dataclass(frozen=True)
+class AllowList:
+    """``PTGHUB_WEBHOOK_ALLOW``: networks and host names webhooks may reach although not public."""
+
+    networks: tuple = ()
+    hosts: frozenset = frozenset()
+
+    @classmethod
+    def parse(cls, value: str | None) -> "AllowList":
+        networks, hosts = [], set()
+        for item in (value or "").split(","):
+            item = item.strip()
+            if not item:
+                continue
+            try:
+                networks.append(ipaddress.ip_network(item, strict=False))
+            except ValueError:
+                hosts.add(item.lower().rstrip("."))
+        return cls(tuple(networks), frozenset(hosts))
+
+    def permits(self, host: str, address: str) -> bool:
+        if host.lower().rstrip(".") in self.hosts:
+            return True
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        return any(ip.version == net.version and ip in net for net in self.networks)
+
+
+def url_refusal(host: str, addresses: list[str], allow: AllowList) -> str | None:
+    """Why a URL whose host resolved to ``addresses`` is refused, or None when it may be called.
+
+    Every address must be safe: a host with one public and one private address is refused, since
+    the client may connect to either.
+    """
+    if not addresses:
+        return f"host {host} does not resolve"
+    for address in addresses:
+        reason = address_refusal(address)
+        if reason and not allow.permits(host, address):
+            return f"host {host} resolves to {address}, {reason}; webhooks go to public addresses only"
+    return None
+
+
+# -- mail -------------------------------------------------------------------------------------
+
+# SMTP line endings, and bodies kept 7-bit clean (quoted-printable or base64) for any relay.
+MAIL_POLICY = policy.SMTP.clone(cte_type="7bit")
+
+QUEUED, SENT = "queued", "sent"
+MAIL_STATUSES = (QUEUED, SENT, FAILED)
+MAIL_RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1),
+                     timedelta(hours=4))
+MAIL_RETRY_EVERY = timedelta(hours=8)
+MAIL_GIVE_UP_AFTER = timedelta(days=5)
+
+
+def mail_retry_at(attempts: int, queued_at: datetime, now: datetime, scale: float = 1.0) -> datetime | None:
+    """When to try a mail again after ``attempts`` transient failures, or None once 5 days are spent."""
+    delay = MAIL_RETRY_DELAYS[attempts - 1] if attempts <= len(MAIL_RETRY_DELAYS) else MAIL_RETRY_EVERY
+    when = now + delay * scale
+    if when - queued_at > MAIL_GIVE_UP_AFTER:
+        return None
+    return when
+
+
+def smtp_permanent(code: int | None) -> bool:
+    """5xx replies are permanent; 4xx replies and no reply at all (refused, timed out) are transient."""
+    return code is not None and 500 <= code < 600
+
+
+def subject(tag: str, title: str) -> str:
+    prefix = f"[{tag}]"
+    title = " ".join(title.split())
+    return title if title.startswith(prefix) else f"{prefix} {title}"
+
+
+def summary_message_id(summary_id: str, source_event_id: str, recipient: str, domain: str) -> str:
+    """A Message-ID derived from ids only, so every retry and re-render carries the same one."""
+    digest = hashlib.sha256(f"{source_event_id}\0{recipient.lower()}".encode()).hexdigest()[:16]
+    safe = re.sub(r"[^A-Za-z0-9.-]", "-", summary_id) or "summary"
+    return f"<summary-{safe}.{digest}@{domain}>"
+
+
+def mail_domain(sender: str) -> str:
+    address = parseaddr(sender)[1]
+    domain = address.rpartition("@")[2] if "@" in address else ""
+    return domain if re.fullmatch(r"[A-Za-z0-9.-]+", domain or "") else "ptghub"
+
+
+_templates = Environment(
+    loader=PackageLoader("services.notify", "templates"),
+    autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+
+
+def render(template: str, **context: Any) -> str:
+    return _templates.get_template(template).render(**context)
+
+
+@dataclass(frozen=True)
+class Thread:
+    """Where a message sits in its track's thread: the first summary's Message-ID, if any."""
+
+    root: str | None = None
+
+
+def build_message(*, sender: str, recipient: str, subject_line: str, message_id: str, date: datetime,
+                  text: str, html: str, thread: Thread = Thread()) -> EmailMessage:
+    message = EmailMessage(policy=MAIL_POLICY)
+    message["From"] = sender
+    message["To"] = recipient
+    message["Subject"] = subject_line
+    message["Date"] = format_datetime(date.astimezone(timezone.utc))
+    message["Message-ID"] = message_id
+    if thread.root and thread.root != message_id:
+        message["In-Reply-To"] = thread.root
+        message["References"] = thread.root
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def summary_mail(summary: dict[str, Any], *, tag: str, sender: str, recipient: str, message_id: str,
+                 date: datetime, thread: Thread = Thread()) -> EmailMessage:
+    """The mail that carries a track's summary to its mailing list."""
+    context = {
+        "title": summary.get("title") or "",
+        "text": summary.get("text") or "",
+        "paragraphs": [p for p in re.split(r"\n\s*\n", (summary.get("text") or "").strip()) if p],
+        "track": summary.get("track") or "",
+        "track_name": summary.get("track_name") or summary.get("track") or "",
+        "event": summary.get("event") or "",
+    }
+    return build_message(
+        sender=sender, recipient=recipient, subject_line=subject(tag, context["title"]), message_id=message_id,
+        date=date, text=render("summary.txt.j2", **context), html=render("summary.html.j2", **context),
+        thread=thread,
+    )
+
+
+def envelope_sender(sender: str) -> str:
+    return parseaddr(sender)[1] or sender
+

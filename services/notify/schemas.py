@@ -1,0 +1,153 @@
+"""Notify request and response schemas: the one source of the OpenAPI and AsyncAPI documents."""
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
+
+from services.kit.schemas import PageQuery, StrictSchema, page_schema
+
+from . import domain
+
+
+class WebhookSchema(StrictSchema):
+    id = fields.String(dump_only=True)
+    url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=2000),
+                     metadata={"description": "http(s) endpoint; must resolve to public addresses"})
+    secret = fields.String(load_only=True, metadata={
+        "description": "`whsec_` + base64 of 24 to 64 random bytes; generated when omitted. "
+                       "Returned only when the webhook is created."})
+    event_types = fields.List(
+        fields.String(validate=validate.Length(min=1, max=255)), required=True,
+        validate=validate.Length(min=1, max=50),
+        metadata={"description": "AMQP topic patterns, e.g. `ptghub.schedule.session.*` or `#` for every event"})
+    description = fields.String(load_default="", validate=validate.Length(max=2000))
+    owner = fields.String(dump_only=True)
+    enabled = fields.Boolean(dump_only=True)
+    disabled_reason = fields.String(dump_only=True, allow_none=True)
+    disabled_at = fields.AwareDateTime(dump_only=True, allow_none=True)
+    failing_since = fields.AwareDateTime(dump_only=True, allow_none=True)
+    created_at = fields.AwareDateTime(dump_only=True)
+
+    @validates("secret")
+    def _whsec(self, value: str, **_kwargs) -> None:
+        try:
+            domain.secret_key(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    @validates("event_types")
+    def _patterns(self, value: list[str], **_kwargs) -> None:
+        bad = [pattern for pattern in value if not domain.is_topic_pattern(pattern)]
+        if bad:
+            raise ValidationError(f"not AMQP topic patterns (words of letters, digits, - and _, or * or #): {bad}")
+
+
+class WebhookCreatedSchema(WebhookSchema):
+    """A new webhook: the one response that shows its signing secret."""
+
+    secret = fields.String(dump_only=True, metadata={"description": "the signing secret; keep it, it is not shown again"})
+
+
+class WebhookQuery(PageQuery):
+    enabled = fields.Boolean()
+    owner = fields.String(metadata={"description": "organisers only: one owner's webhooks"})
+
+
+class AttemptSchema(Schema):
+    number = fields.Integer()
+    attempted_at = fields.AwareDateTime()
+    status_code = fields.Integer(allow_none=True)
+    error = fields.String(allow_none=True)
+    duration_ms = fields.Integer()
+
+
+class DeliverySchema(Schema):
+    id = fields.String(metadata={"description": "the `webhook-id` header, the same on every retry"})
+    webhook = fields.String(attribute="subscription_id")
+    event_id = fields.String()
+    event_type = fields.String()
+    status = fields.String(validate=validate.OneOf(domain.DELIVERY_STATUSES))
+    attempts = fields.Integer()
+    last_status_code = fields.Integer(allow_none=True)
+    last_error = fields.String(allow_none=True)
+    next_attempt_at = fields.AwareDateTime(allow_none=True)
+    last_attempt_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime()
+    history = fields.List(fields.Nested(AttemptSchema), metadata={"description": "every attempt, oldest first"})
+
+
+class DeliveryQuery(PageQuery):
+    status = fields.String(validate=validate.OneOf(domain.DELIVERY_STATUSES))
+
+
+class MessageEventSchema(Schema):
+    """The data of ``ptghub.notify.message.sent`` and ``ptghub.notify.message.failed``."""
+
+    id = fields.String()
+    recipient = fields.String()
+    subject = fields.String()
+    message_id = fields.String(metadata={"description": "the mail's Message-ID header"})
+    source_event_id = fields.String(metadata={"description": "the event the mail was made for"})
+    status = fields.String(validate=validate.OneOf(domain.MAIL_STATUSES))
+    attempts = fields.Integer()
+
+
+class MessageSchema(MessageEventSchema):
+    source_event_type = fields.String()
+    sender = fields.String()
+    last_code = fields.Integer(allow_none=True, metadata={"description": "the last SMTP reply code, if any"})
+    last_error = fields.String(allow_none=True)
+    next_attempt_at = fields.AwareDateTime(allow_none=True)
+    last_attempt_at = fields.AwareDateTime(allow_none=True)
+    sent_at = fields.AwareDateTime(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+class MessageQuery(PageQuery):
+    status = fields.String(validate=validate.OneOf(domain.MAIL_STATUSES))
+    recipient = fields.String()
+
+
+# -- events notify consumes (the publishers own them; unknown fields are tolerated) -------------
+
+class TrackEventSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.String(required=True)
+    event = fields.String(required=True)
+    slug = fields.String(required=True)
+    name = fields.String(load_default="")
+    mailing_list = fields.String(load_default=None, allow_none=True)
+    subject_tag = fields.String(load_default=None, allow_none=True)
+
+
+class SummaryEventSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.String(required=True)
+    event = fields.String(required=True)
+    track = fields.String(required=True)
+    track_name = fields.String(load_default=None, allow_none=True)
+    title = fields.String(required=True)
+    text = fields.String(load_default="")
+    sessions = fields.List(fields.Raw(), load_default=list)
+    published_at = fields.String(load_default=None, allow_none=True)
+
+
+WebhookPage = page_schema(WebhookSchema, "WebhookPage")
+DeliveryPage = page_schema(DeliverySchema, "DeliveryPage")
+MessagePage = page_schema(MessageSchema, "MessagePage")
+
+SCHEMAS = {
+    "Webhook": WebhookSchema, "WebhookCreated": WebhookCreatedSchema, "Attempt": AttemptSchema,
+    "Delivery": DeliverySchema, "Message": MessageSchema, "MessageEvent": MessageEventSchema,
+    "WebhookPage": WebhookPage, "DeliveryPage": DeliveryPage, "MessagePage": MessagePage,
+}
+
+# Event type -> the schema of its ``data`` (documented in openapi/asyncapi.yaml).
+EVENTS = {
+    "ptghub.notify.message.sent": MessageEventSchema,
+    "ptghub.notify.message.failed": MessageEventSchema,
+    "ptghub.notify.webhook.disabled": WebhookSchema,
+}

@@ -1,0 +1,8 @@
+"""The notify worker process: ``python -m services.notify.worker`` (outbox relay, event consumer,
+webhook delivery loop, mail delivery loop)."""
+from services.kit.service import run_worker
+
+from . import SERVICE, consumers, dispatch, store
+
+if __name__ == "__main__":
+    run_worker(SERVICE, store.Base.metadata, consumers.subscriptions, timers=dispatch.timers)

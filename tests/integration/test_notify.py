@@ -1,0 +1,446 @@
+"""The notify service against real PostgreSQL, RabbitMQ, an SMTP server and a webhook receiver."""
+from __future__ import annotations
+
+import email
+import json
+import socket
+import threading
+import uuid
+from email import policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pika
+import pytest
+from aiosmtpd.controller import Controller
+from standardwebhooks.webhooks import Webhook
+
+from services.notify import api, consumers, dispatch, store
+
+from ..conftest import ORGANISER, principal_header
+from ..infra import publish_event, wait_until
+
+pytestmark = pytest.mark.integration
+
+BOT = principal_header("integration", sub="bot")
+OTHER_BOT = principal_header("integration", sub="other-bot")
+
+
+# -- a real SMTP server and a real webhook receiver, on loopback --------------------------------
+
+class SmtpSink:
+    """aiosmtpd handler: keeps every message; ``replies[rcpt]`` scripts RCPT answers (then 250)."""
+
+    def __init__(self):
+        self.messages: list[dict] = []
+        self.replies: dict[str, list[str]] = {}
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.lock:
+            scripted = self.replies.get(address)
+            if scripted:
+                return scripted.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
+                                  "message": email.message_from_bytes(envelope.content, policy=policy.default)})
+        return "250 Message accepted for delivery"
+
+    def to(self, recipient: str) -> list:
+        with self.lock:
+            return [m["message"] for m in self.messages if recipient in m["to"]]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    sink = SmtpSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    sink.url = f"smtp://127.0.0.1:{controller.port}"
+    yield sink
+    controller.stop()
+
+
+class Receiver:
+    """Records every POST; ``script[path]`` lists (status, headers) answers to give first (then 200)."""
+
+    def __init__(self):
+        self.requests: list[dict] = []
+        self.script: dict[str, list[tuple[int, dict]]] = {}
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("content-length", 0))).decode()
+                with receiver.lock:
+                    receiver.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
+                    scripted = receiver.script.get(self.path)
+                    status, headers = scripted.pop(0) if scripted else (200, {})
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("content-length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *_args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def posts(self, path: str | None = None, event_id: str | None = None) -> list[dict]:
+        with self.lock:
+            return [r for r in self.requests if (path is None or r["path"] == path)
+                    and (event_id is None or json.loads(r["body"])["id"] == event_id)]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def receiver():
+    running = Receiver()
+    yield running
+    running.close()
+
+
+def purge_queue(infra, name: str) -> None:
+    """Leftovers of earlier tests on this run's notify queue must not reach this test's database."""
+    connection = pika.BlockingConnection(pika.URLParameters(infra.amqp_url))
+    try:
+        connection.channel().queue_purge(name)
+    except pika.exceptions.ChannelClosedByBroker:
+        pass  # not declared yet
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def notify(start_service, infra, smtp, monkeypatch):
+    monkeypatch.setenv("PTGHUB_SMTP_URL", smtp.url)
+    monkeypatch.setenv("PTGHUB_MAIL_FROM", "ptghub <ptghub@ptg.example>")
+    monkeypatch.setenv("PTGHUB_WEBHOOK_ALLOW", "127.0.0.1/32")
+    monkeypatch.setenv("PTGHUB_DISPATCH_INTERVAL", "0.02")
+    monkeypatch.setenv("PTGHUB_WEBHOOK_RETRY_SCALE", "0.01")   # first retry after 50 ms, not 5 s
+    monkeypatch.setenv("PTGHUB_MAIL_RETRY_SCALE", "0.001")     # first retry after 60 ms, not 1 min
+    purge_queue(infra, f"{infra.queue_prefix}.notify")
+    service = start_service("notify", store.Base.metadata, [api.blueprint], consumers.subscriptions,
+                            timers=dispatch.timers)
+    service.publish = lambda type, data, **kw: publish_event(infra.amqp_url, infra.exchange, type, data, **kw)
+    return service
+
+
+def subscribe(notify, url, event_types=("#",), headers=BOT, **extra):
+    response = notify.client.post("/webhooks", json={"url": url, "event_types": list(event_types), **extra},
+                                  headers=headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def deliveries(notify, webhook_id, headers=BOT):
+    response = notify.client.get(f"/webhooks/{webhook_id}/deliveries", headers=headers)
+    assert response.status_code == 200
+    return response.get_json()["items"]
+
+
+SESSION = {"id": "s-1", "event": "denver", "track": "kolla", "room": "aspen", "title": "Python 3 images",
+           "start": "2019-05-02T09:00:00-06:00", "end": "2019-05-02T10:45:00-06:00", "status": "scheduled"}
+
+
+def track(slug, mailing_list=None, subject_tag=None):
+    return {"id": str(uuid.uuid4()), "event": "denver", "slug": slug, "name": slug.title(),
+            "mailing_list": mailing_list, "subject_tag": subject_tag}
+
+
+def summary(track_slug, title="Train PTG summary", text="Kolla\n=====\n\nWe agreed to drop Python 2.\n"):
+    return {"id": str(uuid.uuid4()), "event": "denver", "track": track_slug, "track_name": track_slug.title(),
+            "title": title, "text": text, "sessions": [{"session_id": "s-1", "title": "Python 3 images",
+                                                        "start": SESSION["start"], "end": SESSION["end"]}],
+            "published_at": "2019-05-31T18:21:27Z"}
+
+
+# -- webhooks --------------------------------------------------------------------------------
+
+def test_matching_events_arrive_signed_and_verify_with_standard_webhooks(notify, receiver):
+    hook = subscribe(notify, f"{receiver.base}/hook", ["ptghub.schedule.session.*"], description="chat bot")
+    assert hook["secret"].startswith("whsec_") and hook["enabled"] and hook["owner"] == "bot"
+    assert "secret" not in notify.client.get(f"/webhooks/{hook['id']}", headers=BOT).get_json()
+    notify.publish("ptghub.schedule.track.created", track("nova"))
+    event = notify.publish("ptghub.schedule.session.scheduled", SESSION, subject="s-1")
+    request = wait_until(lambda: receiver.posts("/hook", event.id), message="signed delivery")[0]
+    payload = Webhook(hook["secret"]).verify(request["body"], request["headers"])
+    assert payload["id"] == event.id and payload["type"] == "ptghub.schedule.session.scheduled"
+    assert payload["data"] == SESSION and payload["specversion"] == "1.0"
+    assert request["headers"]["content-type"] == "application/json"
+    log = wait_until(lambda: [d for d in deliveries(notify, hook["id"]) if d["status"] == "succeeded"])
+    assert len(log) == 1 and log[0]["id"] == request["headers"]["webhook-id"]
+    assert log[0]["event_id"] == event.id and log[0]["attempts"] == 1 and log[0]["last_status_code"] == 200
+    assert log[0]["history"][0]["status_code"] == 200
+    assert receiver.posts("/hook") == [request]  # the track event matched no pattern
+
+
+def test_the_same_event_twice_makes_one_delivery_and_one_mail(notify, receiver, smtp):
+    hook = subscribe(notify, f"{receiver.base}/all", ["#"])
+    notify.publish("ptghub.schedule.track.created", track("kolla", "kolla-list@lists.example", "kolla"))
+    published = summary("kolla")
+    first = notify.publish("ptghub.notes.summary.published", published)
+    notify.publish("ptghub.notes.summary.published", published, id=first.id)
+    sentinel = notify.publish("ptghub.schedule.session.scheduled", SESSION)
+    wait_until(lambda: receiver.posts("/all", sentinel.id), message="sentinel delivery")
+    wait_until(lambda: smtp.to("kolla-list@lists.example"), message="summary mail")
+    assert len(receiver.posts("/all", first.id)) == 1
+    assert len([d for d in deliveries(notify, hook["id"]) if d["event_id"] == first.id]) == 1
+    messages = notify.client.get("/messages", headers=ORGANISER).get_json()["items"]
+    assert [m["source_event_id"] for m in messages] == [first.id]
+    assert len(smtp.to("kolla-list@lists.example")) == 1
+
+
+def test_a_failed_delivery_is_retried_with_the_same_webhook_id(notify, receiver):
+    receiver.script["/flaky"] = [(500, {})]
+    hook = subscribe(notify, f"{receiver.base}/flaky", ["ptghub.schedule.#"])
+    event = notify.publish("ptghub.schedule.session.scheduled", SESSION)
+    first, second = wait_until(lambda: len(receiver.posts("/flaky", event.id)) == 2 and receiver.posts("/flaky"),
+                               message="a retry")
+    assert first["headers"]["webhook-id"] == second["headers"]["webhook-id"]
+    for request in (first, second):
+        Webhook(hook["secret"]).verify(request["body"], request["headers"])
+    log = wait_until(lambda: [d for d in deliveries(notify, hook["id"]) if d["status"] == "succeeded"])[0]
+    assert log["attempts"] == 2 and [a["status_code"] for a in log["history"]] == [500, 200]
+    assert log["history"][0]["error"].startswith("HTTP 500")
+    assert notify.client.get(f"/webhooks/{hook['id']}", headers=BOT).get_json()["failing_since"] is None
+
+
+def test_retry_after_is_honoured_and_redirects_are_not_followed(notify, receiver):
+    receiver.script["/busy"] = [(429, {"Retry-After": "0"})]
+    receiver.script["/moved"] = [(301, {"Location": f"{receiver.base}/elsewhere"})]
+    busy = subscribe(notify, f"{receiver.base}/busy", ["ptghub.schedule.#"])
+    moved = subscribe(notify, f"{receiver.base}/moved", ["ptghub.schedule.#"])
+    event = notify.publish("ptghub.schedule.session.scheduled", SESSION)
+    wait_until(lambda: [d for d in deliveries(notify, busy["id"]) if d["status"] == "succeeded"])
+    wait_until(lambda: len(receiver.posts("/moved", event.id)) == 2, message="redirect retried")
+    assert receiver.posts("/elsewhere") == []
+    log = deliveries(notify, moved["id"])[0]
+    assert log["history"][0]["status_code"] == 301
+
+
+def test_410_gone_disables_the_webhook_and_tells_its_owner(notify, receiver, probe):
+    receiver.script["/gone"] = [(410, {})] * 3
+    hook = subscribe(notify, f"{receiver.base}/gone", ["ptghub.schedule.session.*"])
+    notify.publish("ptghub.schedule.session.scheduled", SESSION)
+    disabled = probe.wait_for("ptghub.notify.webhook.disabled", lambda e: e["data"]["id"] == hook["id"])
+    assert disabled["data"]["enabled"] is False and "410" in disabled["data"]["disabled_reason"]
+    assert "secret" not in disabled["data"] and disabled["data"]["owner"] == "bot"
+    state = notify.client.get(f"/webhooks/{hook['id']}", headers=BOT).get_json()
+    assert state["enabled"] is False
+    assert [d["status"] for d in deliveries(notify, hook["id"])] == ["failed"]
+    later = notify.publish("ptghub.schedule.session.scheduled", {**SESSION, "id": "s-2"})
+    sentinel_hook = subscribe(notify, f"{receiver.base}/sentinel", ["ptghub.schedule.#"])
+    sentinel = notify.publish("ptghub.schedule.session.scheduled", {**SESSION, "id": "s-3"})
+    wait_until(lambda: receiver.posts("/sentinel", sentinel.id), message="sentinel delivery")
+    assert receiver.posts("/gone", later.id) == [] and len(deliveries(notify, hook["id"])) == 1
+    assert len(notify.client.get("/webhooks?enabled=false", headers=BOT).get_json()["items"]) == 1
+    assert sentinel_hook["id"] != hook["id"]
+
+
+def test_a_webhook_failing_for_five_days_is_disabled(notify, receiver, probe):
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from services.kit.db import utcnow
+
+    receiver.script["/down"] = [(500, {})] * 5
+    hook = subscribe(notify, f"{receiver.base}/down", ["ptghub.schedule.#"])
+    with notify.database.engine.begin() as connection:
+        connection.execute(sa.update(store.WebhookSubscription).where(store.WebhookSubscription.id == hook["id"])
+                           .values(failing_since=utcnow() - timedelta(days=5, minutes=1)))
+    notify.publish("ptghub.schedule.session.scheduled", SESSION)
+    disabled = probe.wait_for("ptghub.notify.webhook.disabled", lambda e: e["data"]["id"] == hook["id"])
+    assert "5 days" in disabled["data"]["disabled_reason"]
+    wait_until(lambda: [d for d in deliveries(notify, hook["id"]) if d["status"] == "cancelled"],
+               message="the pending retry cancelled")
+    assert len(receiver.posts("/down")) == 1
+
+
+def test_url_safety_is_checked_again_at_delivery_time(notify, receiver):
+    hook = subscribe(notify, f"{receiver.base}/late", ["ptghub.schedule.#"])
+    notify.worker.stop.set()
+    for thread in notify.threads:
+        if thread.name != "consumer":
+            thread.join(timeout=5)
+    from services.kit.consuming import EventDispatcher
+    from services.kit.cloudevents import CloudEvent
+
+    EventDispatcher(notify.database, consumers.subscriptions(notify.database)).handle(
+        CloudEvent(type="ptghub.schedule.session.scheduled", source="/ptghub/schedule", data=SESSION))
+    strict = dispatch.WebhookDispatcher(notify.database, dispatch.Config(interval=0.01))
+    try:
+        assert strict.deliver_once() == 1
+    finally:
+        strict.close()
+    log = deliveries(notify, hook["id"])[0]
+    assert log["status"] == "pending" and log["attempts"] == 1 and log["last_status_code"] is None
+    assert "loopback" in log["last_error"] and receiver.posts("/late") == []
+
+
+def test_loopback_private_and_metadata_urls_are_refused_without_the_allow_list(notify, monkeypatch):
+    monkeypatch.delenv("PTGHUB_WEBHOOK_ALLOW")
+    for url in ("http://127.0.0.1:9/hook", "http://localhost/hook", "http://169.254.169.254/latest/meta-data",
+                "http://10.0.0.7/hook", "http://[::1]/hook", "http://0.0.0.0/"):
+        response = notify.client.post("/webhooks", json={"url": url, "event_types": ["#"]}, headers=BOT)
+        assert response.status_code == 422, url
+        assert response.content_type == "application/problem+json"
+        assert "url" in response.get_json()["errors"]
+    monkeypatch.setenv("PTGHUB_WEBHOOK_ALLOW", "localhost")
+    assert notify.client.post("/webhooks", json={"url": "http://localhost:9/x", "event_types": ["#"]},
+                              headers=BOT).status_code == 201
+
+
+@pytest.mark.parametrize("body, field, status", [
+    ({"url": "ftp://example.com/x", "event_types": ["#"]}, "url", 400),
+    ({"event_types": ["#"]}, "url", 400),
+    ({"url": "https://example.com/x", "event_types": []}, "event_types", 400),
+    ({"url": "https://example.com/x", "event_types": ["ptghub..x"]}, "event_types", 400),
+    ({"url": "https://example.com/x", "event_types": ["#"], "secret": "whsec_c2hvcnQ="}, "secret", 400),
+    ({"url": "https://example.com/x", "event_types": ["#"], "bogus": 1}, "bogus", 400),
+    ({"url": "http://127.0.0.2/x", "event_types": ["#"]}, "url", 422),
+])
+def test_bad_webhooks_get_a_problem_naming_the_field(notify, body, field, status):
+    response = notify.client.post("/webhooks", json=body, headers=BOT)
+    assert response.status_code == status
+    assert response.content_type == "application/problem+json"
+    assert field in response.get_json()["errors"]
+    assert notify.client.get("/webhooks", headers=ORGANISER).get_json()["items"] == []
+
+
+def test_integrations_manage_only_their_own_webhooks(notify, receiver):
+    secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+    mine = subscribe(notify, f"{receiver.base}/mine", secret=secret)
+    assert mine["secret"] == secret
+    theirs = subscribe(notify, f"{receiver.base}/theirs", headers=OTHER_BOT)
+    assert [h["id"] for h in notify.client.get("/webhooks", headers=BOT).get_json()["items"]] == [mine["id"]]
+    assert notify.client.get(f"/webhooks/{theirs['id']}", headers=BOT).status_code == 404
+    assert notify.client.delete(f"/webhooks/{theirs['id']}", headers=BOT).status_code == 404
+    every = notify.client.get("/webhooks?limit=1", headers=ORGANISER).get_json()
+    rest = notify.client.get(f"/webhooks?limit=1&cursor={every['next_cursor']}", headers=ORGANISER).get_json()
+    assert [h["id"] for h in every["items"] + rest["items"]] == [mine["id"], theirs["id"]]
+    assert notify.client.get("/webhooks", headers=principal_header("chair", ["kolla"])).status_code == 403
+    assert notify.client.post("/webhooks", json={"url": f"{receiver.base}/x", "event_types": ["#"]}).status_code == 403
+    assert notify.client.get("/messages", headers=BOT).status_code == 403
+    assert notify.client.get("/webhooks?cursor=garbage", headers=ORGANISER).status_code == 400
+    assert notify.client.delete(f"/webhooks/{theirs['id']}", headers=ORGANISER).status_code == 204
+    assert notify.client.get(f"/webhooks/{theirs['id']}", headers=OTHER_BOT).status_code == 404
+
+
+# -- mail ------------------------------------------------------------------------------------
+
+def test_summaries_reach_the_track_list_with_tag_and_threading(notify, smtp, probe):
+    notify.publish("ptghub.schedule.track.created", track("kolla", "openstack-discuss@lists.example", "kolla"))
+    first_summary = summary("kolla", "Virtual PTG summary")
+    first = notify.publish("ptghub.notes.summary.published", first_summary)
+    mail = wait_until(lambda: smtp.to("openstack-discuss@lists.example"), message="first mail")[0]
+    message_id = ids(mail["Message-ID"])
+    assert mail["Subject"] == "[kolla] Virtual PTG summary"
+    assert mail["From"] == "ptghub <ptghub@ptg.example>" and mail["To"] == "openstack-discuss@lists.example"
+    assert mail["Auto-Submitted"] == "auto-generated" and mail["Date"] is not None
+    assert message_id.startswith(f"<summary-{first_summary['id']}.") and message_id.endswith("@ptg.example>")
+    assert mail["In-Reply-To"] is None
+    assert "We agreed to drop Python 2." in mail.get_body(("plain",)).get_content()
+    assert "We agreed to drop Python 2." in mail.get_body(("html",)).get_content()
+    assert smtp.messages[0]["from"] == "ptghub@ptg.example"
+    sent = probe.wait_for("ptghub.notify.message.sent", lambda e: e["data"]["source_event_id"] == first.id)
+    assert sent["data"]["message_id"] == message_id and sent["data"]["status"] == "sent"
+    assert sent["data"]["recipient"] == "openstack-discuss@lists.example" and sent["data"]["attempts"] == 1
+
+    notify.publish("ptghub.notes.summary.published", summary("kolla", "Train PTG summary, day 2"))
+    reply = wait_until(lambda: smtp.to("openstack-discuss@lists.example")[1:], message="second mail")[0]
+    assert reply["Subject"] == "[kolla] Train PTG summary, day 2"
+    assert ids(reply["In-Reply-To"]) == message_id and ids(reply["References"]) == message_id
+    assert ids(reply["Message-ID"]) != message_id
+    log = notify.client.get("/messages?status=sent", headers=ORGANISER).get_json()["items"]
+    assert [m["subject"] for m in log] == ["[kolla] Virtual PTG summary", "[kolla] Train PTG summary, day 2"]
+
+
+def test_a_summary_before_its_track_waits_and_a_track_without_list_mails_nothing(notify, smtp):
+    early = notify.publish("ptghub.notes.summary.published", summary("ironic"))
+    notify.publish("ptghub.schedule.track.created", track("ironic", "ironic-list@lists.example"))
+    mail = wait_until(lambda: smtp.to("ironic-list@lists.example"), message="late-routed mail")[0]
+    assert mail["Subject"] == "[ironic] Train PTG summary"  # no subject tag: the track slug
+    notify.publish("ptghub.schedule.track.created", track("edge"))
+    quiet = notify.publish("ptghub.notes.summary.published", summary("edge"))
+    wait_until(lambda: _processed(notify, quiet.id), message="summary of a list-less track consumed")
+    assert [m["source_event_id"] for m in notify.client.get("/messages", headers=ORGANISER).get_json()["items"]] \
+        == [early.id]
+
+
+def ids(header) -> str:
+    """A msg-id header's value (the stdlib parser keeps the folding white space in front)."""
+    return str(header).strip()
+
+
+def _processed(notify, event_id):
+    import sqlalchemy as sa
+
+    inbox = notify.database.inbox
+    with notify.database.engine.connect() as connection:
+        return connection.execute(sa.select(inbox.c.event_id).where(inbox.c.event_id == event_id)).first()
+
+
+def test_smtp_5xx_marks_the_message_failed(notify, smtp, probe):
+    smtp.replies["bounce@lists.example"] = ["550 5.1.1 no such list"]
+    notify.publish("ptghub.schedule.track.created", track("tripleo", "bounce@lists.example", "tripleo"))
+    event = notify.publish("ptghub.notes.summary.published", summary("tripleo"))
+    failed = probe.wait_for("ptghub.notify.message.failed", lambda e: e["data"]["source_event_id"] == event.id)
+    assert failed["data"]["status"] == "failed" and failed["data"]["attempts"] == 1
+    message = notify.client.get("/messages?status=failed", headers=ORGANISER).get_json()["items"][0]
+    assert message["last_code"] == 550 and "no such list" in message["last_error"]
+    assert smtp.to("bounce@lists.example") == []
+
+
+def test_smtp_4xx_is_retried_until_accepted(notify, smtp, probe):
+    smtp.replies["busy@lists.example"] = ["451 4.3.0 try again later", "452 4.2.2 mailbox full"]
+    notify.publish("ptghub.schedule.track.created", track("nova", "busy@lists.example", "nova"))
+    event = notify.publish("ptghub.notes.summary.published", summary("nova"))
+    sent = probe.wait_for("ptghub.notify.message.sent", lambda e: e["data"]["source_event_id"] == event.id)
+    assert sent["data"]["attempts"] == 3
+    assert len(smtp.to("busy@lists.example")) == 1
+    message = notify.client.get(f"/messages/{sent['data']['id']}", headers=ORGANISER).get_json()
+    assert message["status"] == "sent" and message["last_code"] == 452
+
+
+def test_an_unreachable_smtp_server_leaves_mail_queued_for_retry(notify, smtp):
+    notify.worker.stop.set()
+    for thread in notify.threads:
+        thread.join(timeout=5)
+    from services.kit.db import utcnow
+
+    with notify.database.unit_of_work() as uow:
+        uow.session.add(store.OutgoingMail(
+            source_event_id=str(uuid.uuid4()), source_event_type="test", sender="ptghub <ptghub@ptg.example>",
+            recipient="x@lists.example", subject="s", message_id="<m@ptg.example>", message="Subject: s\r\n\r\nbody\r\n",
+            status="queued", attempts=0, next_attempt_at=utcnow()))
+        uow.commit()
+    config = dispatch.Config(smtp_url=f"smtp://127.0.0.1:{free_port()}", mail_retry_scale=1.0)
+    mailer = dispatch.MailDispatcher(notify.database, config)
+    assert mailer.send_once() == 1
+    message = notify.client.get("/messages", headers=ORGANISER).get_json()["items"][0]
+    assert message["status"] == "queued" and message["attempts"] == 1 and message["last_code"] is None
+    assert "cannot connect" in message["last_error"] and message["next_attempt_at"] is not None
+    assert mailer.send_once() == 0  # not due again for a minute
