@@ -29,16 +29,18 @@ def bad_request(detail: str, fields: list[str], message: str) -> ProblemExceptio
 
 class FieldNamingBodyValidator(JSONRequestBodyValidator):
     def _validate(self, body):
-        if not self._nullable and body is None:
-            raise bad_request("the request body must not be empty", ["body"], "Missing data.")
+        if body is None:
+            if self._required and not self._nullable:
+                raise bad_request("the request body must not be empty", ["body"], "Missing data.")
+            return None
         try:
             return self._validator.validate(body)
         except ValidationError as exc:
             raise bad_request(f"{exc.message}{format_error_with_path(exception=exc)}", field_of(exc), exc.message)
 
-    def _parse(self, stream, scope):
+    async def _parse(self, stream, scope):
         try:
-            return super()._parse(stream, scope)
+            return await super()._parse(stream, scope)
         except ProblemException as exc:
             raise bad_request(f"the request body is not valid JSON: {exc.detail}", ["body"], "Invalid JSON.")
 

@@ -1,0 +1,163 @@
+"""End-to-end: every process started as ``make run`` starts them (deploy/launcher.py), driven only
+through the gateway, with a real SMTP server and a real webhook receiver on loopback."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import requests
+from aiosmtpd.controller import Controller
+
+from services.kit.config import SERVICE_NAMES
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "ptg_e2e-organiser-token-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Stack:
+    def __init__(self, env: dict[str, str], var_dir: Path):
+        self.var_dir = var_dir
+        self.env = env
+        self.gateway = f"http://127.0.0.1:{env['PTGHUB_GATEWAY_PORT']}/api/v1"
+        self.output: list[str] = []
+        self.process = subprocess.Popen([sys.executable, "deploy/launcher.py"], cwd=ROOT, env=env,
+                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                        start_new_session=True)
+        self._up = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+        if not self._up.wait(120):
+            self.stop()
+            raise AssertionError("stack did not come up:\n" + "\n".join(self.output[-50:]))
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {TOKEN}"
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.output.append(line.rstrip())
+            if "ptghub is up" in line:
+                self._up.set()
+
+    def url(self, path: str) -> str:
+        return self.gateway + path
+
+    def pid(self, name: str) -> int:
+        return int((self.var_dir / "run" / f"{name}.pid").read_text())
+
+    def kill(self, name: str) -> None:
+        """SIGKILL a process; the launcher starts it again, as a supervisor would."""
+        pid = self.pid(name)
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if self.pid(name) != pid:
+                    return
+            except (FileNotFoundError, ValueError):
+                pass
+            time.sleep(0.05)
+        raise AssertionError(f"{name} was not restarted")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+class MailBox:
+    def __init__(self):
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    mailbox = MailBox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    mailbox.url = f"smtp://127.0.0.1:{controller.port}"
+    yield mailbox
+    controller.stop()
+
+
+class WebhookReceiver:
+    def __init__(self):
+        self.deliveries: list[dict] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                receiver.deliveries.append({"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def events(self) -> list[dict]:
+        return [json.loads(d["body"]) for d in self.deliveries]
+
+    def close(self):
+        self.server.shutdown()
+
+
+@pytest.fixture
+def webhook_receiver():
+    receiver = WebhookReceiver()
+    yield receiver
+    receiver.close()
+
+
+@pytest.fixture
+def start_stack(infra, tmp_path, smtp_server):
+    stacks = []
+
+    def start(postgres: bool) -> Stack:
+        var_dir = tmp_path / f"var{len(stacks)}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PTGHUB_")}
+        env.update(infra.environment())
+        env.update({
+            "PTGHUB_VAR_DIR": str(var_dir), "PTGHUB_BOOTSTRAP_TOKEN": TOKEN, "PTGHUB_SMTP_URL": smtp_server.url,
+            "PTGHUB_WEBHOOK_ALLOW": "127.0.0.1/32", "PTGHUB_GATEWAY_PORT": str(free_port()),
+            "PTGHUB_GATEWAY_WORKERS": "1",
+        })
+        for service in SERVICE_NAMES:
+            env[f"PTGHUB_{service.upper()}_PORT"] = str(free_port())
+        if postgres:
+            for service in (*SERVICE_NAMES, "gateway"):
+                env[f"PTGHUB_{service.upper()}_DATABASE_URL"] = infra.database_url(f"e2e_{service}")
+        stack = Stack(env, var_dir)
+        stacks.append(stack)
+        return stack
+
+    yield start
+    for stack in stacks:
+        stack.stop()
