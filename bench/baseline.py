@@ -34,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -118,6 +119,7 @@ class Stack:
     launcher_lines: list[str] = field(default_factory=list)
     smtp: object | None = None
     mail: CountingMailSink = field(default_factory=CountingMailSink)
+    load_at_start: list[float] = field(default_factory=lambda: [round(x, 2) for x in os.getloadavg()])
     _up: threading.Event = field(default_factory=threading.Event)
     _reader: threading.Thread | None = None
 
@@ -138,31 +140,49 @@ class Stack:
         return f"http://127.0.0.1:{self.ports['schedule']}"
 
     # -- start ---------------------------------------------------------------------------------
-    def start(self, timeout: float) -> None:
+    def start(self, timeout: float, attempts: int = 3) -> None:
         self.var_dir = Path(tempfile.mkdtemp(prefix=f"ptghub-bench-{self.run_id}-"))
-        names = ("gateway",) + SERVICES + ("smtp",)
-        self.ports = dict(zip(names, free_ports(len(names))))
+        self.ports["smtp"] = free_ports(1)[0]
         self._start_smtp()
-        env = self._environment()
+        database_urls = {}
         if self.postgres:
             for service in DATABASES:
-                env[f"PTGHUB_{service.upper()}_DATABASE_URL"] = self._create_database(service)
-        log(f"run {self.run_id}: var dir {self.var_dir}, ports "
-            + ", ".join(f"{k} {v}" for k, v in self.ports.items())
-            + f", {'PostgreSQL' if self.postgres else 'SQLite'}")
+                database_urls[f"PTGHUB_{service.upper()}_DATABASE_URL"] = self._create_database(service)
+        for attempt in range(1, attempts + 1):
+            # Ports are free when picked; another program (a concurrent test run) may take one before
+            # the launcher binds it. The launcher then refuses to start: pick again.
+            self.ports.update(zip(("gateway",) + SERVICES, free_ports(1 + len(SERVICES))))
+            log(f"run {self.run_id}: var dir {self.var_dir}, ports "
+                + ", ".join(f"{k} {v}" for k, v in self.ports.items())
+                + f", {'PostgreSQL' if self.postgres else 'SQLite'}")
+            if self._launch({**self._environment(), **database_urls}, timeout):
+                return
+            if attempt < attempts:
+                log("a port was taken meanwhile; trying again with other ports")
+        raise RuntimeError(f"the stack did not start in {attempts} attempts:\n" + self.launcher_tail())
+
+    def _launch(self, env: dict[str, str], timeout: float) -> bool:
+        """Start the launcher and wait for "ptghub is up": True; False when a port was taken."""
+        self._up.clear()
+        self.launcher_lines.clear()
         self.launcher = subprocess.Popen(
             [sys.executable, "deploy/launcher.py"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
             start_new_session=True)  # the bench alone decides when it stops (SIGTERM in stop())
-        self._reader = threading.Thread(target=self._read_launcher, daemon=True)
+        self._reader = threading.Thread(target=self._read_launcher, args=(self.launcher,), daemon=True)
         self._reader.start()
         deadline = time.monotonic() + timeout
         while not self._up.wait(0.2):
             if self.launcher.poll() is not None:
+                self._reader.join(timeout=5)
+                output = "\n".join(self.launcher_lines)
+                if "is taken by another program" in output or "Address already in use" in output:
+                    return False
                 raise RuntimeError(f"the launcher exited ({self.launcher.returncode}) before the stack was up:\n"
                                    + self.launcher_tail())
             if time.monotonic() > deadline:
                 raise RuntimeError(f"no 'ptghub is up' within {timeout:.0f}s:\n" + self.launcher_tail())
+        return True
 
     def _environment(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items()
@@ -202,10 +222,10 @@ class Stack:
         self.databases.append(name)
         return sa.make_url(self.pg_admin_url).set(database=name).render_as_string(hide_password=False)
 
-    def _read_launcher(self) -> None:
+    def _read_launcher(self, launcher: subprocess.Popen) -> None:
         log_file = open(self.var_dir / "launcher.out", "a")
         with log_file:
-            for line in self.launcher.stdout:
+            for line in launcher.stdout:
                 log_file.write(line)
                 log_file.flush()
                 self.launcher_lines.append(line.rstrip("\n"))
@@ -539,7 +559,9 @@ async def measure(stack: Stack, args: argparse.Namespace) -> dict:
     return {
         "run_id": stack.run_id,
         "database": "postgresql" if stack.postgres else "sqlite",
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+        "machine": {"cpus": os.cpu_count(), "load_average_at_start": stack.load_at_start,
+                    "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+                    "python": platform.python_version(), "platform": platform.platform(),
                     "event_loop": type(asyncio.get_running_loop()).__module__.split(".")[0]},
         "settings": {"clients": args.clients, "warmup_s": args.warmup, "duration_s": args.duration,
                      "gateway_workers": stack.gateway_workers(), "api_workers": stack.api_workers(),
@@ -578,6 +600,9 @@ def summary(figures: dict) -> str:
         + (f", {w['bad_signatures']} bad signatures" if w["bad_signatures"] else "")
         + (f", {w['duplicates']} duplicates" if w["duplicates"] else "") + ")",
         f"session POST (gateway): p50 {fmt(w['post_p50_ms'])}, p99 {fmt(w['post_p99_ms'])}",
+        f"machine load (1/5/15 min) at start {'/'.join(f'{x:g}' for x in figures['machine']['load_average_at_start'])}"
+        + (" -- something else was busy: figures are noisy" if figures['machine']['load_average_at_start'][0]
+           > 0.5 * (figures['machine']['cpus'] or 1) else ""),
     ]
     return "\n".join(lines)
 
@@ -629,6 +654,8 @@ def main(argv: list[str] | None = None) -> int:
         log("interrupted; stopping the stack")
         return 130
     except Exception as exc:
+        if not isinstance(exc, RuntimeError):
+            traceback.print_exc()
         log(f"failed: {exc}")
         return 1
     finally:

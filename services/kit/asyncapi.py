@@ -35,11 +35,11 @@ AMQP_BINDING_VERSION = "0.2.0"
 
 DESCRIPTION = """\
 Every change a ptghub service makes is announced as an event on the RabbitMQ topic exchange
-`{exchange}` (durable). Each event is a CloudEvents 1.0 event in structured JSON mode: the AMQP
-message body is the whole envelope (`content_type` `{content_type}`), the AMQP `message_id` is
-the event `id` and the AMQP `type` property and the routing key are the event `type`,
-`ptghub.<service>.<entity>.<verb>`. `data` carries the whole resource after the change, so a
-consumer never needs to call back. Messages are persistent (delivery mode 2).
+`{exchange}` (durable). Each event is a CloudEvents 1.0 event in structured JSON mode:
+the AMQP message body is the whole envelope, `content_type` is `{content_type}`,
+`message_id` is the event `id`, and the AMQP `type` property and the routing key are the
+event `type`, `ptghub.<service>.<entity>.<verb>`. `data` carries the whole resource after
+the change, so a consumer never needs to call back. Messages are persistent (delivery mode 2).
 
 ## Binding your own queue
 
@@ -59,8 +59,9 @@ repeat. ptghub's own services do exactly this (an inbox table per service).
 ## ptghub's own consumers
 
 Each consuming service has one durable quorum queue `{prefix}.<service>` with a delivery limit;
-a message that keeps failing is dead-lettered through the direct exchange `{exchange}.dead` to
-`{prefix}.<service>.dead`, from where it can be inspected and replayed.
+a message that keeps failing is dead-lettered through the direct exchange `{exchange}.dead`
+to `{prefix}.<service>.dead`, from where it can be inspected and replayed. notify binds `#`
+because webhook subscriptions may ask for any event.
 
 | service | queue | binding patterns |
 |---|---|---|
@@ -194,7 +195,7 @@ def build() -> dict:
             messages[event_type] = {
                 "name": event_type,
                 "title": _title(event_type),
-                "summary": f"`data` is a {data_schema} as the {service} service has it after the change",
+                "summary": f"`data`: the {data_schema} as the {service} service has it after the change",
                 "contentType": CONTENT_TYPE,
                 "tags": [{"name": service}],
                 "payload": envelope(service, event_type, data_schema),

@@ -1,0 +1,131 @@
+"""openapi/gateway.yaml agrees with the services' generated documents, and the gateway app loads."""
+import importlib
+import logging
+import re
+import sys
+
+import pytest
+import yaml
+from flask import Flask
+
+from services.kit.config import SERVICE_NAMES
+from services.kit.openapi import OPENAPI_DIR
+
+METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+GATEWAY_OWN = "gateway"
+# Service paths the gateway deliberately does not expose, as (service, METHOD, path): none today.
+NOT_EXPOSED: set[tuple[str, str, str]] = set()
+
+
+def load(name: str) -> dict:
+    return yaml.safe_load((OPENAPI_DIR / name).read_text())
+
+
+GATEWAY = load("gateway.yaml")
+SERVICE_SPECS = {service: load(f"{service}.yaml") for service in SERVICE_NAMES}
+
+
+def gateway_operations():
+    for path, item in GATEWAY["paths"].items():
+        for method in METHODS:
+            if method in item:
+                yield path, method, item[method]
+
+
+def service_rules(service: str) -> dict[str, tuple[str, set[str]]]:
+    """``{endpoint: (OpenAPI-style path, methods)}`` of a service's Flask blueprint."""
+    api = importlib.import_module(f"services.{service}.api")
+    app = Flask(f"check.{service}")
+    app.register_blueprint(api.blueprint)
+    rules = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith(api.blueprint.name + "."):
+            path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+            rules[rule.endpoint] = (path, {m.lower() for m in rule.methods} - {"head", "options"})
+    return rules
+
+
+def test_the_gateway_serves_under_api_v1():
+    assert [server["url"] for server in GATEWAY["servers"]] == ["/api/v1"]
+
+
+def test_operation_ids_are_unique_and_name_their_owner():
+    ids = [op["operationId"] for _path, _method, op in gateway_operations()]
+    assert len(ids) == len(set(ids))
+    for operation_id in ids:
+        owner, dot, view = operation_id.partition(".")
+        assert dot and view, f"{operation_id}: expected <owner>.<view>"
+        assert owner in (*SERVICE_NAMES, GATEWAY_OWN), f"{operation_id}: {owner} is no service"
+
+
+@pytest.mark.parametrize("service", SERVICE_NAMES)
+def test_each_proxied_operation_is_a_documented_service_operation(service):
+    rules = service_rules(service)
+    documented = SERVICE_SPECS[service]["paths"]
+    for path, method, operation in gateway_operations():
+        owner, _, view = operation["operationId"].partition(".")
+        if owner != service:
+            continue
+        endpoint = f"{service}.{view}"
+        assert endpoint in rules, f"{operation['operationId']}: the {service} service has no view {view!r}"
+        rule_path, rule_methods = rules[endpoint]
+        assert rule_path == path, f"{operation['operationId']}: gateway path {path}, service path {rule_path}"
+        assert method in rule_methods, f"{operation['operationId']}: the view does not answer {method.upper()}"
+        assert method in documented.get(path, {}), (
+            f"{operation['operationId']}: {method.upper()} {path} is not in openapi/{service}.yaml")
+
+
+def test_every_public_service_path_is_reachable_through_the_gateway():
+    exposed = {(op["operationId"].partition(".")[0], method.upper(), path) for path, method, op in gateway_operations()}
+    missing = []
+    for service, spec in SERVICE_SPECS.items():
+        for path, item in spec["paths"].items():
+            for method in METHODS:
+                key = (service, method.upper(), path)
+                if method in item and key not in exposed and key not in NOT_EXPOSED:
+                    missing.append(key)
+    assert not missing, f"service operations the gateway does not expose (add them, or to NOT_EXPOSED): {missing}"
+    assert not NOT_EXPOSED & exposed, "an operation listed as not exposed is exposed"
+
+
+def test_every_reference_in_the_gateway_document_resolves():
+    def refs(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str):
+                yield node["$ref"]
+            for value in node.values():
+                yield from refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from refs(value)
+
+    found = list(refs(GATEWAY))
+    assert any(ref.startswith("schedule.yaml#") for ref in found)
+    for ref in found:
+        file, _, pointer = ref.partition("#")
+        target = GATEWAY if not file else load(file)
+        for part in pointer.removeprefix("/").split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            assert isinstance(target, dict) and part in target, f"{ref} does not resolve"
+            target = target[part]
+
+
+def test_the_gateway_app_loads_without_the_services(tmp_path, monkeypatch):
+    monkeypatch.setenv("PTGHUB_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("PTGHUB_GATEWAY_DATABASE_URL", f"sqlite:///{tmp_path / 'gateway.db'}")
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        module = sys.modules.get("gateway.app") or importlib.import_module("gateway.app")
+        app = module.create_app()
+        client = app.test_client()
+        assert client.get("/healthz").json() == {"status": "ok", "service": "gateway"}
+        spec = client.get("/api/v1/openapi.json")
+        assert spec.status_code == 200
+        assert "/events" in spec.json()["paths"]
+        refused = client.post("/api/v1/events", json={"slug": "denver"})
+        assert refused.status_code == 401
+        assert refused.headers["content-type"].startswith("application/problem+json")
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
