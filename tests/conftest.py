@@ -2,7 +2,6 @@ import json
 
 import pytest
 
-from services.kit import migrations
 
 from .infra import EventProbe, Infrastructure
 

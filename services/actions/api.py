@@ -5,13 +5,13 @@ through the unit of work's outbox and dump with a schema.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
 from services.kit.auth import require_track_writer
 from services.kit.cloudevents import event_type
 from services.kit.db import utcnow
 from services.kit.schemas import paginate
-from services.kit.web import json_response, load, load_query, principal
+from services.kit.web import json_response, load, load_query, page, principal, unit_of_work
 
 from . import SERVICE, domain, store
 from .schemas import ActionQuery, ActionSchema
@@ -19,14 +19,6 @@ from .schemas import ActionQuery, ActionSchema
 blueprint = Blueprint("actions", __name__)
 
 action_schema = ActionSchema()
-
-
-def unit_of_work():
-    return current_app.extensions["database"].unit_of_work()
-
-
-def page(items, schema, next_cursor):
-    return json_response({"items": schema.dump(items, many=True), "next_cursor": next_cursor})
 
 
 def publish(uow, action, body, before: domain.Status | None, after: domain.Status) -> None:

@@ -7,7 +7,7 @@ import time
 import uuid
 from typing import Any, Callable
 
-from flask import Blueprint, Flask, Response, g, request
+from flask import Blueprint, Flask, Response, current_app, g, request
 from marshmallow import Schema, ValidationError
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from werkzeug.exceptions import HTTPException
@@ -33,6 +33,16 @@ def problem_response(problem: Problem) -> Response:
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(json.dumps(body, default=str), status=status, mimetype="application/json", headers=headers)
+
+
+def unit_of_work():
+    """A unit of work on the database of the service handling this request."""
+    return current_app.extensions["database"].unit_of_work()
+
+
+def page(items, schema: Schema, next_cursor: str | None) -> Response:
+    """The shape of every list response: ``{"items": [...], "next_cursor": ...}``."""
+    return json_response({"items": schema.dump(items, many=True), "next_cursor": next_cursor})
 
 
 def load(schema: Schema, data: Any = None, **kwargs) -> Any:

@@ -5,13 +5,13 @@ through the unit of work's outbox and dump with a schema.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 
 from services.kit.auth import require_track_writer
 from services.kit.cloudevents import event_type
 from services.kit.db import utcnow
 from services.kit.schemas import PageQuery, paginate
-from services.kit.web import json_response, load, load_query, principal
+from services.kit.web import json_response, load, load_query, page, principal, unit_of_work
 
 from . import SERVICE, domain, store
 from .schemas import NoteRevisionSchema, NoteSchema, SummaryRequestSchema, SummarySchema, summary_sessions
@@ -19,14 +19,6 @@ from .schemas import NoteRevisionSchema, NoteSchema, SummaryRequestSchema, Summa
 blueprint = Blueprint("notes", __name__)
 
 note_schema, revision_schema, summary_schema = NoteSchema(), NoteRevisionSchema(), SummarySchema()
-
-
-def unit_of_work():
-    return current_app.extensions["database"].unit_of_work()
-
-
-def page(items, schema, next_cursor):
-    return json_response({"items": schema.dump(items, many=True), "next_cursor": next_cursor})
 
 
 @blueprint.get("/sessions/<session_id>/note")

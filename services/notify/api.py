@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 
 from services.kit.auth import INTEGRATION, ORGANISER, is_organiser, require_role
 from services.kit.problems import Invalid, Problem
 from services.kit.schemas import paginate
-from services.kit.web import json_response, load, load_query, principal
+from services.kit.web import json_response, load, load_query, page, principal, unit_of_work
 
 from . import dispatch, domain, store
 from .schemas import (DeliveryQuery, DeliverySchema, MessageQuery, MessageSchema, WebhookCreatedSchema,
@@ -23,14 +23,6 @@ blueprint = Blueprint("notify", __name__)
 
 webhook_schema, created_schema = WebhookSchema(), WebhookCreatedSchema()
 delivery_schema, message_schema = DeliverySchema(), MessageSchema()
-
-
-def unit_of_work():
-    return current_app.extensions["database"].unit_of_work()
-
-
-def page(items, schema, next_cursor):
-    return json_response({"items": schema.dump(items, many=True), "next_cursor": next_cursor})
 
 
 def by_creation(model):

@@ -9,13 +9,13 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app
+from flask import Blueprint
 
 from services.kit.auth import require_organiser, require_track_writer
 from services.kit.cloudevents import event_type
 from services.kit.problems import Conflict
 from services.kit.schemas import PageQuery, paginate
-from services.kit.web import json_response, load, load_query, principal
+from services.kit.web import json_response, load, load_query, page, principal, unit_of_work
 
 from . import SERVICE, domain, store
 from .schemas import EventSchema, RoomSchema, SessionQuery, SessionSchema, TrackSchema
@@ -23,14 +23,6 @@ from .schemas import EventSchema, RoomSchema, SessionQuery, SessionSchema, Track
 blueprint = Blueprint("schedule", __name__)
 
 event_schema, room_schema, track_schema, session_schema = EventSchema(), RoomSchema(), TrackSchema(), SessionSchema()
-
-
-def unit_of_work():
-    return current_app.extensions["database"].unit_of_work()
-
-
-def page(items, schema, next_cursor):
-    return json_response({"items": schema.dump(items, many=True), "next_cursor": next_cursor})
 
 
 @blueprint.post("/events")
@@ -306,3 +298,10 @@ def get_session(session_id: str):
     """
     with unit_of_work() as uow:
         return json_response(session_schema.dump(store.get_session(uow.session, session_id)))
+
+
+# The live board, booking, status and ptgbot's command language; the public exports.
+from . import api_exports, api_live  # noqa: E402  (they use the helpers above)
+
+blueprint.register_blueprint(api_live.blueprint)
+blueprint.register_blueprint(api_exports.blueprint)

@@ -14,6 +14,8 @@ class Base(DeclarativeBase):
     pass
 
 
+
+
 add_kit_tables(Base.metadata)
 
 
@@ -26,8 +28,50 @@ class Event(Base):
     start_date: Mapped[date] = mapped_column(sa.Date)
     end_date: Mapped[date] = mapped_column(sa.Date)
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    location: Mapped[str] = mapped_column(sa.String(300), default="", server_default="")
+    virtual: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    # ptgbot's "voice" setting: when true anyone may speak to the bot, not only chairs and organisers
+    open_commands: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    organisers: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")  # ptgbot nicks
+    # grows with every change to anything of the event: exports derive their ETag from it
+    version: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Slot(Base):
+    """A named time slot of the event's grid (ptgbot's ``MonA1`` = Monday 09:00-10:45)."""
+
+    __tablename__ = "slots"
+    __table_args__ = (sa.UniqueConstraint("event_id", "code"), sa.Index("ix_slots_event_start", "event_id", "start"))
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    event_id: Mapped[str] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(sa.String(32))
+    start: Mapped[datetime] = mapped_column(UTCDateTime)
+    end: Mapped[datetime] = mapped_column(UTCDateTime)
+    event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
+
+
+class Motd(Base):
+    """A message of the day entry (ptgbot ``~motd``), shown in ``position`` order."""
+
+    __tablename__ = "motd"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    event_id: Mapped[str] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(sa.Integer)
+    level: Mapped[str] = mapped_column(sa.String(10), default="info")
+    message: Mapped[str] = mapped_column(sa.Text)
+
+
+class Link(Base):
+    """A useful link of the event (venue map, etherpad index ...)."""
+
+    __tablename__ = "links"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    event_id: Mapped[str] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(sa.Integer)
+    label: Mapped[str] = mapped_column(sa.String(300))
+    url: Mapped[str] = mapped_column(sa.String(2000))
 
 
 class Room(Base):
@@ -38,6 +82,13 @@ class Room(Base):
     slug: Mapped[str] = mapped_column(sa.String(64))
     name: Mapped[str] = mapped_column(sa.String(200))
     capacity: Mapped[int | None] = mapped_column(sa.Integer)
+    description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    video_url: Mapped[str | None] = mapped_column(sa.String(2000))
+    cap_icon: Mapped[str | None] = mapped_column(sa.String(100))
+    cap_desc: Mapped[str | None] = mapped_column(sa.String(300))
+    bookable: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    # the slot codes this room offers (ptgbot's schedule keys); null means every slot of the grid
+    offered_slots: Mapped[list | None] = mapped_column(sa.JSON)
     event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
 
 
@@ -50,6 +101,16 @@ class Track(Base):
     name: Mapped[str] = mapped_column(sa.String(200))
     mailing_list: Mapped[str | None] = mapped_column(sa.String(320))
     subject_tag: Mapped[str | None] = mapped_column(sa.String(64))
+    description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    chairs: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")  # [{nick, name, email}]
+    colour: Mapped[str | None] = mapped_column(sa.String(32))
+    meeting_url: Mapped[str | None] = mapped_column(sa.String(2000))
+    notes_url: Mapped[str | None] = mapped_column(sa.String(2000))
+    # live status, as ptgbot keeps it
+    now: Mapped[str | None] = mapped_column(sa.Text)
+    next: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
+    location: Mapped[str | None] = mapped_column(sa.String(300))
+    status_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
 
 
@@ -68,11 +129,25 @@ class SessionRow(Base):
     title: Mapped[str] = mapped_column(sa.String(300))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[str] = mapped_column(sa.String(20), default="scheduled")
+    kind: Mapped[str] = mapped_column(sa.String(20), default="work_session", server_default="work_session")
+    moderators: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
+    video_url: Mapped[str | None] = mapped_column(sa.String(2000))
+    slot_codes: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")
+    allow_conflict: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
+    booked: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())  # by a chair (ptgbot book)
+    sequence: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")  # iCalendar SEQUENCE
+    started_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
     track: Mapped[Track] = relationship(lazy="joined", innerjoin=True)
     room: Mapped[Room] = relationship(lazy="joined", innerjoin=True)
+
+
+def touch(event: Event) -> None:
+    """Record that something of ``event`` changed (its exports' ETags change with it)."""
+    event.version = (event.version or 0) + 1
 
 
 def get_event(session: Session, slug: str) -> Event:
