@@ -89,7 +89,8 @@ def current_principal() -> dict:
     info = context.get("token_info")
     if not info:
         return PUBLIC
-    return {"sub": info["sub"], "role": info["role"], "tracks": info.get("tracks", [])}
+    return {"sub": info["sub"], "role": info["role"], "tracks": info.get("tracks", []),
+            "relay": info.get("relay", False)}
 
 
 def check_roles(roles: list[str] | None, principal: dict) -> None:
@@ -140,7 +141,7 @@ TOKEN_FIELDS = ("id", "name", "role", "tracks", "created_at")
 
 
 def token_body(row) -> dict:
-    return {"id": row.id, "name": row.name, "role": row.role, "tracks": row.tracks,
+    return {"id": row.id, "name": row.name, "role": row.role, "tracks": row.tracks, "relay": row.relay,
             "created_at": row.created_at.isoformat()}
 
 
@@ -151,8 +152,11 @@ async def create_token(body: dict):
                                errors={"tracks": ["required for role chair"]}))
     import asyncio
 
+    if body.get("relay") and body["role"] != "integration":
+        return problem(Problem("relay: only an integration token may relay chat commands", status=422,
+                               errors={"relay": ["only for role integration"]}))
     row, token = await asyncio.to_thread(tokens.issue, state().database, body["name"], body["role"],
-                                         body.get("tracks", []))
+                                         body.get("tracks", []), None, body.get("relay", False))
     return JSONResponse({**token_body(row), "token": token}, status_code=201)
 
 
@@ -238,8 +242,12 @@ async def readyz(_request):
                 checks[name] = "ok" if response.status == 200 else f"status {response.status}"
         except (aiohttp.ClientError, TimeoutError):
             checks[name] = "unreachable"
-    ready = all(v == "ok" for v in checks.values())
-    return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503)
+    # Ready means this gateway can serve: its own database answers. A service that is down is
+    # reported (its routes answer 503) but does not take the whole public API out of rotation.
+    ready = checks["database"] == "ok"
+    degraded = any(v != "ok" for v in checks.values())
+    status = "not ready" if not ready else "degraded" if degraded else "ready"
+    return JSONResponse({"status": status, "checks": checks}, status_code=200 if ready else 503)
 
 
 def _ping(database: Database) -> None:

@@ -20,6 +20,8 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[str] = mapped_column(sa.String(20))
     tracks_json: Mapped[str] = mapped_column(sa.Text, default="[]")
+    # may relay chat commands (ptgbot) for any nick; the service decides what each nick may do
+    relay: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -29,4 +31,4 @@ class ApiToken(Base):
         return json.loads(self.tracks_json)
 
     def principal(self) -> dict:
-        return {"sub": self.name, "token_id": self.id, "role": self.role, "tracks": self.tracks}
+        return {"sub": self.name, "token_id": self.id, "role": self.role, "tracks": self.tracks, "relay": self.relay}

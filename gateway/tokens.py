@@ -26,10 +26,11 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue(database: Database, name: str, role: str, tracks: list[str], token: str | None = None) -> tuple[ApiToken, str]:
+def issue(database: Database, name: str, role: str, tracks: list[str], token: str | None = None,
+          relay: bool = False) -> tuple[ApiToken, str]:
     token = token or new_token()
     with database.sessions.begin() as session:
-        row = ApiToken(name=name, role=role, tracks_json=json.dumps(tracks), token_hash=hash_token(token))
+        row = ApiToken(name=name, role=role, tracks_json=json.dumps(tracks), token_hash=hash_token(token), relay=relay)
         session.add(row)
     return row, token
 
