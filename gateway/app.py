@@ -7,6 +7,7 @@ its object-level rules to the principal passed in ``X-Ptghub-Principal``.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import aiohttp
 import sqlalchemy as sa
-from connexion import AsyncApp
+from connexion import AsyncApp, request
 from connexion.context import context
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolution, Resolver
@@ -35,7 +36,7 @@ logger = logging.getLogger(__name__)
 SPEC = Path(__file__).resolve().parent.parent / "openapi" / "gateway.yaml"
 BASE_PATH = "/api/v1"
 PUBLIC = {"sub": "anonymous", "role": "public", "tracks": []}
-FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "if-match", "if-none-match")
+FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "if-match", "if-none-match", "if-modified-since")
 FORWARDED_RESPONSE_HEADERS = ("content-type", "etag", "location", "retry-after", "cache-control", "last-modified")
 
 
@@ -100,8 +101,6 @@ def check_roles(roles: list[str] | None, principal: dict) -> None:
 
 def make_proxy(service: str, roles: list[str] | None):
     async def proxy(body=None, **_params):
-        from connexion import request
-
         principal = current_principal()
         try:
             check_roles(roles, principal)
@@ -137,9 +136,6 @@ def make_proxy(service: str, roles: list[str] | None):
 
 
 # -- operations the gateway answers itself ------------------------------------------------------
-TOKEN_FIELDS = ("id", "name", "role", "tracks", "created_at")
-
-
 def token_body(row) -> dict:
     return {"id": row.id, "name": row.name, "role": row.role, "tracks": row.tracks, "relay": row.relay,
             "created_at": row.created_at.isoformat()}
@@ -150,8 +146,6 @@ async def create_token(body: dict):
     if body["role"] == "chair" and not body.get("tracks"):
         return problem(Problem("tracks: a chair token needs the tracks it chairs", status=422,
                                errors={"tracks": ["required for role chair"]}))
-    import asyncio
-
     if body.get("relay") and body["role"] != "integration":
         return problem(Problem("relay: only an integration token may relay chat commands", status=422,
                                errors={"relay": ["only for role integration"]}))
@@ -162,16 +156,12 @@ async def create_token(body: dict):
 
 async def list_tokens():
     check_roles(["organiser"], current_principal())
-    import asyncio
-
     rows = await asyncio.to_thread(tokens.list_tokens, state().database)
     return JSONResponse({"items": [token_body(r) for r in rows], "next_cursor": None})
 
 
 async def revoke_token(token_id: str):
     check_roles(["organiser"], current_principal())
-    import asyncio
-
     if not await asyncio.to_thread(tokens.revoke, state().database, token_id):
         return problem(NotFound(f"no token {token_id!r}", errors={"token_id": ["unknown token"]}))
     state().tokens.forget()
@@ -228,8 +218,6 @@ async def healthz(_request):
 
 
 async def readyz(_request):
-    import asyncio
-
     checks = {}
     try:
         await asyncio.to_thread(_ping, state().database)
