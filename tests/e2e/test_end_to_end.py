@@ -47,6 +47,9 @@ def note_of(stack, session_id):
 def test_scenario_on_postgresql(start_stack, webhook_receiver, smtp_server):
     stack = start_stack(postgres=True)
     assert stack.session.get(stack.url("/events")).status_code == 200
+    assert stack.session.get(stack.url("/ui/")).status_code == 200  # Swagger UI
+    request_id = stack.session.get(stack.url("/events"), headers={"X-Request-Id": "trace-me"}).headers["X-Request-Id"]
+    assert request_id == "trace-me"
     assert stack.session.post(stack.url("/events"), json=EVENT, headers={"Authorization": "Bearer wrong"}).status_code == 401
     secret = subscribe(stack, webhook_receiver)
     lay_out_event(stack)
