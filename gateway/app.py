@@ -19,7 +19,7 @@ from connexion import AsyncApp, request
 from connexion.context import context
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolution, Resolver
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 
 from services.kit import config, logs
 from services.kit.db import Database
@@ -238,6 +238,20 @@ async def readyz(_request):
     return JSONResponse({"status": status, "checks": checks}, status_code=200 if ready else 503)
 
 
+async def static_file(request):
+    """Files under PTGHUB_STATIC_DIR (default var/static) at /static/ — e.g. ptgbot's web page."""
+    root = (config.var_dir() / "static") if not config.env("STATIC_DIR") else Path(config.env("STATIC_DIR"))
+    root = root.resolve()
+    target = (root / request.path_params["path"]).resolve()
+    if root not in target.parents or not target.is_file():
+        return problem(NotFound("no such file", errors={"path": ["unknown file"]}))
+    stat = target.stat()
+    etag = f'"{stat.st_mtime_ns:x}-{stat.st_size:x}"'
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers={"etag": etag})
+    return FileResponse(target, headers={"etag": etag}, stat_result=stat)
+
+
 def _ping(database: Database) -> None:
     with database.engine.connect() as connection:
         connection.execute(sa.text("SELECT 1"))
@@ -250,6 +264,7 @@ def create_app() -> AsyncApp:
                 validate_responses=False, validator_map=VALIDATORS)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/readyz", "readyz", readyz)
+    app.add_url_rule("/static/{path:path}", "static", static_file)
     app.add_error_handler(Problem, problem_handler)
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     return app

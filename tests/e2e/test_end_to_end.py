@@ -48,6 +48,13 @@ def test_scenario_on_postgresql(start_stack, webhook_receiver, smtp_server):
     stack = start_stack(postgres=True)
     assert stack.session.get(stack.url("/events")).status_code == 200
     assert stack.session.get(stack.url("/ui/")).status_code == 200  # Swagger UI
+    (stack.var_dir / "static").mkdir()
+    (stack.var_dir / "static" / "hello.txt").write_text("hello")
+    root = stack.gateway.replace("/api/v1", "")
+    static = stack.session.get(root + "/static/hello.txt")
+    assert static.status_code == 200 and static.text == "hello"
+    assert stack.session.get(root + "/static/hello.txt", headers={"If-None-Match": static.headers["etag"]}).status_code == 304
+    assert stack.session.get(root + "/static/%2e%2e/organiser-token").status_code == 404
     request_id = stack.session.get(stack.url("/events"), headers={"X-Request-Id": "trace-me"}).headers["X-Request-Id"]
     assert request_id == "trace-me"
     assert stack.session.post(stack.url("/events"), json=EVENT, headers={"Authorization": "Bearer wrong"}).status_code == 401
