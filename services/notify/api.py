@@ -57,7 +57,7 @@ def create_webhook():
         201: {description: subscribed; the only response that shows the secret, content: {application/json: {schema: WebhookCreated}}}
         400: {description: invalid fields, content: {application/problem+json: {schema: Problem}}}
         403: {description: neither organiser nor integration, content: {application/problem+json: {schema: Problem}}}
-        422: {description: the URL resolves to a loopback, private, link-local or metadata address, content: {application/problem+json: {schema: Problem}}}
+        422: {description: 'the URL resolves to a loopback, private, link-local or metadata address', content: {application/problem+json: {schema: Problem}}}
     """
     data = load(webhook_schema)
     webhook_owner()

@@ -4,10 +4,12 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, object_session, relationship
 
 from services.kit.db import UTCDateTime, add_kit_tables, new_id, utcnow
 from services.kit.problems import NotFound
+
+from . import domain
 
 
 class Base(DeclarativeBase):
@@ -118,8 +120,15 @@ class SessionRow(Base):
     """A session of a track in a room (named ``SessionRow`` to keep clear of SQLAlchemy's Session)."""
 
     __tablename__ = "sessions"
-    __table_args__ = (sa.Index("ix_sessions_room_start", "room_id", "start"),
-                      sa.Index("ix_sessions_event_start", "event_id", "start", "id"))
+    __table_args__ = (
+        sa.Index("ix_sessions_room_start", "room_id", "start"),
+        sa.Index("ix_sessions_event_start", "event_id", "start", "id"),
+        # what the worker's clock scans every second: sessions whose start/end is not yet announced
+        sa.Index("ix_sessions_unstarted", "start", postgresql_where=sa.text("started_published_at IS NULL"),
+                 sqlite_where=sa.text("started_published_at IS NULL")),
+        sa.Index("ix_sessions_unended", "end", postgresql_where=sa.text("ended_published_at IS NULL"),
+                 sqlite_where=sa.text("ended_published_at IS NULL")),
+    )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
     event_id: Mapped[str] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
     track_id: Mapped[str] = mapped_column(sa.ForeignKey("tracks.id", ondelete="CASCADE"), index=True)
@@ -146,15 +155,54 @@ class SessionRow(Base):
 
 
 def touch(event: Event) -> None:
-    """Record that something of ``event`` changed (its exports' ETags change with it)."""
-    event.version = (event.version or 0) + 1
+    """Record that something of ``event`` changed (its exports' ETags change with it).
+
+    Call it in every write that changes anything of an event. The increment runs in SQL
+    (``version = version + 1``), so two transactions touching one event never both write the same
+    version, and it takes the event's row lock (see :func:`get_event` with ``lock=True``). The
+    event's ``updated_at`` becomes now: it tells when anything of the event last changed
+    (exports answer ``If-Modified-Since`` with it).
+    """
+    session = object_session(event)
+    now = utcnow()
+    if session is None or event.id is None or event in session.new:
+        event.version = (event.version or 0) + 1
+        event.updated_at = now
+        return
+    session.execute(
+        sa.update(Event).where(Event.id == event.id)
+        .values(version=Event.version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(event, ["version", "updated_at"])
 
 
-def get_event(session: Session, slug: str) -> Event:
-    event = session.scalar(sa.select(Event).where(Event.slug == slug))
+def get_event(session: Session, slug: str, lock: bool = False) -> Event:
+    """The event by slug; ``lock`` takes its row lock (``FOR UPDATE``).
+
+    Every write of sessions locks its event first, before anything else, so writes of one event
+    are serialised (the room, track and moderator checks see each other's result) and never
+    deadlock with each other.
+    """
+    statement = sa.select(Event).where(Event.slug == slug)
+    if lock:
+        statement = statement.with_for_update()
+    event = session.scalar(statement)
     if event is None:
         raise NotFound(f"no event {slug!r}", errors={"event": ["unknown event"]})
     return event
+
+
+def lock_event_of(session: Session, session_id: str) -> tuple[Event, SessionRow]:
+    """A session for a write: its event locked first (as :func:`get_event`), then the session read."""
+    event_id = session.scalar(sa.select(SessionRow.event_id).where(SessionRow.id == session_id))
+    if event_id is None:
+        raise NotFound(f"no session {session_id!r}", errors={"id": ["unknown session"]})
+    event = session.scalar(sa.select(Event).where(Event.id == event_id).with_for_update())
+    row = session.get(SessionRow, session_id, populate_existing=True)
+    if event is None or row is None:  # deleted meanwhile
+        raise NotFound(f"no session {session_id!r}", errors={"id": ["unknown session"]})
+    return event, row
 
 
 def event_slug_taken(session: Session, slug: str) -> bool:
@@ -202,3 +250,106 @@ def room_sessions_overlapping(session: Session, room: Room, start: datetime, end
     if exclude_id:
         statement = statement.where(SessionRow.id != exclude_id)
     return list(session.scalars(statement))
+
+
+# -- sessions ----------------------------------------------------------------------------------
+def session_view(row: SessionRow) -> domain.SessionView:
+    """What the clash rules need of a stored session."""
+    return domain.SessionView(id=row.id, title=row.title, track=row.track.slug, room=row.room.slug,
+                              start=row.start, end=row.end, moderators=tuple(row.moderators or ()),
+                              allow_conflict=bool(row.allow_conflict), status=row.status)
+
+
+def sessions_overlapping(session: Session, event: Event, start: datetime, end: datetime,
+                         exclude_id: str | None = None) -> list[SessionRow]:
+    """The event's sessions, not cancelled, overlapping ``[start, end)``: what a new one may clash with."""
+    statement = sa.select(SessionRow).where(
+        SessionRow.event_id == event.id,
+        SessionRow.status != domain.CANCELLED,
+        SessionRow.start < end,
+        SessionRow.end > start,
+    ).order_by(SessionRow.start, SessionRow.id)
+    if exclude_id:
+        statement = statement.where(SessionRow.id != exclude_id)
+    return list(session.scalars(statement))
+
+
+def event_sessions(session: Session, event: Event, *, room: Room | None = None, track: Track | None = None,
+                   scheduled_only: bool = False) -> list[SessionRow]:
+    """An event's sessions (or a room's or track's of it), by start."""
+    statement = sa.select(SessionRow).where(SessionRow.event_id == event.id)
+    if room is not None:
+        statement = statement.where(SessionRow.room_id == room.id)
+    if track is not None:
+        statement = statement.where(SessionRow.track_id == track.id)
+    if scheduled_only:
+        statement = statement.where(SessionRow.status != domain.CANCELLED)
+    return list(session.scalars(statement.order_by(SessionRow.start, SessionRow.id)))
+
+
+def claim_due_sessions(session: Session, which: str, now: datetime, limit: int = 200) -> list[SessionRow]:
+    """Claim sessions whose ``which`` (``start`` or ``end``) has passed and was not announced yet.
+
+    One ``UPDATE ... WHERE <which>_published_at IS NULL`` stamps them, so a session is claimed by
+    one caller only even with several workers (PostgreSQL: candidates are locked ``SKIP LOCKED``
+    and the condition is re-checked on the locked row). Returns the claimed rows; the caller
+    publishes them in the same transaction. Cancelled sessions are never claimed.
+    """
+    instant = SessionRow.start if which == "start" else SessionRow.end
+    stamp = SessionRow.started_published_at if which == "start" else SessionRow.ended_published_at
+    due = sa.and_(stamp.is_(None), instant <= now, SessionRow.status == domain.SCHEDULED)
+    candidates = (sa.select(SessionRow.id).where(due).order_by(instant).limit(limit)
+                  .with_for_update(skip_locked=True))
+    claimed = session.execute(
+        sa.update(SessionRow).where(due, SessionRow.id.in_(candidates.scalar_subquery()))
+        .values({stamp.key: now}).returning(SessionRow.id)
+        .execution_options(synchronize_session=False)
+    ).scalars().all()
+    if not claimed:
+        return []
+    return list(session.scalars(sa.select(SessionRow).where(SessionRow.id.in_(claimed))
+                                .order_by(instant, SessionRow.id)
+                                .execution_options(populate_existing=True)))
+
+
+# -- the slot grid -----------------------------------------------------------------------------
+def event_slots(session: Session, event: Event) -> list[Slot]:
+    """The event's grid, in order (start, end, code)."""
+    return list(session.scalars(sa.select(Slot).where(Slot.event_id == event.id)
+                                .order_by(Slot.start, Slot.end, Slot.code)))
+
+
+def slot_views(slots: list[Slot]) -> list[domain.SlotView]:
+    return [domain.SlotView(s.code, s.start, s.end) for s in slots]
+
+
+def get_slot(session: Session, event: Event, code: str) -> Slot:
+    slot = session.scalar(sa.select(Slot).where(Slot.event_id == event.id, Slot.code == code))
+    if slot is None:
+        raise NotFound(f"no slot {code!r} in event {event.slug}", errors={"code": ["unknown slot"]})
+    return slot
+
+
+# -- links -------------------------------------------------------------------------------------
+def event_links(session: Session, event: Event) -> list[Link]:
+    return list(session.scalars(sa.select(Link).where(Link.event_id == event.id).order_by(Link.position, Link.id)))
+
+
+def get_link(session: Session, event: Event, link_id: str) -> Link:
+    link = session.scalar(sa.select(Link).where(Link.event_id == event.id, Link.id == link_id))
+    if link is None:
+        raise NotFound(f"no link {link_id!r} in event {event.slug}", errors={"link": ["unknown link"]})
+    return link
+
+
+def renumber(items: list) -> None:
+    """Give ``items`` (links, motd entries) the positions 0, 1, 2 ... in their list order."""
+    for position, item in enumerate(items):
+        if item.position != position:
+            item.position = position
+
+
+def counts(session: Session, event: Event) -> dict[str, int]:
+    """How many rooms, tracks, sessions and slots an event holds."""
+    return {name: session.scalar(sa.select(sa.func.count()).select_from(model).where(model.event_id == event.id))
+            for name, model in (("rooms", Room), ("tracks", Track), ("sessions", SessionRow), ("slots", Slot))}

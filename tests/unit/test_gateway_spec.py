@@ -1,4 +1,5 @@
 """openapi/gateway.yaml agrees with the services' generated documents, and the gateway app loads."""
+import functools
 import importlib
 import logging
 import re
@@ -17,6 +18,7 @@ GATEWAY_OWN = "gateway"
 NOT_EXPOSED: set[tuple[str, str, str]] = set()
 
 
+@functools.lru_cache(maxsize=None)
 def load(name: str) -> dict:
     return yaml.safe_load((OPENAPI_DIR / name).read_text())
 

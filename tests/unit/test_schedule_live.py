@@ -1,0 +1,329 @@
+"""The live rules: ptgbot's command language and replies, status, booking, motd, nicks, ptgbot's JSON."""
+import json
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from services.kit.problems import Invalid
+from services.schedule import live
+
+REFERENCE = Path("/work/shared/reference")
+if not REFERENCE.exists():  # the repository's own copy, as the exports' tests look for it
+    REFERENCE = Path(__file__).resolve().parents[2] / "reference"
+BASE_JSON = REFERENCE / "ptgbot" / "base.json"
+
+UTC = timezone.utc
+
+
+# -- reading a chat line ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("#swift now discussing ring placement", live.Now("swift", "discussing ring placement")),
+    ("#Swift NOW   two   spaces", live.Now("swift", "two spaces")),
+    ("#nova next at 2pm we discuss #glance support", live.Next("nova", "at 2pm we discuss #glance support")),
+    ("#ironic clean", live.Clean("ironic")),
+    ("#oslo location Level B, Ballroom A", live.Location("oslo", "Level B, Ballroom A")),
+    ("#oslo location", live.Location("oslo", None)),
+    ("#keystone url https://meet.jit.si/awesome-keystone", live.Url("keystone", "https://meet.jit.si/awesome-keystone")),
+    ("#keystone url none", live.Url("keystone", None)),
+    ("#infra color red", live.Colour("infra", "red")),
+    ("#oslo color #42f4c5", live.Colour("oslo", "#42f4c5")),
+    ("#keystone etherpad https://etherpad.opendev.org/p/k", live.Etherpad("keystone", "https://etherpad.opendev.org/p/k")),
+    ("#keystone etherpad auto", live.Etherpad("keystone", None)),
+    ("#swift book Aspen-FriP1", live.Book("swift", "Aspen", "FriP1", "Aspen-FriP1")),
+    ("#swift unbook Vail-TueP2", live.Unbook("swift", "Vail", "TueP2", "Vail-TueP2")),
+    ("#swift book pikes-peak-MonA1", live.Book("swift", "pikes-peak", "MonA1", "pikes-peak-MonA1")),
+    ("~motd add info foo bar", live.MotdAdd("info", "foo bar")),
+    ("~motd del 2", live.MotdDel("2")),
+    ("~motd reorder 2 1", live.MotdReorder(("2", "1"))),
+    ("~motd clean", live.MotdClean()),
+    ("~motd clear", live.MotdClean()),
+    ("~newday", live.NewDay()),
+    ("~add cyborg Watcher", live.AddTracks(("cyborg", "watcher"))),
+    ("~del cyborg", live.DelTracks(("cyborg",))),
+    ("~clean nova swift", live.CleanTracks(("nova", "swift"))),
+    ("~clear nova", live.CleanTracks(("nova",))),
+    ("~list", live.ListTracks()),
+    ("~requirevoice", live.Voice(True)),
+    ("~alloweveryone", live.Voice(False)),
+    ("#help", live.Help()),
+    ("~help", live.Help()),
+])
+def test_commands_parse_into_typed_commands(text, expected):
+    assert live.parse(text) == expected
+
+
+@pytest.mark.parametrize("text", ["hello everyone", "", "   ", "swift now x", "nova: #swift now x"])
+def test_lines_that_are_no_command_are_ignored(text):
+    assert live.read_line(text) is None
+    assert live.parse(text) is None
+
+
+@pytest.mark.parametrize("text, reply", [
+    # ptgbot's own words (trackcommands.py, admincommands.py)
+    ("#swift", "Missing track command (#TRACK [now|next|clean...] ...)"),
+    ("#swift now", "Missing sentence (#TRACK now ...)"),
+    ("#swift next", "Missing sentence (#TRACK next ...)"),
+    ("#swift clean up", "'#TRACK clean' does not take any parameter"),
+    ("#swift etherpad a b", "'#TRACK etherpad' takes a single URL parameter"),
+    ("#swift url", "'#TRACK url' takes a single URL parameter"),
+    ("#swift color dark red", "'#TRACK color' takes a single colorcode parameter"),
+    ("#swift book Ballroom A-FriP1", "'#TRACK book' takes a single slotname parameter"),
+    ("#swift unbook", "'#TRACK unbook' takes a single slotname parameter"),
+    ("#swift discuss python", "Unknown command 'discuss'. Did you mean: swift now discuss... ?"),
+    ("~m", "Unknown command 'm'"),
+    ("~motd", "Missing subcommand (~motd add|del|clean|reorder ...)"),
+    ("~motd foo", "Unknown motd subcommand foo"),
+    ("~motd add info", "Missing parameters (~motd add LEVEL MSG)"),
+    ("~motd add foo bar", "Incorrect message level 'foo' (should be info, success, warning or danger)"),
+    ("~motd del", "Missing message number (~motd del NUM)"),
+    ("~motd clean 2", "'~motd clean' does not take parameters"),
+    ("~motd reorder", "Missing params (~motd reorder X Y...)"),
+    ("~add", "This command takes one or more arguments"),
+    ("~del", "This command takes one or more arguments"),
+])
+def test_malformed_commands_get_ptgbots_reply(text, reply):
+    with pytest.raises(live.CommandError) as refused:
+        live.parse(text)
+    assert refused.value.reply == reply
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("#swift url ftp://example.org/x", "is not an http(s) URL"),
+    ("#swift etherpad javascript:alert(1)", "is not an http(s) URL"),
+    ("#swift color red;background:url(x)", "is not a CSS colour"),
+    ("~add Not/A/Track", "is not a valid track name"),
+    ("~fetchdb http://paste.openstack.org/raw/1", "is not supported by ptghub"),
+    ("~emptydb", "is not supported by ptghub"),
+    ("+in the pub", "'in' is not a valid command here"),
+    ("#seen dahu", "'seen' is not a valid command here"),
+    ("#", "'#' is not a valid command"),
+    ("~", "'~' is not a valid command"),
+    ("#swift now " + "x" * 1001, "Message too long"),
+])
+def test_ptghub_refusals_say_what_is_wrong(text, fragment):
+    with pytest.raises(live.CommandError) as refused:
+        live.parse(text)
+    assert fragment in refused.value.reply
+
+
+def test_replies_are_ptgbots_prefixed_with_the_nick():
+    assert live.with_nick("johndoe", live.booked_reply("Aspen", "FriP1", "swift")) == \
+        "johndoe: Room Aspen is now booked on FriP1 for swift"
+    assert live.with_nick("johndoe", live.unbooked_reply("Vail", "TueP2", "swift")) == \
+        "johndoe: Room Vail (previously booked for swift) is now free on TueP2"
+    assert live.book_refused_reply("Beach-TueP2") == "Slot 'Beach-TueP2' is invalid (or booked)"
+    assert live.unbook_refused_reply("Aspen-FriP1", "swift") == "Slot 'Aspen-FriP1' is invalid (or not booked for swift)"
+    assert live.with_nick("johndoe", live.unknown_track_reply("svift")) == "johndoe: unknown track 'svift'"
+    assert live.not_scheduled_today_reply("swift") == ("Message added, but please note that track 'swift' does not "
+                                                       "appear to have a room scheduled today.")
+    assert live.track_list_reply(["nova", "kolla"]) == "Available tracks: kolla nova"
+    assert live.help_reply().startswith("See PTGbot documentation at: https://")
+    assert live.with_nick("x", None) is None
+    assert "Need voice" in live.not_allowed_track_reply("nova") and "not allowed" in live.not_allowed_track_reply("nova")
+    assert "Need op for admin commands" in live.not_allowed_admin_reply()
+
+
+# -- status transitions ------------------------------------------------------------------------------
+
+def test_now_clears_next_next_appends_clean_empties_and_location_stays():
+    status = live.Status(location="Vail")
+    status = live.add_next(status, "cells v2")
+    status = live.add_next(status, "python 3 jobs")
+    assert status == live.Status(None, ("cells v2", "python 3 jobs"), "Vail")
+    status = live.set_now(status, "placement")
+    assert status == live.Status("placement", (), "Vail")
+    status = live.add_next(status, "upgrades")
+    assert status.next == ("upgrades",) and status.now == "placement"
+    assert live.clean(status) == live.Status(None, (), "Vail")
+    assert live.clean(status).empty and not status.empty
+    assert live.set_location(status, "") == live.Status("placement", ("upgrades",), None)
+
+
+def test_next_is_bounded():
+    status = live.Status()
+    for i in range(live.MAX_NEXT):
+        status = live.add_next(status, f"topic {i}")
+    with pytest.raises(live.CommandError, match="Too many"):
+        live.add_next(status, "one more")
+
+
+def test_a_status_is_stale_once_the_events_local_midnight_passed():
+    zone = "America/Denver"  # UTC-6 in May
+    set_at = datetime(2019, 5, 2, 23, 30, tzinfo=UTC)  # 17:30 local on the 2nd
+    assert not live.status_is_stale(set_at, datetime(2019, 5, 3, 5, 59, tzinfo=UTC), zone)  # 23:59 local
+    assert live.status_is_stale(set_at, datetime(2019, 5, 3, 6, 0, tzinfo=UTC), zone)  # local midnight
+    assert not live.status_is_stale(None, datetime(2019, 5, 9, tzinfo=UTC), zone)
+    assert live.local_midnight(datetime(2019, 5, 3, 3, 0, tzinfo=UTC), zone) == datetime(2019, 5, 2, 6, 0, tzinfo=UTC)
+    assert live.local_day(datetime(2019, 5, 3, 3, 0, tzinfo=UTC), zone) == date(2019, 5, 2)
+    # Auckland's midnight is noon UTC the day before
+    assert live.local_midnight(datetime(2019, 5, 3, 13, 0, tzinfo=UTC), "Pacific/Auckland") == \
+        datetime(2019, 5, 3, 12, 0, tzinfo=UTC)
+
+
+# -- who may do what ---------------------------------------------------------------------------------
+
+def test_nicks_decide_who_may_do_what():
+    organisers = ["ttx", "diablo_rojo"]
+    chairs = [{"nick": "mgoddard", "name": "Mark", "email": None}]
+    assert live.may_command_track("mgoddard", organisers, chairs, False)
+    assert live.may_command_track("MGoddard", organisers, chairs, False)
+    assert live.may_command_track("TTX", organisers, chairs, False)
+    assert not live.may_command_track("johndoe", organisers, chairs, False)
+    assert live.may_command_track("johndoe", organisers, chairs, True)  # the event lets everyone speak
+    assert live.may_command_admin("Diablo_Rojo", organisers)
+    assert not live.may_command_admin("mgoddard", organisers)
+    assert not live.may_command_admin("johndoe", [])
+    assert live.same_nick("foo[m]", "FOO{M}")
+    assert live.is_organiser_nick("ttx", [{"nick": "ttx"}])
+
+
+def test_only_relays_and_organisers_may_forward_commands():
+    assert live.may_relay({"role": "integration", "relay": True})
+    assert live.may_relay({"role": "organiser", "tracks": []})
+    assert not live.may_relay({"role": "integration", "relay": False})
+    assert not live.may_relay({"role": "chair", "tracks": ["nova"]})
+    assert not live.may_relay({"role": "public"})
+
+
+# -- message of the day ------------------------------------------------------------------------------
+
+def test_motd_reorder_is_ptgbots():
+    items = ["foo bar", "open bar", "cocktails"]
+    assert live.motd_reorder(items, ["2", "1"]) == ["open bar", "foo bar"]  # unlisted ones are dropped
+    assert live.motd_reorder(items, ["3"]) == ["cocktails"]
+    for bad in (["999"], ["0"], ["x"], ["1", "1"]):
+        with pytest.raises(live.CommandError, match="Incorrect message number"):
+            live.motd_reorder(items, bad)
+    assert live.motd_index("2", 3) == 1
+    with pytest.raises(live.CommandError) as refused:
+        live.motd_index("999", 3)
+    assert refused.value.reply == "Incorrect message number 999"
+
+
+def test_motd_reorder_by_id():
+    rows = [SimpleNamespace(id=i) for i in ("a", "b", "c")]
+    assert [r.id for r in live.motd_reorder_by_id(rows, ["c", "a"])] == ["c", "a"]
+    with pytest.raises(Invalid):
+        live.motd_reorder_by_id(rows, ["z"])
+    with pytest.raises(Invalid):
+        live.motd_reorder_by_id(rows, ["a", "a"])
+
+
+# -- rooms, slots, booking ---------------------------------------------------------------------------
+
+def test_room_and_slot_matching_forgives_a_chat_users_spelling():
+    rooms = [SimpleNamespace(slug="ballroom-a", name="Ballroom A"), SimpleNamespace(slug="aspen", name="Aspen"),
+             SimpleNamespace(slug="pikes-peak", name="Pike's Peak")]
+    assert live.match_room("Aspen", rooms).slug == "aspen"
+    assert live.match_room("aspen", rooms).slug == "aspen"
+    assert live.match_room("BallroomA", rooms).slug == "ballroom-a"
+    assert live.match_room("ballroom-a", rooms).slug == "ballroom-a"
+    assert live.match_room("pikes-peak", rooms).slug == "pikes-peak"
+    assert live.match_room("Beach", rooms) is None
+    assert live.match_room("", rooms) is None
+    slots = [SimpleNamespace(code="FriP1"), SimpleNamespace(code="FriP2")]
+    assert live.match_slot("FriP1", slots).code == "FriP1"
+    assert live.match_slot("frip2", slots).code == "FriP2"
+    assert live.match_slot("SatA1", slots) is None
+    assert live.split_room_slot("Aspen-FriP1") == ("Aspen", "FriP1")
+    assert live.split_room_slot("Aspen") == ("", "Aspen")
+
+
+def test_video_capability_and_offered_slots():
+    assert live.room_has_video("https://meet.jit.si/x", None, None)
+    assert live.room_has_video(None, "facetime-video", "Videoprojection available")
+    assert not live.room_has_video(None, None, "Fits a team of 10")
+    assert live.room_offers(None, "MonA1")
+    assert live.room_offers(["MonA1"], "MonA1") and not live.room_offers(["MonA1"], "MonA2")
+    assert live.default_colour("nova") == live.default_colour("nova") and live.default_colour("nova") in live.PALETTE
+
+
+# -- ptgbot's JSON -----------------------------------------------------------------------------------
+
+def test_slugs_slot_times_and_capacity_hints():
+    assert live.slugify("Ballroom A") == "ballroom-a"
+    assert live.slugify("Pike's Peak") == "pikes-peak"
+    assert live.slugify("  Telluride B ") == "telluride-b"
+    assert live.slugify("!!!") == "room"
+    assert live.parse_slot_desc("09:00-10:45") == (time(9), time(10, 45))
+    assert live.parse_slot_desc(" 9:00 - 17:00 ") == (time(9), time(17))
+    for bad in ("morning", "10:45-09:00", "25:00-26:00", ""):
+        with pytest.raises(ValueError):
+            live.parse_slot_desc(bad)
+    assert live.capacity_hint("Fits a team of 10") == 10
+    assert live.capacity_hint("10 person table") == 10
+    assert live.capacity_hint(None) is None
+
+
+def test_ptgbot_days_map_onto_the_events_dates():
+    # Denver, Stein PTG: Monday 10 to Friday 14 September 2018
+    week = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+    assert live.map_days(week, date(2018, 9, 10), date(2018, 9, 14)) == {
+        "Monday": date(2018, 9, 10), "Tuesday": date(2018, 9, 11), "Wednesday": date(2018, 9, 12),
+        "Thursday": date(2018, 9, 13), "Friday": date(2018, 9, 14)}
+    # the first Thursday of the event, then the days after it
+    assert live.map_days(["Thursday", "Friday"], date(2019, 5, 1), date(2019, 5, 4)) == {
+        "Thursday": date(2019, 5, 2), "Friday": date(2019, 5, 3)}
+    # weekdays the dates do not have: in order
+    assert live.map_days(["Monday", "Tuesday"], date(2019, 5, 2), date(2019, 5, 4)) == {
+        "Monday": date(2019, 5, 2), "Tuesday": date(2019, 5, 3)}
+    assert live.map_days(["Day 1", "Day 2"], date(2020, 6, 1), date(2020, 6, 5)) == {
+        "Day 1": date(2020, 6, 1), "Day 2": date(2020, 6, 2)}
+    with pytest.raises(Invalid) as refused:
+        live.map_days(week, date(2019, 5, 2), date(2019, 5, 4))
+    assert "slots" in refused.value.errors
+
+
+def test_the_real_denver_grid_plans_into_rooms_slots_tracks_and_sessions():
+    doc = json.loads(BASE_JSON.read_text())
+    plan = live.plan_import(doc, date(2018, 9, 10), date(2018, 9, 14), "America/Denver")
+    assert len(plan.slots) == 20
+    first = plan.slots[0]
+    assert (first.code, first.start, first.end) == ("MonA1", datetime(2018, 9, 10, 15, 0, tzinfo=UTC),
+                                                    datetime(2018, 9, 10, 16, 45, tzinfo=UTC))
+    assert plan.slots[-1].code == "FriP2" and plan.slots[-1].end == datetime(2018, 9, 14, 23, 0, tzinfo=UTC)
+    assert len(plan.rooms) == len(doc["schedule"]) == 23
+    rooms = {room.slug: room for room in plan.rooms}
+    aspen = rooms["aspen"]
+    assert (aspen.name, aspen.description, aspen.cap_icon, aspen.cap_desc, aspen.bookable, aspen.capacity) == \
+        ("Aspen", "Fits a team of 10", "facetime-video", "Videoprojection available", True, 10)
+    assert len(aspen.offered_slots) == 20
+    assert rooms["ballroom-a"].video_url == "http://meet.jit.si/DEN-ptg-BallroomA"
+    assert not rooms["ballroom-b"].bookable  # every slot taken
+    assert rooms["pikes-peak"].name == "Pike's Peak"
+    assert len(rooms["blanca-peak"].offered_slots) == 16  # no Friday
+    assert len(plan.tracks) == 44 and "swift" in plan.tracks
+    cells = sum(1 for entry in doc["schedule"].values() for key, track in entry.items()
+                if key not in live.ROOM_META_KEYS and track)
+    assert len(plan.bookings) == cells == 356
+    assert ("vail", "TueP2", "swift") in plan.bookings
+    assert plan.open_commands is True  # voice 0: everyone may speak
+    assert plan.links[0] == ("venue map", "https://www.openstack.org/assets/ptg/Denver-map.pdf")
+    assert plan.motd == [] and plan.warnings == []
+
+
+def test_import_plans_statuses_motd_and_refuses_what_does_not_fit():
+    doc = {"slots": {"Monday": [{"name": "MonA1", "desc": "09:00-10:45"}]},
+           "schedule": {"Aspen": {"MonA1": "nova", "SunA1": "swift", "url": "https://meet.jit.si/aspen"}},
+           "tracks": ["nova"], "motd": {"level": "warning", "message": "fire drill"}, "voice": 1,
+           "colors": {"nova": "#ff0000", "ghost": "red"}, "urls": {"nova": "javascript:x"},
+           "now": {"nova": "cells"}, "next": {"nova": ["placement", ""]}}
+    plan = live.plan_import(doc, date(2018, 9, 10), date(2018, 9, 14), "America/Denver")
+    assert plan.bookings == [("aspen", "MonA1", "nova")]
+    assert plan.rooms[0].video_url == "https://meet.jit.si/aspen" and plan.rooms[0].offered_slots == ["MonA1"]
+    assert plan.motd == [("warning", "fire drill")] and plan.open_commands is False
+    assert plan.colours == {"nova": "#ff0000"} and plan.urls == {}
+    assert plan.now == {"nova": "cells"} and plan.next == {"nova": ["placement"]}
+    assert any("SunA1" in w for w in plan.warnings) and any("urls.nova" in w for w in plan.warnings)
+    with pytest.raises(Invalid) as refused:
+        live.plan_import({"slots": {"Monday": [{"name": "MonA1", "desc": "soon"}]}},
+                         date(2018, 9, 10), date(2018, 9, 14), "UTC")
+    assert "slots.Monday.MonA1" in refused.value.errors
+    with pytest.raises(Invalid):
+        live.plan_import({"slots": {"Monday": [{"name": "Mon-A1", "desc": "09:00-10:00"}]}},
+                         date(2018, 9, 10), date(2018, 9, 14), "UTC")
+    with pytest.raises(Invalid):
+        live.plan_import({"schedule": {"Ballroom A": {}, "ballroom-a": {}}}, date(2018, 9, 10), date(2018, 9, 14), "UTC")
