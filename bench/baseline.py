@@ -59,7 +59,10 @@ READ_LIMIT = 50
 
 
 def log(message: str) -> None:
-    print(f"bench: {message}", file=sys.stderr, flush=True)
+    try:
+        print(f"bench: {message}", file=sys.stderr, flush=True)
+    except OSError:  # stderr gone (a closed pipe): carry on, clean-up matters more than progress lines
+        pass
 
 
 def free_ports(count: int) -> list[int]:
@@ -83,6 +86,22 @@ def percentile(values: list[float], p: float) -> float | None:
         return None
     ordered = sorted(values)
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def cpu_busy(seconds: float = 1.0) -> float | None:
+    """The share of all CPUs busy over ``seconds`` (from /proc/stat; None where there is none)."""
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat") as stat:
+            values = [int(v) for v in stat.readline().split()[1:]]
+        return sum(values), values[3] + (values[4] if len(values) > 4 else 0)  # total, idle + iowait
+
+    try:
+        total1, idle1 = sample()
+        time.sleep(seconds)
+        total2, idle2 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    return 1 - (idle2 - idle1) / (total2 - total1) if total2 > total1 else None
 
 
 def rounded(value: float | None, digits: int = 2) -> float | None:
@@ -120,6 +139,7 @@ class Stack:
     smtp: object | None = None
     mail: CountingMailSink = field(default_factory=CountingMailSink)
     load_at_start: list[float] = field(default_factory=lambda: [round(x, 2) for x in os.getloadavg()])
+    busy_at_start: float | None = None
     _up: threading.Event = field(default_factory=threading.Event)
     _reader: threading.Thread | None = None
 
@@ -141,6 +161,7 @@ class Stack:
 
     # -- start ---------------------------------------------------------------------------------
     def start(self, timeout: float, attempts: int = 3) -> None:
+        self.busy_at_start = cpu_busy()
         self.var_dir = Path(tempfile.mkdtemp(prefix=f"ptghub-bench-{self.run_id}-"))
         self.ports["smtp"] = free_ports(1)[0]
         self._start_smtp()
@@ -329,6 +350,13 @@ class Api:
         self.session, self.base = session, gateway + "/api/v1"
         self.headers = {"Authorization": f"Bearer {token}"}
 
+    async def get(self, path: str) -> dict:
+        async with self.session.get(self.base + path, headers=self.headers) as response:
+            text = await response.text()
+            if response.status != 200:
+                raise RuntimeError(f"GET {path} answered {response.status}: {text[:500]}")
+            return json.loads(text)
+
     async def post(self, path: str, body: dict, expect: int = 201) -> dict:
         async with self.session.post(self.base + path, json=body, headers=self.headers) as response:
             text = await response.text()
@@ -442,8 +470,17 @@ async def load(url: str, clients: int, warmup: float, duration: float) -> dict:
                     else:
                         errors += 1
 
-        await asyncio.wait_for(asyncio.gather(*(client() for _ in range(clients))),
-                               timeout=warmup + duration + 30)
+        tasks = [asyncio.ensure_future(client()) for _ in range(clients)]
+        try:
+            _done, late = await asyncio.wait(tasks, timeout=warmup + duration + 30)
+            if late:
+                raise RuntimeError(f"{len(late)} clients still busy 30 s after the end of the test")
+            for task in tasks:
+                task.result()  # a client's own bug surfaces here
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
     completed = len(latencies) + errors
     return {"url": url, "requests_per_s": round(len(latencies) / duration, 1), "requests": completed,
             "errors": errors, "statuses": {str(k): v for k, v in statuses.items()},
@@ -457,7 +494,9 @@ class WebhookReceiver:
     """A loopback aiohttp server that records when each session's ``scheduled`` webhook arrives."""
 
     def __init__(self):
-        self.arrived: dict[str, float] = {}
+        self.arrived: dict[str, float] = {}           # session id -> perf_counter() at arrival
+        self.arrived_wall: dict[str, float] = {}      # session id -> time.time() at arrival
+        self.event_ids: dict[str, str] = {}           # session id -> CloudEvent id (= the delivery's event_id)
         self.deliveries = 0
         self.duplicates = 0
         self.bad_signatures = 0
@@ -491,7 +530,7 @@ class WebhookReceiver:
         return any(hmac.compare_digest(expected, s) for s in offered)
 
     async def handle(self, request: web.Request) -> web.Response:
-        arrived = time.perf_counter()
+        arrived, arrived_wall = time.perf_counter(), time.time()
         body = await request.read()
         self.deliveries += 1
         if not self.signature_ok(request, body):
@@ -508,6 +547,8 @@ class WebhookReceiver:
             self.duplicates += 1
         else:
             self.arrived[session_id] = arrived
+            self.arrived_wall[session_id] = arrived_wall
+            self.event_ids[session_id] = envelope.get("id")
         return web.Response(status=204)
 
 
@@ -519,25 +560,56 @@ async def event_latency(api: Api, event: Event, count: int, wait: float) -> dict
                                                "event_types": [SCHEDULED], "description": "bench receiver"})
         receiver.secret = created.get("secret")
         returned: dict[str, float] = {}
+        returned_wall: dict[str, float] = {}
         post_ms: list[float] = []
         for _ in range(count):
             sent = time.perf_counter()
             session = await api.post(f"/events/{event.slug}/sessions", event.session_body("Bench session"))
             done = time.perf_counter()
-            returned[session["id"]] = done
+            returned[session["id"]], returned_wall[session["id"]] = done, time.time()
             post_ms.append((done - sent) * 1000)
         deadline = time.perf_counter() + wait
         while time.perf_counter() < deadline and not returned.keys() <= receiver.arrived.keys():
             await asyncio.sleep(0.05)
         latencies = [(receiver.arrived[sid] - t) * 1000 for sid, t in returned.items() if sid in receiver.arrived]
+        stages = await delivery_stages(api, created["id"], receiver, returned_wall)
         return {"sessions": count, "received": len(latencies), "p50_ms": rounded(percentile(latencies, 50)),
                 "p99_ms": rounded(percentile(latencies, 99)), "max_ms": rounded(max(latencies) if latencies else None),
                 "min_ms": rounded(min(latencies) if latencies else None),
                 "post_p50_ms": rounded(percentile(post_ms, 50)), "post_p99_ms": rounded(percentile(post_ms, 99)),
                 "duplicates": receiver.duplicates, "bad_signatures": receiver.bad_signatures,
-                "deliveries": receiver.deliveries}
+                "deliveries": receiver.deliveries, "stages_p50_ms": stages}
     finally:
         await receiver.stop()
+
+
+async def delivery_stages(api: Api, webhook_id: str, receiver: WebhookReceiver,
+                          returned_wall: dict[str, float]) -> dict:
+    """Where the time goes, from notify's delivery log (wall clocks of one machine, so comparable):
+
+    - ``to_notify``: POST returned -> notify stored the delivery (schedule's outbox relay, the broker,
+      notify's consumer);
+    - ``dispatch_pickup``: delivery stored -> first attempt began (notify's webhook delivery loop);
+    - ``http``: attempt began -> the receiver had the request.
+    """
+    by_event = {event_id: sid for sid, event_id in receiver.event_ids.items()}
+    stages: dict[str, list[float]] = {"to_notify": [], "dispatch_pickup": [], "http": []}
+    cursor = None
+    while True:
+        page = await api.get(f"/webhooks/{webhook_id}/deliveries?limit=500" + (f"&cursor={cursor}" if cursor else ""))
+        for delivery in page["items"]:
+            sid = by_event.get(delivery.get("event_id"))
+            if sid is None or sid not in returned_wall or not delivery.get("history"):
+                continue
+            stored = datetime.fromisoformat(delivery["created_at"]).timestamp()
+            attempted = datetime.fromisoformat(delivery["history"][0]["attempted_at"]).timestamp()
+            stages["to_notify"].append((stored - returned_wall[sid]) * 1000)
+            stages["dispatch_pickup"].append((attempted - stored) * 1000)
+            stages["http"].append((receiver.arrived_wall[sid] - attempted) * 1000)
+        cursor = page.get("next_cursor")
+        if not cursor:
+            break
+    return {name: rounded(percentile(values, 50)) for name, values in stages.items()}
 
 
 # -- the run -----------------------------------------------------------------------------------
@@ -559,7 +631,8 @@ async def measure(stack: Stack, args: argparse.Namespace) -> dict:
     return {
         "run_id": stack.run_id,
         "database": "postgresql" if stack.postgres else "sqlite",
-        "machine": {"cpus": os.cpu_count(), "load_average_at_start": stack.load_at_start,
+        "machine": {"cpus": os.cpu_count(), "cpu_busy_before_start": rounded(stack.busy_at_start, 3),
+                    "load_average_at_start": stack.load_at_start,
                     "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
                     "python": platform.python_version(), "platform": platform.platform(),
                     "event_loop": type(asyncio.get_running_loop()).__module__.split(".")[0]},
@@ -585,6 +658,8 @@ def summary(figures: dict) -> str:
     d, g, w = figures["schedule_read_direct"], figures["schedule_read_gateway"], figures["session_to_webhook"]
     s = figures["settings"]
     ratio = figures["gateway_direct_ratio"]
+    busy = figures["machine"]["cpu_busy_before_start"]
+    busy_after = figures["machine"].get("cpu_busy_after_stop")
     verdict = "" if ratio is None else ("  ok" if ratio >= figures["ratio_target"] else "  BELOW TARGET")
     lines = [
         f"=== ptghub baseline: {figures['database']}, {figures['machine']['cpus']} CPUs, {s['clients']} clients, "
@@ -599,10 +674,15 @@ def summary(figures: dict) -> str:
         f"({w['received']}/{w['sessions']} received"
         + (f", {w['bad_signatures']} bad signatures" if w["bad_signatures"] else "")
         + (f", {w['duplicates']} duplicates" if w["duplicates"] else "") + ")",
+        f"  of which (p50):       relay+broker+consumer {fmt(w['stages_p50_ms']['to_notify'])}, "
+        f"delivery pickup {fmt(w['stages_p50_ms']['dispatch_pickup'])}, HTTP {fmt(w['stages_p50_ms']['http'])}",
         f"session POST (gateway): p50 {fmt(w['post_p50_ms'])}, p99 {fmt(w['post_p99_ms'])}",
-        f"machine load (1/5/15 min) at start {'/'.join(f'{x:g}' for x in figures['machine']['load_average_at_start'])}"
-        + (" -- something else was busy: figures are noisy" if figures['machine']['load_average_at_start'][0]
-           > 0.5 * (figures['machine']['cpus'] or 1) else ""),
+        f"machine: {figures['machine']['cpus']} CPUs, "
+        + " and ".join(f"{v:.0%} busy {when}" for when, v in (("before the stack started", busy),
+                                                               ("after it stopped", busy_after)) if v is not None)
+        + f" (load {'/'.join(f'{x:g}' for x in figures['machine']['load_average_at_start'])})"
+        + (" -- something else was running: figures are noisy"
+           if any(v is not None and v > 0.25 for v in (busy, busy_after)) else ""),
     ]
     return "\n".join(lines)
 
@@ -652,6 +732,7 @@ def main(argv: list[str] | None = None) -> int:
         failed = False
     except KeyboardInterrupt:
         log("interrupted; stopping the stack")
+        failed = False  # nothing to investigate: the var dir goes (unless --keep)
         return 130
     except Exception as exc:
         if not isinstance(exc, RuntimeError):
@@ -661,6 +742,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         log("stopping the stack and cleaning up")
         stack.stop(failed)
+    figures["machine"]["cpu_busy_after_stop"] = rounded(cpu_busy(), 3)  # catches load that began meanwhile
     print(summary(figures), flush=True)
     if args.json == "-":
         print(json.dumps(figures), flush=True)

@@ -67,7 +67,9 @@ def add_kit_tables(metadata: sa.MetaData) -> None:
     )
 
 
-def make_engine(url: str, **kwargs: Any) -> sa.Engine:
+def make_engine(url: str, write_lock_on_begin: bool = True, **kwargs: Any) -> sa.Engine:
+    """An engine for ``url``. On SQLite, transactions take the write lock when they begin unless
+    ``write_lock_on_begin`` is false (for read-only work, which WAL lets run beside a writer)."""
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
 
@@ -85,7 +87,7 @@ def make_engine(url: str, **kwargs: Any) -> sa.Engine:
 
         @sa_event.listens_for(engine, "begin")
         def _sqlite_begin(connection):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if write_lock_on_begin else "BEGIN")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **kwargs)
@@ -100,11 +102,14 @@ class Database:
         self.metadata = metadata
         self.source = source
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Reads on SQLite skip the write lock (PostgreSQL uses one engine for both).
+        self.read_engine = make_engine(url, write_lock_on_begin=False) if url.startswith("sqlite") else self.engine
+        self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
         self.outbox = metadata.tables.get("outbox")  # the gateway's database has neither
         self.inbox = metadata.tables.get("inbox")
 
-    def unit_of_work(self) -> "UnitOfWork":
-        return UnitOfWork(self)
+    def unit_of_work(self, readonly: bool = False) -> "UnitOfWork":
+        return UnitOfWork(self, readonly)
 
     def ping(self) -> None:
         with self.engine.connect() as connection:
@@ -112,6 +117,7 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self.read_engine.dispose()
 
 
 class UnitOfWork:
@@ -120,13 +126,14 @@ class UnitOfWork:
     Use as a context manager; call :meth:`commit` explicitly, anything else rolls back.
     """
 
-    def __init__(self, database: Database):
+    def __init__(self, database: Database, readonly: bool = False):
         self.database = database
+        self.readonly = readonly
         self.session: Session | None = None
         self.events: list[CloudEvent] = []
 
     def __enter__(self) -> "UnitOfWork":
-        self.session = self.database.sessions()
+        self.session = (self.database.read_sessions if self.readonly else self.database.sessions)()
         self.events = []
         return self
 
@@ -141,6 +148,8 @@ class UnitOfWork:
         return cloud_event
 
     def commit(self) -> None:
+        if self.readonly:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self.session.flush()
         if self.events:
             now = utcnow()

@@ -36,8 +36,8 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 def unit_of_work():
-    """A unit of work on the database of the service handling this request."""
-    return current_app.extensions["database"].unit_of_work()
+    """A unit of work on the database of the service handling this request (read-only for GET)."""
+    return current_app.extensions["database"].unit_of_work(readonly=request.method in ("GET", "HEAD"))
 
 
 def page(items, schema: Schema, next_cursor: str | None) -> Response:

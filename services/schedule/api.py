@@ -1004,7 +1004,7 @@ def list_sessions(event: str):
     query = load_query(SessionQuery())
     with unit_of_work() as uow:
         parent = store.get_event(uow.session, event)
-        statement = sa.select(store.SessionRow).where(store.SessionRow.event_id == parent.id)
+        statement = store.session_rows().where(store.SessionRow.event_id == parent.id)
         if "track" in query:
             statement = statement.where(store.SessionRow.track_id == store.get_track(uow.session, parent, query["track"]).id)
         if "room" in query:

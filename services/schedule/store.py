@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, object_session, relationship
 
 from services.kit.db import UTCDateTime, add_kit_tables, new_id, utcnow
@@ -230,6 +231,15 @@ def slug_taken(session: Session, model, event: Event, slug: str) -> bool:
     return session.scalar(
         sa.select(sa.func.count()).select_from(model).where(model.event_id == event.id, model.slug == slug)
     ) > 0
+
+
+def session_rows() -> sa.Select:
+    """Sessions with just what a listing shows of their event, track and room (no JSON columns)."""
+    return sa.select(SessionRow).options(
+        orm.joinedload(SessionRow.event, innerjoin=True).load_only(Event.slug, Event.timezone),
+        orm.joinedload(SessionRow.track, innerjoin=True).load_only(Track.slug),
+        orm.joinedload(SessionRow.room, innerjoin=True).load_only(Room.slug),
+    )
 
 
 def get_session(session: Session, session_id: str) -> SessionRow:
