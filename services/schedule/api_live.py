@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Blueprint
+from flask import Blueprint, Response, request
 from sqlalchemy.exc import IntegrityError
 
 from services.kit.auth import require_organiser, require_track_writer
@@ -1099,14 +1099,29 @@ def get_board(event: str):
       - in: query
         schema: BoardQuery
       responses:
-        200: {description: the board, content: {application/json: {schema: Board}}}
+        200: {description: 'the board; weak ETag, revalidate with If-None-Match', content: {application/json: {schema: Board}}}
+        304: {description: the copy named by If-None-Match is current}
         400: {description: invalid `at`, content: {application/problem+json: {schema: Problem}}}
         404: {description: unknown event, content: {application/problem+json: {schema: Problem}}}
     """
     query = load_query(ls.BoardQuery())
+    at = query.get("at") or utcnow()
     with unit_of_work() as uow:
         parent = store.get_event(uow.session, event)
-        return json_response(board(uow.session, parent, query.get("at") or utcnow()))
+        # The board changes with the event (its version) and as sessions start and end: counting
+        # those that have tells whether a client's copy is still current, without building it.
+        started, ended = uow.session.execute(
+            sa.select(sa.func.count().filter(store.SessionRow.start <= at),
+                      sa.func.count().filter(store.SessionRow.end <= at))
+            .where(store.SessionRow.event_id == parent.id, NOT_CANCELLED)).one()
+        tag = f"{parent.id}-{parent.version}-board-{started}-{ended}"
+        if request.if_none_match.contains_weak(tag):
+            response = Response(status=304)
+        else:
+            response = json_response(board(uow.session, parent, at))
+    response.set_etag(tag, weak=True)
+    response.headers["Cache-Control"] = "no-cache"  # time moves the board: always revalidate
+    return response
 
 
 @blueprint.post("/events/<event>/ptgbot/commands")

@@ -72,6 +72,10 @@ def test_the_denver_grid_through_the_gateway(start_stack):
     board = public.get(stack.url("/events/den/board"))
     assert board.status_code == 200
     assert any(t.get("now") == "cells v2" for t in board.json()["tracks"])
+    board_tag = board.headers["etag"]
+    assert public.get(stack.url("/events/den/board"), headers={"If-None-Match": board_tag}).status_code == 304
+    assert say("ttx", "#nova next python 3 jobs")["applied"]
+    assert public.get(stack.url("/events/den/board"), headers={"If-None-Match": board_tag}).status_code == 200
 
     calendar = public.get(stack.url("/events/den/schedule.ics"))
     assert calendar.headers["content-type"].startswith("text/calendar")
