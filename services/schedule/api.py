@@ -10,12 +10,16 @@ tracks and a few presentational fields of those tracks.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 
 from services.kit.auth import is_organiser, require_organiser, require_track_writer
+from services.kit.cache import RenderCache, versioned
 from services.kit.cloudevents import event_type
 from services.kit.db import utcnow
 from services.kit.problems import Conflict, Forbidden, Invalid, Problem
@@ -27,6 +31,8 @@ from .schemas import (TRACK_FIELDS_FOR_CHAIRS, ConflictListSchema, DeleteQuery, 
                       LinkChanges, LinkListSchema, LinkSchema, RoomChanges, RoomSchema, SessionChanges,
                       SessionQuery, SessionSchema, SlotGridSchema, SlotQuery, SlotSchema, TrackChanges,
                       TrackSchema)
+
+SESSION_PAGES = RenderCache(max_entries=256, max_bytes=32 * 1024 * 1024)
 
 blueprint = Blueprint("schedule", __name__)
 
@@ -997,30 +1003,38 @@ def list_sessions(event: str):
       - in: query
         schema: SessionQuery
       responses:
-        200: {description: a page of sessions, content: {application/json: {schema: SessionPage}}}
+        200: {description: 'a page of sessions; weak ETag, revalidate with If-None-Match', content: {application/json: {schema: SessionPage}}}
+        304: {description: the copy named by If-None-Match is current}
         400: {description: 'invalid filter or cursor', content: {application/problem+json: {schema: Problem}}}
         404: {description: 'unknown event, track or room', content: {application/problem+json: {schema: Problem}}}
     """
     query = load_query(SessionQuery())
     with unit_of_work() as uow:
         parent = store.get_event(uow.session, event)
-        statement = store.session_rows().where(store.SessionRow.event_id == parent.id)
-        if "track" in query:
-            statement = statement.where(store.SessionRow.track_id == store.get_track(uow.session, parent, query["track"]).id)
-        if "room" in query:
-            statement = statement.where(store.SessionRow.room_id == store.get_room(uow.session, parent, query["room"]).id)
-        if "day" in query:
-            first, last = domain.day_bounds(query["day"], parent.timezone)
-            statement = statement.where(store.SessionRow.start >= first, store.SessionRow.start < last)
-        if "kind" in query:
-            statement = statement.where(store.SessionRow.kind == query["kind"])
-        if "status" in query:
-            statement = statement.where(store.SessionRow.status == query["status"])
-        items, cursor = paginate(
-            uow.session, statement, [store.SessionRow.start, store.SessionRow.id],
-            lambda s: [s.start.isoformat(), s.id], query["limit"], query["cursor"], parse=_cursor(datetime, str),
-        )
-        return page(items, session_schema, cursor)
+        # every write to the event bumps its version, so (version, query) names one exact page
+        tag = f"{parent.id}-{parent.version}-sessions-{hashlib.sha1(request.query_string).hexdigest()[:16]}"
+
+        def render() -> bytes:
+            statement = store.session_rows().where(store.SessionRow.event_id == parent.id)
+            if "track" in query:
+                statement = statement.where(store.SessionRow.track_id == store.get_track(uow.session, parent, query["track"]).id)
+            if "room" in query:
+                statement = statement.where(store.SessionRow.room_id == store.get_room(uow.session, parent, query["room"]).id)
+            if "day" in query:
+                first, last = domain.day_bounds(query["day"], parent.timezone)
+                statement = statement.where(store.SessionRow.start >= first, store.SessionRow.start < last)
+            if "kind" in query:
+                statement = statement.where(store.SessionRow.kind == query["kind"])
+            if "status" in query:
+                statement = statement.where(store.SessionRow.status == query["status"])
+            items, cursor = paginate(
+                uow.session, statement, [store.SessionRow.start, store.SessionRow.id],
+                lambda s: [s.start.isoformat(), s.id], query["limit"], query["cursor"], parse=_cursor(datetime, str),
+            )
+            return json.dumps({"items": session_schema.dump(items, many=True), "next_cursor": cursor},
+                              default=str).encode()
+
+        return versioned(SESSION_PAGES, (uow.database.url, tag), tag, render)
 
 
 @blueprint.get("/sessions/<session_id>")

@@ -12,13 +12,12 @@ copy gets it without a second rendering, as long as no change happened since.
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Callable
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, current_app, request
 
+from services.kit.cache import RenderCache
 from services.kit.problems import NotFound
 
 from . import exports
@@ -29,41 +28,7 @@ blueprint = Blueprint("exports", __name__)
 CACHE_CONTROL = "public, max-age=30"
 
 
-class RenderCache:
-    """The most recent renderings by (database, ETag), bounded in entries and bytes; thread-safe."""
-
-    def __init__(self, max_entries: int = 64, max_bytes: int = 64 * 1024 * 1024):
-        self.max_entries, self.max_bytes = max_entries, max_bytes
-        self._items: OrderedDict[tuple[str, str], bytes] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str]) -> bytes | None:
-        with self._lock:
-            body = self._items.get(key)
-            if body is not None:
-                self._items.move_to_end(key)
-            return body
-
-    def put(self, key: tuple[str, str], body: bytes) -> None:
-        if len(body) > self.max_bytes // 4:
-            return
-        with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = body
-            self._bytes += len(body)
-            while len(self._items) > self.max_entries or self._bytes > self.max_bytes:
-                _key, old = self._items.popitem(last=False)
-                self._bytes -= len(old)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._bytes = 0
-
-
-RENDERINGS = RenderCache()
+RENDERINGS = RenderCache(max_entries=64, max_bytes=64 * 1024 * 1024)
 
 
 # -- reading -----------------------------------------------------------------------------------

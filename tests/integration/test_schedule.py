@@ -675,3 +675,19 @@ def test_odd_input_anywhere_gets_a_problem_never_a_500(start_service):
             if r.status_code >= 500:
                 bad.append((m, p[:30]))
     assert not bad, bad
+
+
+def test_session_listings_revalidate_and_never_serve_a_stale_page(schedule):
+    client = schedule.client
+    assert client.post("/events/denver/sessions", json=session_body(), headers=ORGANISER).status_code == 201
+    first = client.get("/events/denver/sessions")
+    tag = first.headers["ETag"]
+    assert client.get("/events/denver/sessions", headers={"If-None-Match": tag}).status_code == 304
+    assert client.get("/events/denver/sessions").get_json() == first.get_json()  # served again, same page
+    assert client.post("/events/denver/sessions", json=session_body("13:30", "15:00", "After lunch"),
+                       headers=ORGANISER).status_code == 201
+    changed = client.get("/events/denver/sessions", headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag
+    assert [s["title"] for s in changed.get_json()["items"]] == ["Python 3 images", "After lunch"]
+    other_query = client.get("/events/denver/sessions?limit=1")
+    assert len(other_query.get_json()["items"]) == 1 and other_query.headers["ETag"] != changed.headers["ETag"]
