@@ -25,6 +25,7 @@ openapi: $(STAMP)
 
 bench: $(STAMP)
 	$(VENV)/bin/python bench/baseline.py
+	$(VENV)/bin/python bench/exports.py
 
 clean:
 	rm -rf var
