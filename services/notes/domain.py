@@ -11,6 +11,7 @@ from services.kit.problems import Conflict, Invalid, PreconditionFailed
 
 SCHEDULED = "scheduled"
 CANCELLED = "cancelled"
+DELETED = "deleted"  # the schedule deleted the session; its note is kept, out of summaries
 
 
 # -- optimistic concurrency -----------------------------------------------------------------
@@ -52,8 +53,8 @@ def is_stale(incoming: datetime | None, copied: datetime | None) -> bool:
 
 def copied_status(verb: str, status: str | None) -> str:
     """The session status to copy from a ``session.<verb>`` event."""
-    if verb == CANCELLED:
-        return CANCELLED
+    if verb in (CANCELLED, DELETED):
+        return verb
     return status or SCHEDULED
 
 
@@ -76,8 +77,8 @@ def default_summary_title(track_name: str) -> str:
 
 
 def summary_sections(sections: list[Section], track: str) -> list[Section]:
-    """The sessions a track's summary covers: not cancelled, in start order."""
-    chosen = sorted((s for s in sections if s.status != CANCELLED), key=lambda s: (s.start, s.session_id))
+    """The sessions a track's summary covers: not cancelled or deleted, in start order."""
+    chosen = sorted((s for s in sections if s.status not in (CANCELLED, DELETED)), key=lambda s: (s.start, s.session_id))
     if not chosen:
         raise Invalid("track", f"track {track} has no sessions to summarise")
     return chosen

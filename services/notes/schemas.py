@@ -10,7 +10,7 @@ from services.kit.schemas import StrictSchema, page_schema
 
 from . import domain
 
-STATUSES = validate.OneOf([domain.SCHEDULED, domain.CANCELLED])
+STATUSES = validate.OneOf([domain.SCHEDULED, domain.CANCELLED, domain.DELETED])
 
 
 class NoteSchema(StrictSchema):

@@ -95,3 +95,8 @@ def test_a_session_past_midnight_shows_its_end_day():
 
 def test_the_default_title_names_the_track():
     assert domain.default_summary_title("Kolla") == "Kolla PTG summary"
+
+
+def test_a_deleted_session_keeps_its_note_but_leaves_the_summary():
+    assert domain.copied_status("deleted", "scheduled") == domain.DELETED
+    assert domain.copied_status("updated", "scheduled") == domain.SCHEDULED
