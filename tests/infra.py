@@ -180,3 +180,18 @@ def publish_event(amqp_url: str, exchange: str, type: str, data, *, id: str | No
     finally:
         connection.close()
     return cloud_event
+
+
+def reference_dir():
+    """``shared/reference`` (real ptgbot data, the frab schemas): beside the clone, as CI lays it out,
+    or where PTGHUB_SHARED_DIR says."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    for candidate in (os.environ.get("PTGHUB_SHARED_DIR"), root.parent / "shared", Path("/work/shared")):
+        if candidate and (Path(candidate) / "reference").is_dir():
+            return Path(candidate) / "reference"
+    raise RuntimeError("shared/reference not found: put shared/ beside the clone or set PTGHUB_SHARED_DIR")
+
+
+REFERENCE = reference_dir()

@@ -3,7 +3,6 @@ the board, and every export (validated against the reference schemas), with cond
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -11,11 +10,10 @@ import requests
 from icalendar import Calendar
 from lxml import etree
 
+from ..infra import REFERENCE
+
 pytestmark = pytest.mark.e2e
 
-REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
-if not REFERENCE.exists():
-    REFERENCE = Path("/work/shared/reference")
 BASE_JSON = json.loads((REFERENCE / "ptgbot" / "base.json").read_text())
 DENVER = {"slug": "den", "name": "Denver PTG (Stein)", "timezone": "America/Denver", "location": "Denver, CO",
           "start_date": "2018-09-10", "end_date": "2018-09-14", "organisers": ["ttx"]}

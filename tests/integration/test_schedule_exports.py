@@ -13,7 +13,6 @@ import json
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -28,9 +27,7 @@ from ..conftest import ORGANISER
 
 pytestmark = pytest.mark.integration
 
-REFERENCE = Path("/work/shared/reference")
-if not REFERENCE.exists():  # the repository's own copy, when there is one
-    REFERENCE = Path(__file__).resolve().parents[2] / "reference"
+from ..infra import REFERENCE  # noqa: E402
 XSD = REFERENCE / "schedule-schema" / "schedule.xml.xsd"
 JSON_SCHEMA = REFERENCE / "schedule-schema" / "schema.json"
 BASE_JSON = REFERENCE / "ptgbot" / "base.json"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,9 +17,7 @@ from ..infra import wait_until
 
 pytestmark = pytest.mark.integration
 
-REFERENCE = Path("/work/shared/reference")
-if not REFERENCE.exists():  # the repository's own copy, as the exports' tests look for it
-    REFERENCE = Path(__file__).resolve().parents[2] / "reference"
+from ..infra import REFERENCE  # noqa: E402
 BASE_JSON = REFERENCE / "ptgbot" / "base.json"
 
 ZONE = ZoneInfo("America/Denver")

@@ -6,7 +6,6 @@ import re
 import uuid
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -16,9 +15,7 @@ from lxml import etree
 
 from services.schedule import exports as X
 
-REFERENCE = Path("/work/shared/reference")
-if not REFERENCE.exists():
-    REFERENCE = Path(__file__).resolve().parents[2] / "reference"
+from ..infra import REFERENCE  # noqa: E402
 XSD = REFERENCE / "schedule-schema" / "schedule.xml.xsd"
 JSON_SCHEMA = REFERENCE / "schedule-schema" / "schema.json"
 BASE_JSON = REFERENCE / "ptgbot" / "base.json"

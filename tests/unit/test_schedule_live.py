@@ -1,7 +1,6 @@
 """The live rules: ptgbot's command language and replies, status, booking, motd, nicks, ptgbot's JSON."""
 import json
 from datetime import date, datetime, time, timezone
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -9,9 +8,7 @@ import pytest
 from services.kit.problems import Invalid
 from services.schedule import live
 
-REFERENCE = Path("/work/shared/reference")
-if not REFERENCE.exists():  # the repository's own copy, as the exports' tests look for it
-    REFERENCE = Path(__file__).resolve().parents[2] / "reference"
+from ..infra import REFERENCE  # noqa: E402
 BASE_JSON = REFERENCE / "ptgbot" / "base.json"
 
 UTC = timezone.utc
