@@ -774,9 +774,3 @@ def plan_import(doc: dict, start_date: date, end_date: date, zone: str) -> Impor
 
 
 # -- the worker's timers ---------------------------------------------------------------------------
-
-def timers(database) -> list:
-    """The live side's worker loops (the worker asks ``live.timers``): the new day at local midnight."""
-    from .timers_live import new_day_loop  # the worker side; this module stays free of I/O
-
-    return [new_day_loop(database)]

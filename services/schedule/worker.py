@@ -1,13 +1,11 @@
 """The schedule worker process: ``python -m services.schedule.worker``.
 
 Threads: the outbox relay, and timers — the session clock here (``session.started`` /
-``session.ended`` when a session's start / end time passes), plus the live module's timers
-(``live.timers(database)``, e.g. the new day at the event's local midnight) when it has any.
+``session.ended`` when a session's start / end time passes), and the new day at each
+event's local midnight (``timers_live``).
 """
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import threading
 from datetime import datetime, timedelta
@@ -20,7 +18,7 @@ from services.kit.db import Database, utcnow
 from services.kit.logs import log
 from services.kit.service import run_worker
 
-from . import SERVICE, consumers, store
+from . import SERVICE, consumers, store, timers_live
 from .schemas import SessionSchema
 
 logger = logging.getLogger(__name__)
@@ -76,12 +74,8 @@ def session_clock(database: Database, interval: float = CLOCK_INTERVAL) -> Calla
 
 
 def timers(database: Database, interval: float = CLOCK_INTERVAL) -> list[Callable[[threading.Event], None]]:
-    loops = [session_clock(database, interval)]
-    if importlib.util.find_spec(f"{__package__}.live") is not None:
-        live = importlib.import_module(f"{__package__}.live")
-        if hasattr(live, "timers"):
-            loops += live.timers(database)
-    return loops
+    """The session clock, and the new day at each event's local midnight (timers_live)."""
+    return [session_clock(database, interval), timers_live.new_day_loop(database)]
 
 
 if __name__ == "__main__":
