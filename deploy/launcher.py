@@ -160,8 +160,12 @@ def main() -> int:
 
     say("migrating databases")
     subprocess.run([PYTHON, "-m", "services.kit.manage", "migrate"], cwd=ROOT, env=env, check=True)
-    token_line = subprocess.run([PYTHON, "-m", "gateway.bootstrap"], cwd=ROOT, env=env, check=True,
-                                capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    bootstrap = subprocess.run([PYTHON, "-m", "gateway.bootstrap"], cwd=ROOT, env=env, capture_output=True, text=True)
+    if bootstrap.returncode != 0:
+        say("the gateway bootstrap (token store) failed:")
+        print(bootstrap.stdout + bootstrap.stderr, flush=True)
+        return 1
+    token_line = bootstrap.stdout.strip().splitlines()[-1]
 
     smtp_sink = not config.env("SMTP_URL")
     if smtp_sink:
