@@ -258,6 +258,8 @@ def _ping(database: Database) -> None:
 
 
 def create_app() -> AsyncApp:
+    global STATE
+    STATE = None  # built lazily, from the configuration of the app being created
     logs.configure(SERVICE, config.env("LOG_LEVEL", "INFO"))
     app = AsyncApp(__name__, specification_dir=str(SPEC.parent))
     app.add_api(SPEC.name, base_path=BASE_PATH, resolver=RoutingResolver(), strict_validation=True,

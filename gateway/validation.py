@@ -43,6 +43,8 @@ class FieldNamingBodyValidator(JSONRequestBodyValidator):
             return await super()._parse(stream, scope)
         except ProblemException as exc:
             raise bad_request(f"the request body is not valid JSON: {exc.detail}", ["body"], "Invalid JSON.")
+        except UnicodeDecodeError as exc:
+            raise bad_request(f"the request body is not UTF-8: {exc.reason}", ["body"], "Invalid UTF-8.")
 
 
 class FieldNamingParameterValidator(ParameterValidator):

@@ -131,3 +131,22 @@ def test_the_gateway_app_loads_without_the_services(tmp_path, monkeypatch):
     finally:
         root.handlers[:] = handlers
         root.setLevel(level)
+
+
+def test_a_body_that_is_not_utf8_is_a_400_naming_the_body(tmp_path, monkeypatch):
+    monkeypatch.setenv("PTGHUB_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("PTGHUB_GATEWAY_DATABASE_URL", f"sqlite:///{tmp_path / 'gateway.db'}")
+    monkeypatch.setenv("PTGHUB_BOOTSTRAP_TOKEN", "ptg_unit-test-organiser")
+    from starlette.testclient import TestClient
+
+    from gateway import bootstrap
+    from gateway.app import create_app
+    from services.kit.manage import migrate
+
+    migrate(["gateway"])
+    bootstrap.ensure_organiser_token()
+    client = TestClient(create_app())
+    response = client.post("/api/v1/tokens", content=b"*\xff(\xfe*b", headers={
+        "Authorization": "Bearer ptg_unit-test-organiser", "Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"body": ["Invalid UTF-8."]}
