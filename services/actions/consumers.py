@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from services.kit.cloudevents import CloudEvent
 from services.kit.consuming import Subscription
+from services.kit.copies import ScheduleTrackSchema
 from services.kit.db import Database, UnitOfWork
 
 from . import store
-from .schemas import ScheduleTrackSchema
 
 track_data = ScheduleTrackSchema()
 

@@ -1,7 +1,7 @@
 """Actions request and response schemas: the one source of the OpenAPI and AsyncAPI documents."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, fields, post_load, validate
+from marshmallow import fields, post_load, validate
 
 from services.kit.schemas import PageQuery, StrictSchema, page_schema
 
@@ -54,21 +54,6 @@ class ActionQuery(PageQuery):
 
 
 # -- what actions reads from the schedule's events --------------------------------------------
-class ScheduleData(StrictSchema):
-    """Data of another service's event: a tolerant reader (fields added later are ignored)."""
-
-    class Meta(StrictSchema.Meta):
-        unknown = EXCLUDE
-
-
-class ScheduleTrackSchema(ScheduleData):
-    id = fields.String(required=True)
-    event = fields.String(required=True)
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
-    mailing_list = fields.String(load_default=None, allow_none=True)
-    subject_tag = fields.String(load_default=None, allow_none=True)
-
 
 ActionPage = page_schema(ActionSchema, "ActionPage")
 

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from services.kit.copies import TrackCopy
 from services.kit.db import UTCDateTime, add_kit_tables, new_id, utcnow
 from services.kit.problems import Invalid, NotFound, Problem
 
@@ -23,17 +24,8 @@ class Base(DeclarativeBase):
 add_kit_tables(Base.metadata)
 
 
-class Track(Base):
+class Track(TrackCopy, Base):
     """A copy of a schedule track, from ``ptghub.schedule.track.*`` events, keyed by (event, slug)."""
-
-    __tablename__ = "tracks"
-    event: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    slug: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    track_id: Mapped[str] = mapped_column(sa.String(36), comment="the schedule's id of the track")
-    name: Mapped[str] = mapped_column(sa.String(200))
-    mailing_list: Mapped[str | None] = mapped_column(sa.String(320))
-    subject_tag: Mapped[str | None] = mapped_column(sa.String(64))
-    copied_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class Action(Base):
@@ -66,15 +58,7 @@ class Action(Base):
 # -- tracks ---------------------------------------------------------------------------------
 def copy_track(session: Session, data: dict[str, Any]) -> Track:
     """Insert or update the copy of a schedule track."""
-    track = session.get(Track, (data["event"], data["slug"]))
-    if track is None:
-        track = Track(event=data["event"], slug=data["slug"])
-        session.add(track)
-    track.track_id = data["id"]
-    track.name = data["name"]
-    track.mailing_list = data.get("mailing_list")
-    track.subject_tag = data.get("subject_tag")
-    return track
+    return Track.upsert(session, data)
 
 
 def require_track(session: Session, event: str, slug: str) -> Track:

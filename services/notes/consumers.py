@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from services.kit.cloudevents import CloudEvent
 from services.kit.consuming import Subscription
+from services.kit.copies import ScheduleTrackSchema
 from services.kit.db import Database, UnitOfWork
 
 from . import domain, store
-from .schemas import ScheduleSessionSchema, ScheduleTrackSchema
+from .schemas import ScheduleSessionSchema
 
 track_data, session_data = ScheduleTrackSchema(), ScheduleSessionSchema()
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from marshmallow import EXCLUDE, ValidationError, fields, pre_dump, validate, validates
+from marshmallow import ValidationError, fields, pre_dump, validate, validates
 
+from services.kit.copies import ScheduleData
 from services.kit.schemas import StrictSchema, page_schema
 
 from . import domain
@@ -93,21 +94,6 @@ def summary_sessions(sections: list[domain.Section]) -> list[dict]:
 
 
 # -- what notes reads from the schedule's events ----------------------------------------------
-class ScheduleData(StrictSchema):
-    """Data of another service's event: a tolerant reader (fields added later are ignored)."""
-
-    class Meta(StrictSchema.Meta):
-        unknown = EXCLUDE
-
-
-class ScheduleTrackSchema(ScheduleData):
-    id = fields.String(required=True)
-    event = fields.String(required=True)
-    slug = fields.String(required=True)
-    name = fields.String(required=True)
-    mailing_list = fields.String(load_default=None, allow_none=True)
-    subject_tag = fields.String(load_default=None, allow_none=True)
-
 
 class ScheduleSessionSchema(ScheduleData):
     id = fields.String(required=True)
