@@ -77,6 +77,21 @@ def _publish(uow, entity: str, verb: str, body, subject: str) -> None:
     uow.publish(event_type(SERVICE, entity, verb), body, subject=subject)
 
 
+def _apply_changes(uow, parent, row, changed: dict, schema, entity: str, subject: str) -> dict:
+    """Write ``changed`` onto ``row``; when anything changed, bump the event and publish
+    ``<entity>.updated`` with the row as it now is. Returns the dumped row."""
+    if changed:
+        for name, value in changed.items():
+            setattr(row, name, value)
+        store.touch(parent)
+        uow.session.flush()
+    body = schema.dump(row)
+    if changed:
+        _publish(uow, entity, "updated", body, subject)
+        uow.commit()
+    return body
+
+
 def _no_content() -> Response:
     return Response(status=204)
 
@@ -414,15 +429,7 @@ def update_room(event: str, room: str):
         row = store.get_room(uow.session, parent, room)
         changes = _prepare_room(uow.session, parent, changes)
         changed = domain.changed_fields({name: getattr(row, name) for name in changes}, changes)
-        if changed:
-            for name, value in changed.items():
-                setattr(row, name, value)
-            store.touch(parent)
-            uow.session.flush()
-        body = room_schema.dump(row)
-        if changed:
-            _publish(uow, "room", "updated", body, f"{event}/{row.slug}")
-            uow.commit()
+        body = _apply_changes(uow, parent, row, changed, room_schema, "room", f"{event}/{row.slug}")
     return json_response(body)
 
 
@@ -544,15 +551,7 @@ def update_track(event: str, track: str):
             if forbidden:
                 raise Forbidden(f"only an organiser may change {', '.join(forbidden)}",
                                 errors={name: ["organisers only"] for name in forbidden})
-        if changed:
-            for name, value in changed.items():
-                setattr(row, name, value)
-            store.touch(parent)
-            uow.session.flush()
-        body = track_schema.dump(row)
-        if changed:
-            _publish(uow, "track", "updated", body, f"{event}/{row.slug}")
-            uow.commit()
+        body = _apply_changes(uow, parent, row, changed, track_schema, "track", f"{event}/{row.slug}")
     return json_response(body)
 
 
