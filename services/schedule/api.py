@@ -92,6 +92,23 @@ def _apply_changes(uow, parent, row, changed: dict, schema, entity: str, subject
     return body
 
 
+def _delete_in_event(event: str, kind: str, slug: str, get, schema) -> Response:
+    """Delete a room or track; the sessions it holds go too with ``cascade=true``, else 409."""
+    query = load_query(DeleteQuery())
+    require_organiser(principal(), EVENTS_OF_ORGANISERS)
+    with unit_of_work() as uow:
+        parent = store.get_event(uow.session, event, lock=True)
+        row = get(uow.session, parent, slug)
+        held = store.event_sessions(uow.session, parent, **{kind: row})
+        _holdings(f"{kind} {slug}", held, query["cascade"])
+        _delete_sessions(uow, held)
+        _publish(uow, kind, "deleted", schema.dump(row), f"{event}/{row.slug}")
+        uow.session.delete(row)
+        store.touch(parent)
+        uow.commit()
+    return _no_content()
+
+
 def _no_content() -> Response:
     return Response(status=204)
 
@@ -449,19 +466,7 @@ def delete_room(event: str, room: str):
         404: {description: unknown event or room, content: {application/problem+json: {schema: Problem}}}
         409: {description: the room holds sessions and cascade is not set, content: {application/problem+json: {schema: Problem}}}
     """
-    query = load_query(DeleteQuery())
-    require_organiser(principal(), EVENTS_OF_ORGANISERS)
-    with unit_of_work() as uow:
-        parent = store.get_event(uow.session, event, lock=True)
-        row = store.get_room(uow.session, parent, room)
-        held = store.event_sessions(uow.session, parent, room=row)
-        _holdings(f"room {room}", held, query["cascade"])
-        _delete_sessions(uow, held)
-        _publish(uow, "room", "deleted", room_schema.dump(row), f"{event}/{row.slug}")
-        uow.session.delete(row)
-        store.touch(parent)
-        uow.commit()
-    return _no_content()
+    return _delete_in_event(event, "room", room, store.get_room, room_schema)
 
 
 @blueprint.post("/events/<event>/tracks")
@@ -571,19 +576,7 @@ def delete_track(event: str, track: str):
         404: {description: unknown event or track, content: {application/problem+json: {schema: Problem}}}
         409: {description: the track has sessions and cascade is not set, content: {application/problem+json: {schema: Problem}}}
     """
-    query = load_query(DeleteQuery())
-    require_organiser(principal(), EVENTS_OF_ORGANISERS)
-    with unit_of_work() as uow:
-        parent = store.get_event(uow.session, event, lock=True)
-        row = store.get_track(uow.session, parent, track)
-        held = store.event_sessions(uow.session, parent, track=row)
-        _holdings(f"track {track}", held, query["cascade"])
-        _delete_sessions(uow, held)
-        _publish(uow, "track", "deleted", track_schema.dump(row), f"{event}/{row.slug}")
-        uow.session.delete(row)
-        store.touch(parent)
-        uow.commit()
-    return _no_content()
+    return _delete_in_event(event, "track", track, store.get_track, track_schema)
 
 
 # -- the slot grid -----------------------------------------------------------------------------
