@@ -168,11 +168,11 @@ class ConfirmingPublisher:
     # -- publishing -----------------------------------------------------------------------
     def publish_batch(self, messages: list[OutgoingMessage], timeout: float = 10.0) -> set[str]:
         """Publish every message and return the ids the broker confirmed (acked) within ``timeout``."""
-        if self._connection is None or not self._ready or self._error:
-            self.close()
-            self._open(timeout)
         self._confirmed = set()
         try:
+            if self._connection is None or not self._ready or self._error:
+                self.close()
+                self._open(timeout)
             for message in messages:
                 self._next_tag += 1
                 self._outstanding[self._next_tag] = message.event_id

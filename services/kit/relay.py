@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from .amqp import ConfirmingPublisher, OutgoingMessage
+from .amqp import ConfirmingPublisher, OutgoingMessage, PublishError
 from .db import Database, claim_batch, release_claim, utcnow
 
 logger = logging.getLogger(__name__)
@@ -48,6 +48,8 @@ class OutboxRelay:
                     .values(sent_at=utcnow(), claim=None, claimed_until=None)
                 )
         release_claim(self.database, outbox, claim, [r.seq for r in rows if r.event_id not in confirmed])
+        if not sent:
+            raise PublishError(f"the broker confirmed none of {len(rows)} events; they stay in the outbox")
         return len(sent)
 
     def run(self, stop: threading.Event) -> None:
@@ -56,7 +58,7 @@ class OutboxRelay:
             try:
                 relayed = self.relay_once()
                 failures = 0
-            except (sa.exc.SQLAlchemyError, OSError) as exc:
+            except (sa.exc.SQLAlchemyError, OSError, PublishError) as exc:  # back off, then retry
                 failures += 1
                 logger.warning("outbox relay failed: %r", exc)
                 relayed = 0

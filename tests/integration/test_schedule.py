@@ -691,3 +691,25 @@ def test_session_listings_revalidate_and_never_serve_a_stale_page(schedule):
     assert [s["title"] for s in changed.get_json()["items"]] == ["Python 3 images", "After lunch"]
     other_query = client.get("/events/denver/sessions?limit=1")
     assert len(other_query.get_json()["items"]) == 1 and other_query.headers["ETag"] != changed.headers["ETag"]
+
+
+def test_a_broker_outage_delays_events_and_loses_none(schedule, probe):
+    from services.kit.amqp import ConfirmingPublisher, PublishError
+    from services.kit.relay import OutboxRelay
+
+    schedule.worker.stop.set()
+    for thread in schedule.threads:
+        thread.join(timeout=5)
+    created = schedule.client.post("/events/denver/sessions", json=session_body(), headers=ORGANISER).get_json()
+    outbox = schedule.database.outbox
+    nowhere = OutboxRelay(schedule.database, ConfirmingPublisher("amqp://guest:guest@127.0.0.1:1/%2F", schedule.settings.exchange))
+    with pytest.raises(PublishError):
+        nowhere.relay_once()
+    with schedule.database.engine.connect() as connection:
+        pending = connection.execute(sa.select(outbox.c.claim).where(outbox.c.sent_at.is_(None))).scalars().all()
+    assert pending and all(claim is None for claim in pending), "unsent rows are given back at once"
+    back = OutboxRelay(schedule.database, ConfirmingPublisher(schedule.settings.amqp_url, schedule.settings.exchange))
+    assert back.relay_once() == len(pending)
+    back.publisher.close()
+    probe.wait_for("ptghub.schedule.session.scheduled", lambda e: e["data"]["id"] == created["id"])
+    assert back.pending() == 0
