@@ -21,7 +21,7 @@ from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolution, Resolver
 from starlette.responses import FileResponse, JSONResponse, Response
 
-from services.kit import config, logs
+from services.kit import config, identity, logs
 from services.kit.db import Database
 from services.kit.logs import request_id_var
 from services.kit.problems import PROBLEM_JSON, Forbidden, NotFound, Problem
@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 SPEC = Path(__file__).resolve().parent.parent / "openapi" / "gateway.yaml"
 BASE_PATH = "/api/v1"
-PUBLIC = {"sub": "anonymous", "role": "public", "tracks": []}
+PUBLIC = identity.PUBLIC
 FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "if-match", "if-none-match", "if-modified-since")
 FORWARDED_RESPONSE_HEADERS = ("content-type", "etag", "location", "retry-after", "cache-control", "last-modified")
 
@@ -90,8 +90,8 @@ def current_principal() -> dict:
     info = context.get("token_info")
     if not info:
         return PUBLIC
-    return {"sub": info["sub"], "role": info["role"], "tracks": info.get("tracks", []),
-            "relay": info.get("relay", False)}
+    return {"sub": info["sub"], "name": info.get("name", info["sub"]), "role": info["role"],
+            "tracks": info.get("tracks", []), "relay": info.get("relay", False)}
 
 
 def check_roles(roles: list[str] | None, principal: dict) -> None:
@@ -113,7 +113,7 @@ def make_proxy(service: str, roles: list[str] | None):
             url += "?" + request.url.query
         headers = {h: request.headers[h] for h in FORWARDED_REQUEST_HEADERS if h in request.headers}
         headers[REQUEST_ID_HEADER] = request_id_var.get() or str(uuid.uuid4())
-        headers[PRINCIPAL_HEADER] = json.dumps(principal)
+        headers[PRINCIPAL_HEADER] = identity.sign(principal, audience=service)
         data = json.dumps(body).encode() if body is not None else None
         if data is not None:
             headers["content-type"] = "application/json"

@@ -15,6 +15,7 @@ from services.kit.manage import migrate
 
 from . import tokens
 from .app import gateway_database
+from .descriptor import DESCRIPTOR
 
 
 def ensure_organiser_token() -> str | None:
@@ -41,7 +42,7 @@ def ensure_organiser_token() -> str | None:
 
 
 def main() -> int:
-    migrate(["gateway"])
+    migrate([DESCRIPTOR])
     token = ensure_organiser_token()
     if token:
         print(f"organiser token: {token}")

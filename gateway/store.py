@@ -27,8 +27,10 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
-    def tracks(self) -> list[str]:
+    def tracks(self) -> list[dict]:
+        """The (event, track) pairs a chair token chairs: ``[{"event": "denver", "track": "nova"}]``."""
         return json.loads(self.tracks_json)
 
     def principal(self) -> dict:
-        return {"sub": self.name, "token_id": self.id, "role": self.role, "tracks": self.tracks, "relay": self.relay}
+        """Who this token is: ``sub`` is the token id (ownership is by id, never by display name)."""
+        return {"sub": self.id, "name": self.name, "role": self.role, "tracks": self.tracks, "relay": self.relay}

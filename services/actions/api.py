@@ -43,7 +43,7 @@ def create_action():
         422: {description: 'unknown track, track without event, snoozed without snoozed_until', content: {application/problem+json: {schema: Problem}}}
     """
     data = load(action_schema)
-    require_track_writer(principal(), data["track"])
+    require_track_writer(principal(), data["event"], data["track"])
     domain.check_scope(data["event"], data["track"])
     with unit_of_work() as uow:
         if data["track"] is not None:
@@ -120,10 +120,10 @@ def update_action(action_id: str):
     who = principal()
     with unit_of_work() as uow:
         action = store.get_action(uow.session, action_id, lock=True)
-        require_track_writer(who, action.track)
+        require_track_writer(who, action.event, action.track)
         event, track = changes.get("event", action.event), changes.get("track", action.track)
-        if track != action.track:
-            require_track_writer(who, track)
+        if (event, track) != (action.event, action.track):
+            require_track_writer(who, event, track)
         domain.check_scope(event, track)
         if track is not None and (event, track) != (action.event, action.track):
             store.require_track(uow.session, event, track)

@@ -1,8 +1,8 @@
 """The actions api process: ``gunicorn services.actions.app:app``."""
 from services.kit.service import service_app
 
-from . import SERVICE, api, store
+from .descriptor import DESCRIPTOR
 
 
 def create_app():
-    return service_app(SERVICE, store.Base.metadata, [api.blueprint])
+    return service_app(DESCRIPTOR)

@@ -12,7 +12,6 @@ read as AsyncAPI's own (JSON Schema draft 7 based) schema format.
 """
 from __future__ import annotations
 
-import importlib
 import sys
 from typing import Any
 
@@ -22,7 +21,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema
 
 from .cloudevents import CONTENT_TYPE, matches
-from .config import SERVICE_NAMES
+from .descriptor import ServiceDescriptor
 from .openapi import OPENAPI_DIR
 
 ASYNCAPI_FILE = OPENAPI_DIR / "asyncapi.yaml"
@@ -107,21 +106,20 @@ def _refs(node: Any) -> set[str]:
     return set()
 
 
-def service_events(service: str) -> tuple[dict[str, str], dict[str, dict]]:
+def service_events(descriptor: ServiceDescriptor) -> tuple[dict[str, str], dict[str, dict]]:
     """``({event type: data schema name}, {schema name: JSON schema})`` of one service.
 
     Only the schemas an event's data reaches (its own and the nested ones) are returned.
     """
-    module = importlib.import_module(f"services.{service}.schemas")
-    named = getattr(module, "SCHEMAS", {})
-    spec = APISpec(title=service, version="1", openapi_version="3.1.0", plugins=[MarshmallowPlugin()])
+    named = descriptor.schemas
+    spec = APISpec(title=descriptor.name, version="1", openapi_version="3.1.0", plugins=[MarshmallowPlugin()])
     registered: dict[int, str] = {}
     # The service's named schemas first, so nested schemas get the names its OpenAPI file uses.
     for name, schema in named.items():
         spec.components.schema(name, schema=schema)
         registered[id(schema)] = name
     types: dict[str, str] = {}
-    for event_type, schema in module.EVENTS.items():
+    for event_type, schema in descriptor.events.items():
         name = _schema_name(schema, named)
         if id(schema) not in registered:
             spec.components.schema(name, schema=schema)
@@ -138,14 +136,14 @@ def service_events(service: str) -> tuple[dict[str, str], dict[str, dict]]:
     return types, {name: everything[name] for name in sorted(reachable)}
 
 
-def consumer_patterns() -> dict[str, list[str]]:
+def consumer_patterns(descriptors: list[ServiceDescriptor]) -> dict[str, list[str]]:
     """``{service: [binding pattern, ...]}`` for every service that consumes events."""
     found = {}
-    for service in SERVICE_NAMES:
-        module = importlib.import_module(f"services.{service}.consumers")
-        patterns = sorted({s.pattern for s in module.subscriptions(None)})
+    for descriptor in descriptors:
+        subscriptions = descriptor.subscriptions(None) if descriptor.subscriptions else []
+        patterns = sorted({s.pattern for s in subscriptions})
         if patterns:
-            found[service] = patterns
+            found[descriptor.name] = patterns
     return found
 
 
@@ -179,13 +177,14 @@ def envelope(service: str, event_type: str, data_schema: str) -> dict:
     }
 
 
-def build() -> dict:
-    consumers = consumer_patterns()
+def build(descriptors: list[ServiceDescriptor]) -> dict:
+    consumers = consumer_patterns(descriptors)
     channels: dict[str, dict] = {}
     messages: dict[str, dict] = {}
     schemas: dict[str, dict] = {}
-    for service in SERVICE_NAMES:
-        types, service_schemas = service_events(service)
+    for descriptor in descriptors:
+        service = descriptor.name
+        types, service_schemas = service_events(descriptor)
         for name, schema in service_schemas.items():
             if name in schemas and schemas[name] != schema:
                 raise ValueError(f"two different event data schemas are both named {name!r}; rename one")
@@ -257,12 +256,14 @@ def build() -> dict:
     }
 
 
-def render() -> str:
-    return yaml.dump(build(), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+def render(descriptors: list[ServiceDescriptor]) -> str:
+    return yaml.dump(build(descriptors), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def main(_argv: list[str]) -> int:
-    ASYNCAPI_FILE.write_text(render())
+    from services import catalog  # the composition root: the commands' only way to the services
+
+    ASYNCAPI_FILE.write_text(render(catalog.services()))
     print(f"wrote openapi/{ASYNCAPI_FILE.name}")
     return 0
 

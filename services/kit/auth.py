@@ -1,7 +1,9 @@
-"""Object-level authorisation from the principal the gateway vouches for (``X-Ptghub-Principal``).
+"""Object-level authorisation from the principal the gateway vouches for (see :mod:`.identity`).
 
-Roles: ``organiser`` (everything), ``chair`` (its own tracks, listed in ``tracks``),
-``integration`` (reads; its own webhooks), ``public`` (reads of the schedule and board).
+Roles: ``organiser`` (everything), ``chair`` (its own tracks: ``tracks`` lists the
+``{"event", "track"}`` pairs it chairs; a chair of ``nova`` at one event is nobody at another),
+``integration`` (reads; its own webhooks, owned by token id), ``public`` (reads of the schedule
+and board).
 """
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from .problems import Forbidden
 ORGANISER = "organiser"
 CHAIR = "chair"
 INTEGRATION = "integration"
+PUBLIC = "public"
 
 
 def is_organiser(principal: dict) -> bool:
@@ -21,16 +24,25 @@ def require_organiser(principal: dict, what: str = "this") -> None:
         raise Forbidden(f"only an organiser may change {what}")
 
 
-def may_write_track(principal: dict, track_slug: str | None) -> bool:
+def chaired_tracks(principal: dict, event_slug: str) -> set[str]:
+    """The slugs of the tracks ``principal`` chairs at ``event_slug``."""
+    if principal.get("role") != CHAIR:
+        return set()
+    return {pair.get("track") for pair in principal.get("tracks", [])
+            if isinstance(pair, dict) and pair.get("event") == event_slug}
+
+
+def may_write_track(principal: dict, event_slug: str, track_slug: str | None) -> bool:
     if is_organiser(principal):
         return True
-    return principal.get("role") == CHAIR and track_slug is not None and track_slug in principal.get("tracks", [])
+    return track_slug is not None and track_slug in chaired_tracks(principal, event_slug)
 
 
-def require_track_writer(principal: dict, track_slug: str | None) -> None:
-    """Organisers write every track; a chair writes only the tracks it chairs."""
-    if not may_write_track(principal, track_slug):
-        raise Forbidden(f"not allowed to change track {track_slug}", errors={"track": ["not one of your tracks"]})
+def require_track_writer(principal: dict, event_slug: str, track_slug: str | None) -> None:
+    """Organisers write every track; a chair writes only the (event, track) pairs it chairs."""
+    if not may_write_track(principal, event_slug, track_slug):
+        raise Forbidden(f"not allowed to change track {track_slug} of event {event_slug}",
+                        errors={"track": [f"not one of your tracks at {event_slug}"]})
 
 
 def require_role(principal: dict, *roles: str) -> None:

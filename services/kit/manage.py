@@ -9,7 +9,6 @@ get ``sa.false()`` defaults so the file also runs on PostgreSQL).
 """
 from __future__ import annotations
 
-import importlib
 import sys
 import tempfile
 from pathlib import Path
@@ -17,21 +16,17 @@ from pathlib import Path
 from alembic import command
 
 from . import config, migrations
+from .descriptor import ServiceDescriptor
 
 
-def package_dir(service: str) -> Path:
-    package = importlib.import_module("gateway" if service == "gateway" else f"services.{service}")
-    return Path(package.__file__).parent
+def migrate(descriptors: list[ServiceDescriptor]) -> None:
+    for descriptor in descriptors:
+        migrations.upgrade(descriptor.package_dir, config.database_url(descriptor.name))
 
 
-def migrate(services: list[str]) -> None:
-    for service in services:
-        migrations.upgrade(package_dir(service), config.database_url(service))
-
-
-def revision(service: str, message: str, revision_id: str) -> None:
+def revision(descriptor: ServiceDescriptor, message: str, revision_id: str) -> None:
     with tempfile.TemporaryDirectory() as scratch:
-        alembic = migrations.alembic_config(package_dir(service), f"sqlite:///{scratch}/scratch.db")
+        alembic = migrations.alembic_config(descriptor.package_dir, f"sqlite:///{scratch}/scratch.db")
         command.upgrade(alembic, "head")
         script = command.revision(alembic, message=message, autogenerate=True, rev_id=revision_id)
     path = Path(script.path)
@@ -41,11 +36,19 @@ def revision(service: str, message: str, revision_id: str) -> None:
 
 
 def main(argv: list[str]) -> int:
+    from services import catalog  # the composition root: the commands' only way to the services
+
+    known = {descriptor.name: descriptor for descriptor in catalog.databases()}
+    names = argv[1:2] if argv[:1] == ["revision"] else argv[1:]
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        print(f"unknown service: {', '.join(unknown)} (one of {', '.join(known)})")
+        return 2
     if argv[:1] == ["migrate"]:
-        migrate(argv[1:] or [*config.SERVICE_NAMES, "gateway"])
+        migrate([known[name] for name in argv[1:]] or list(known.values()))
         return 0
     if argv[:1] == ["revision"] and len(argv) == 4:
-        revision(*argv[1:])
+        revision(known[argv[1]], *argv[2:])
         return 0
     print(__doc__)
     return 2

@@ -6,7 +6,6 @@ committed file differs from what the code generates.
 """
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec_webframeworks.flask import FlaskPlugin
 
-from .config import SERVICE_NAMES
+from .descriptor import ServiceDescriptor
 
 OPENAPI_DIR = Path(__file__).resolve().parents[2] / "openapi"
 
@@ -35,37 +34,40 @@ PROBLEM_SCHEMA = {
 }
 
 
-def build_spec(service: str) -> dict:
-    api = importlib.import_module(f"services.{service}.api")
-    schemas = importlib.import_module(f"services.{service}.schemas")
+def build_spec(descriptor: ServiceDescriptor) -> dict:
     spec = APISpec(
-        title=f"ptghub {service} service (internal)",
+        title=f"ptghub {descriptor.name} service (internal)",
         version="1.0.0",
         openapi_version="3.0.3",
-        info={"description": api.__doc__.strip().splitlines()[0]},
+        info={"description": descriptor.description},
         plugins=[FlaskPlugin(), MarshmallowPlugin()],
     )
     spec.components.schema("Problem", PROBLEM_SCHEMA)
-    for name, schema in schemas.SCHEMAS.items():
+    for name, schema in descriptor.schemas.items():
         spec.components.schema(name, schema=schema)
-    app = Flask(f"openapi.{service}")
-    app.register_blueprint(api.blueprint)
+    app = Flask(f"openapi.{descriptor.name}")
+    blueprints = descriptor.blueprints()
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)
     with app.test_request_context():
         for endpoint, view in sorted(app.view_functions.items()):
-            if endpoint.startswith(api.blueprint.name + "."):
+            if endpoint != "static":
                 spec.path(view=view, app=app)
     return spec.to_dict()
 
 
-def render(service: str) -> str:
-    return yaml.safe_dump(build_spec(service), sort_keys=False, allow_unicode=True)
+def render(descriptor: ServiceDescriptor) -> str:
+    return yaml.safe_dump(build_spec(descriptor), sort_keys=False, allow_unicode=True)
 
 
 def main(argv: list[str]) -> int:
-    services = argv or list(SERVICE_NAMES)
-    for service in services:
-        (OPENAPI_DIR / f"{service}.yaml").write_text(render(service))
-        print(f"wrote openapi/{service}.yaml")
+    from services import catalog  # the composition root: the commands' only way to the services
+
+    for descriptor in catalog.services():
+        if argv and descriptor.name not in argv:
+            continue
+        (OPENAPI_DIR / f"{descriptor.name}.yaml").write_text(render(descriptor))
+        print(f"wrote openapi/{descriptor.name}.yaml")
     return 0
 
 

@@ -61,3 +61,10 @@ class PreconditionFailed(Problem):
 class Forbidden(Problem):
     status = 403
     title = "Forbidden"
+
+
+class Unauthorized(Problem):
+    """No credentials, or ones that cannot be verified (a forged or expired signed principal)."""
+
+    status = 401
+    title = "Unauthorized"

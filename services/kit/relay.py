@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from .amqp import ConfirmingPublisher, OutgoingMessage, PublishError
 from .db import Database, claim_batch, release_claim, utcnow
+from .polling import TRANSIENT, poll
 
 logger = logging.getLogger(__name__)
 
@@ -53,18 +54,11 @@ class OutboxRelay:
         return len(sent)
 
     def run(self, stop: threading.Event) -> None:
-        failures = 0
-        while not stop.is_set():
-            try:
-                relayed = self.relay_once()
-                failures = 0
-            except (sa.exc.SQLAlchemyError, OSError, PublishError) as exc:  # back off, then retry
-                failures += 1
-                logger.warning("outbox relay failed: %r", exc)
-                relayed = 0
-            if relayed < self.batch_size:
-                stop.wait(min(self.interval * (2 ** failures), 5.0) if failures else self.interval)
-        self.publisher.close()
+        try:
+            poll(self.relay_once, stop, name="outbox relay", interval=self.interval, batch_size=self.batch_size,
+                 transient=(*TRANSIENT, PublishError))
+        finally:
+            self.publisher.close()
 
     def pending(self) -> int:
         outbox = self.database.outbox

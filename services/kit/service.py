@@ -1,41 +1,34 @@
-"""Wiring that every service's ``app`` and ``worker`` modules share."""
+"""Wiring that every service's ``app`` and ``worker`` modules share, from the service's descriptor."""
 from __future__ import annotations
 
-import threading
-from typing import Callable
-
-import sqlalchemy as sa
-from flask import Blueprint, Flask
-
 from . import config, logs, web
-from .consuming import EventDispatcher, Subscription
+from .consuming import EventDispatcher
 from .db import Database
+from .descriptor import ServiceDescriptor
 from .worker import Worker
 
 
-def database(service: str, metadata: sa.MetaData, settings: config.Settings | None = None) -> Database:
-    settings = settings or config.load(service)
-    return Database(settings.database_url, metadata, source=f"/ptghub/{service}")
+def database(descriptor: ServiceDescriptor, settings: config.Settings | None = None) -> Database:
+    settings = settings or config.load(descriptor.name)
+    return Database(settings.database_url, descriptor.metadata, source=f"/ptghub/{descriptor.name}")
 
 
-def service_app(service: str, metadata: sa.MetaData, blueprints: list[Blueprint],
-                settings: config.Settings | None = None) -> Flask:
-    settings = settings or config.load(service)
-    logs.configure(service, settings.log_level)
-    return web.create_app(service, database(service, metadata, settings), blueprints, settings.amqp_url)
+def service_app(descriptor: ServiceDescriptor, settings: config.Settings | None = None):
+    settings = settings or config.load(descriptor.name)
+    logs.configure(descriptor.name, settings.log_level)
+    blueprints = descriptor.blueprints() if descriptor.blueprints else []
+    return web.create_app(descriptor.name, database(descriptor, settings), blueprints, settings.amqp_url)
 
 
-def build_worker(service: str, metadata: sa.MetaData, subscriptions: Callable[[Database], list[Subscription]],
-                 timers: Callable[[Database], list[Callable[[threading.Event], None]]] | None = None,
-                 settings: config.Settings | None = None) -> Worker:
-    settings = settings or config.load(service)
-    db = database(service, metadata, settings)
-    subs = subscriptions(db)
-    dispatcher = EventDispatcher(db, subs) if subs else None
-    return Worker(settings, db, dispatcher, timers(db) if timers else [])
+def build_worker(descriptor: ServiceDescriptor, settings: config.Settings | None = None) -> Worker:
+    settings = settings or config.load(descriptor.name)
+    db = database(descriptor, settings)
+    subscriptions = descriptor.subscriptions(db) if descriptor.subscriptions else []
+    dispatcher = EventDispatcher(db, subscriptions) if subscriptions else None
+    return Worker(settings, db, dispatcher, descriptor.timers(db) if descriptor.timers else [])
 
 
-def run_worker(service: str, *args, **kwargs) -> None:
-    settings = kwargs.get("settings") or config.load(service)
-    logs.configure(f"{service}-worker", settings.log_level)
-    build_worker(service, *args, **kwargs).run_forever()
+def run_worker(descriptor: ServiceDescriptor, settings: config.Settings | None = None) -> None:
+    settings = settings or config.load(descriptor.name)
+    logs.configure(f"{descriptor.name}-worker", settings.log_level)
+    build_worker(descriptor, settings).run_forever()

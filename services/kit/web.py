@@ -12,6 +12,7 @@ from marshmallow import Schema, ValidationError
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from werkzeug.exceptions import HTTPException
 
+from . import identity
 from .amqp import broker_reachable
 from .db import Database
 from .logs import request_id_var
@@ -20,7 +21,9 @@ from .problems import PROBLEM_JSON, Problem
 logger = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-Id"
-PRINCIPAL_HEADER = "X-Ptghub-Principal"
+PRINCIPAL_HEADER = identity.HEADER
+# Reachable without a signed principal: probes and scrapers, never data.
+UNSIGNED_PATHS = ("/healthz", "/readyz", "/metrics")
 
 REQUESTS = Counter("ptghub_http_requests_total", "HTTP requests served", ["service", "method", "status"])
 LATENCY = Histogram("ptghub_http_request_seconds", "HTTP request latency", ["service", "method"])
@@ -64,14 +67,10 @@ def load_query(schema: Schema) -> Any:
 
 
 def principal() -> dict[str, Any]:
-    """Who is calling, as the gateway vouched for it (``{"sub", "role", "tracks"}``)."""
-    raw = request.headers.get(PRINCIPAL_HEADER)
-    if not raw:
-        return {"sub": "anonymous", "role": "public", "tracks": []}
-    try:
-        return json.loads(raw)
-    except ValueError:
-        raise Problem("malformed principal header", status=400)
+    """Who is calling, as the gateway signed it for this service (``{"sub", "role", "tracks", ...}``).
+
+    Verified before the request reached the route (see ``_verify_principal`` in :func:`create_app`)."""
+    return g.principal
 
 
 def create_app(service: str, database: Database, blueprints: list[Blueprint], amqp_url: str,
@@ -85,6 +84,12 @@ def create_app(service: str, database: Database, blueprints: list[Blueprint], am
         g.started = time.perf_counter()
         g.request_id = request.headers.get(REQUEST_ID_HEADER) or str(uuid.uuid4())
         g.request_id_token = request_id_var.set(g.request_id)
+
+    @app.before_request
+    def _verify_principal():
+        if request.path in UNSIGNED_PATHS:
+            return
+        g.principal = identity.verify(request.headers.get(PRINCIPAL_HEADER), audience=service)
 
     @app.before_request
     def _refuse_nul():

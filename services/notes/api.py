@@ -67,7 +67,7 @@ def put_note(session_id: str):
     who = principal()
     with unit_of_work() as uow:
         note = store.get_note(uow.session, session_id, lock=True)
-        require_track_writer(who, note.track)
+        require_track_writer(who, note.event, note.track)
         domain.check_if_match(request.headers.get("If-Match"), note.revision)
         note.revision = domain.next_revision(data["revision"], note.revision)
         note.body = data["body"]
@@ -122,7 +122,7 @@ def publish_summary(event: str, track: str):
         422: {description: the track has no sessions to summarise, content: {application/problem+json: {schema: Problem}}}
     """
     data = load(SummaryRequestSchema(), None if request.get_data() else {})
-    require_track_writer(principal(), track)
+    require_track_writer(principal(), event, track)
     with unit_of_work() as uow:
         copy = store.get_track(uow.session, event, track)
         sections = domain.summary_sections(store.track_sections(uow.session, event, track), track)

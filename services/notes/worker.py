@@ -1,7 +1,7 @@
 """The notes worker process: ``python -m services.notes.worker`` (outbox relay, schedule event consumer)."""
 from services.kit.service import run_worker
 
-from . import SERVICE, consumers, store
+from .descriptor import DESCRIPTOR
 
 if __name__ == "__main__":
-    run_worker(SERVICE, store.Base.metadata, consumers.subscriptions)
+    run_worker(DESCRIPTOR)

@@ -25,6 +25,7 @@ from services.kit.cloudevents import event_type
 from services.kit.config import env
 from services.kit.db import Database, claim_batch, utcnow
 from services.kit.logs import log
+from services.kit.polling import poll
 
 from . import SERVICE, domain, store
 from .schemas import MessageEventSchema, WebhookSchema
@@ -212,18 +213,9 @@ class WebhookDispatcher:
             status_code=attempt.status_code, attempts=delivery.attempts)
 
     def run(self, stop: threading.Event) -> None:
-        failures = 0
         try:
-            while not stop.is_set():
-                try:
-                    claimed = self.deliver_once()
-                    failures = 0
-                except (sa.exc.SQLAlchemyError, OSError) as exc:
-                    failures += 1
-                    logger.warning("webhook delivery loop failed: %r", exc)
-                    claimed = 0
-                if claimed < self.batch_size:
-                    stop.wait(min(self.config.interval * (2 ** failures), 5.0) if failures else self.config.interval)
+            poll(self.deliver_once, stop, name="webhook delivery", interval=self.config.interval,
+                 batch_size=self.batch_size)
         finally:
             self.close()
 
@@ -383,18 +375,8 @@ class MailDispatcher:
             status=mail.status, attempts=mail.attempts, error=str(failure) if failure else None)
 
     def run(self, stop: threading.Event) -> None:
-        failures = 0
         try:
-            while not stop.is_set():
-                try:
-                    claimed = self.send_once()
-                    failures = 0
-                except (sa.exc.SQLAlchemyError, OSError) as exc:
-                    failures += 1
-                    logger.warning("mail delivery loop failed: %r", exc)
-                    claimed = 0
-                if claimed < self.batch_size:
-                    stop.wait(min(self.config.interval * (2 ** failures), 5.0) if failures else self.config.interval)
+            poll(self.send_once, stop, name="mail delivery", interval=self.config.interval, batch_size=self.batch_size)
         finally:
             self.smtp.close()
 

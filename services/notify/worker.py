@@ -2,7 +2,7 @@
 webhook delivery loop, mail delivery loop)."""
 from services.kit.service import run_worker
 
-from . import SERVICE, consumers, dispatch, store
+from .descriptor import DESCRIPTOR
 
 if __name__ == "__main__":
-    run_worker(SERVICE, store.Base.metadata, consumers.subscriptions, timers=dispatch.timers)
+    run_worker(DESCRIPTOR)

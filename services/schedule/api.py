@@ -3,7 +3,8 @@
 Handlers load with a schema, apply the domain's rules through the store, publish the change
 through the unit of work's outbox and dump with a schema. Every write locks its event first
 (``store.get_event(..., lock=True)``), so the writes of one event are serialised and the clash
-checks see each other, and calls ``store.touch(event)`` so the exports' ETags change.
+checks see each other; every change touches its event's version at flush (``store``), so the
+exports' ETags change.
 
 Roles: reads are public; organisers write everything; a chair writes the sessions of its own
 tracks and a few presentational fields of those tracks.
@@ -83,7 +84,6 @@ def _apply_changes(uow, parent, row, changed: dict, schema, entity: str, subject
     if changed:
         for name, value in changed.items():
             setattr(row, name, value)
-        store.touch(parent)
         uow.session.flush()
     body = schema.dump(row)
     if changed:
@@ -104,7 +104,6 @@ def _delete_in_event(event: str, kind: str, slug: str, get, schema) -> Response:
         _delete_sessions(uow, held)
         _publish(uow, kind, "deleted", schema.dump(row), f"{event}/{row.slug}")
         uow.session.delete(row)
-        store.touch(parent)
         uow.commit()
     return _no_content()
 
@@ -268,7 +267,6 @@ def update_event(event: str):
                         item.started_published_at = None
                     if item.end > now:
                         item.ended_published_at = None
-        store.touch(row)
         uow.session.flush()
         body = event_schema.dump(row)
         _publish(uow, "event", "updated", body, row.slug)
@@ -334,7 +332,6 @@ def _create_in_event(event: str, schema, model, entity: str, prepare=None):
             data = prepare(uow.session, parent, data)
         row = model(event_id=parent.id, event=parent, **data)
         uow.session.add(row)
-        store.touch(parent)
         uow.session.flush()
         body = schema.dump(row)
         _publish(uow, entity, "created", body, f"{event}/{row.slug}")
@@ -545,7 +542,7 @@ def update_track(event: str, track: str):
     """
     changes = load(TrackChanges)
     who = principal()
-    require_track_writer(who, track)
+    require_track_writer(who, event, track)
     with unit_of_work() as uow:
         parent = store.get_event(uow.session, event, lock=True)
         row = store.get_track(uow.session, parent, track)
@@ -605,7 +602,6 @@ def _prune_offered_slots(uow, event: store.Event, removed: set[str]) -> None:
 
 
 def _grid_changed(uow, event: store.Event) -> dict:
-    store.touch(event)
     uow.session.flush()
     body = _grid_body(event, store.event_slots(uow.session, event))
     _publish(uow, "slot", "changed", body, event.slug)
@@ -771,7 +767,6 @@ def delete_slot(event: str, code: str):
 # -- links -------------------------------------------------------------------------------------
 def _links_changed(uow, event: store.Event, links: list[store.Link]) -> None:
     store.renumber(links)
-    store.touch(event)
     uow.session.flush()
     _publish(uow, "link", "changed", _links_body(event, links), event.slug)
 
@@ -958,7 +953,7 @@ def create_session(event: str):
     """
     data = load(session_schema)
     who = principal()
-    require_track_writer(who, data["track"])
+    require_track_writer(who, event, data["track"])
     _require_allow_conflict_right(who, data["allow_conflict"], False)
     if data.get("status", domain.SCHEDULED) != domain.SCHEDULED:
         raise Invalid("status", "a new session is scheduled; cancel it afterwards")
@@ -977,7 +972,6 @@ def create_session(event: str):
                                moderators=moderators, video_url=data["video_url"], slot_codes=codes,
                                allow_conflict=data["allow_conflict"], sequence=0)
         uow.session.add(row)
-        store.touch(parent)
         uow.session.flush()
         body = session_schema.dump(row)
         _publish(uow, "session", "scheduled", body, row.id)
@@ -1049,10 +1043,10 @@ def _change_session(session_id: str, changes: dict) -> Response:
     who = principal()
     with unit_of_work() as uow:
         parent, row = store.lock_event_of(uow.session, session_id)
-        require_track_writer(who, row.track.slug)
+        require_track_writer(who, parent.slug, row.track.slug)
         track, room = row.track, row.room
         if "track" in changes and changes["track"] != track.slug:
-            require_track_writer(who, changes["track"])
+            require_track_writer(who, parent.slug, changes["track"])
             track = store.get_track(uow.session, parent, changes["track"])
         if "room" in changes and changes["room"] != room.slug:
             room = store.get_room(uow.session, parent, changes["room"])
@@ -1095,7 +1089,6 @@ def _change_session(session_id: str, changes: dict) -> Response:
             row.started_published_at = None
         if "end" in changed and row.end > now:
             row.ended_published_at = None
-        store.touch(parent)
         uow.session.flush()
         body = session_schema.dump(row)
         _publish(uow, "session", domain.change_verb(old_status, status), body, row.id)
@@ -1159,9 +1152,8 @@ def delete_session(session_id: str):
     who = principal()
     with unit_of_work() as uow:
         parent, row = store.lock_event_of(uow.session, session_id)
-        require_track_writer(who, row.track.slug)
+        require_track_writer(who, parent.slug, row.track.slug)
         _delete_sessions(uow, [row])
-        store.touch(parent)
         uow.commit()
     return _no_content()
 

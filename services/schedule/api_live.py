@@ -131,7 +131,6 @@ def write_status(uow, track: store.Track, new: live.Status, at: datetime) -> boo
         return False
     track.now, track.next, track.location = new.now, list(new.next), new.location
     track.status_updated_at = at
-    store.touch(track.event)
     uow.session.flush()
     uow.publish(STATUS_CHANGED, status_schema.dump(track), subject=f"{track.event.slug}/{track.slug}")
     return True
@@ -178,7 +177,6 @@ def update_track(uow, track: store.Track, **values: Any) -> bool:
         return False
     for name, value in values.items():
         setattr(track, name, value)
-    store.touch(track.event)
     uow.session.flush()
     uow.publish(event_type(SERVICE, "track", "updated"), track_schema.dump(track),
                 subject=f"{track.event.slug}/{track.slug}")
@@ -189,7 +187,6 @@ def add_track(uow, event: store.Event, slug: str, name: str | None = None, colou
     track = store.Track(event_id=event.id, event=event, slug=slug, name=name or slug,
                         colour=colour or live.default_colour(slug), chairs=[], next=[])
     uow.session.add(track)
-    store.touch(event)
     uow.session.flush()
     uow.publish(event_type(SERVICE, "track", "created"), track_schema.dump(track), subject=f"{event.slug}/{slug}")
     return track
@@ -204,7 +201,6 @@ def delete_track(uow, track: store.Track) -> None:
     body = track_schema.dump(track)
     event = track.event
     uow.session.delete(track)
-    store.touch(event)
     uow.session.flush()
     uow.publish(event_type(SERVICE, "track", "deleted"), body, subject=f"{event.slug}/{track.slug}")
 
@@ -213,7 +209,6 @@ def set_open_commands(uow, event: store.Event, open_commands: bool) -> bool:
     if bool(event.open_commands) == open_commands:
         return False
     event.open_commands = open_commands
-    store.touch(event)
     uow.session.flush()
     uow.publish(event_type(SERVICE, "event", "updated"), event_schema.dump(event), subject=event.slug)
     return True
@@ -262,7 +257,6 @@ def book(uow, event: store.Event, track: store.Track, room_slug: str, slot_code:
                            description="", status="scheduled", kind="work_session", booked=True,
                            slot_codes=[slot.code], moderators=[], allow_conflict=False)
     uow.session.add(row)
-    store.touch(event)
     uow.session.flush()
     uow.publish(event_type(SERVICE, "session", "scheduled"), session_schema.dump(row), subject=row.id)
     return row
@@ -287,7 +281,6 @@ def unbook(uow, row: store.SessionRow) -> store.SessionRow:
     """ptgbot's ``unbook``: the booked session is cancelled and the room-slot free again."""
     row.status = "cancelled"
     row.sequence = (row.sequence or 0) + 1
-    store.touch(row.event)
     uow.session.flush()
     uow.publish(event_type(SERVICE, "session", "cancelled"), session_schema.dump(row), subject=row.id)
     return row
@@ -331,7 +324,6 @@ def motd_list(event: store.Event, rows: list[store.Motd]) -> dict:
 
 def publish_motd(uow, event: store.Event, rows: list[store.Motd]) -> dict:
     store.renumber(rows)
-    store.touch(event)
     uow.session.flush()
     body = motd_list(event, rows)
     uow.publish(MOTD_CHANGED, body, subject=event.slug)
@@ -725,8 +717,6 @@ def import_ptgbot(uow, event_slug: str, doc: dict, at: datetime) -> dict:
 
     changed = bool(events or event_changed or result["motd_changed"] or slots_changed or links_changed)
     result["changed"] = changed
-    if changed:
-        store.touch(event)
     try:
         session.flush()
     except IntegrityError as exc:
@@ -771,7 +761,7 @@ def get_status(event: str, track: str):
 
 def _status_write(event: str, track: str, change) -> Any:
     who = principal()
-    require_track_writer(who, track)
+    require_track_writer(who, event, track)
     at = utcnow()
     with unit_of_work() as uow:
         parent = lock_event(uow.session, event)
@@ -914,7 +904,7 @@ def post_booking(event: str):
         422: {description: unknown slot code, content: {application/problem+json: {schema: Problem}}}
     """
     data = load(ls.BookingSchema())
-    require_track_writer(principal(), data["track"])
+    require_track_writer(principal(), event, data["track"])
     with unit_of_work() as uow:
         parent = lock_event(uow.session, event)
         track = get_track(uow.session, parent, data["track"])
@@ -946,7 +936,7 @@ def delete_booking(event: str, room: str, slot: str):
     with unit_of_work() as uow:
         parent = lock_event(uow.session, event)
         row = find_booking(uow, parent, room, slot)
-        require_track_writer(who, row.track.slug)
+        require_track_writer(who, event, row.track.slug)
         body = session_schema.dump(unbook(uow, row))
         uow.commit()
     return json_response(body)

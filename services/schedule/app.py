@@ -1,8 +1,8 @@
 """The schedule api process: ``gunicorn services.schedule.app:app``."""
 from services.kit.service import service_app
 
-from . import SERVICE, api, store
+from .descriptor import DESCRIPTOR
 
 
 def create_app():
-    return service_app(SERVICE, store.Base.metadata, [api.blueprint])
+    return service_app(DESCRIPTOR)

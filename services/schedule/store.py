@@ -155,27 +155,79 @@ class SessionRow(Base):
     room: Mapped[Room] = relationship(lazy="joined", innerjoin=True)
 
 
+EVENT_BOOKKEEPING = frozenset({"version", "updated_at"})
+
+
 def touch(event: Event) -> None:
     """Record that something of ``event`` changed (its exports' ETags change with it).
 
-    Call it in every write that changes anything of an event. The increment runs in SQL
-    (``version = version + 1``), so two transactions touching one event never both write the same
-    version, and it takes the event's row lock (see :func:`get_event` with ``lock=True``). The
-    event's ``updated_at`` becomes now: it tells when anything of the event last changed
-    (exports answer ``If-Modified-Since`` with it).
+    Writes through the ORM never call this: :func:`_versions_follow_changes` does it at flush
+    for every event whose rows changed. Only a bulk statement that bypasses the ORM (``UPDATE``
+    or ``DELETE`` of many rows at once) must call it. The increment runs in SQL (``version =
+    version + 1``), so two transactions never both write the same version; the event's
+    ``updated_at`` becomes now (exports answer ``If-Modified-Since`` with it). Once per
+    transaction is enough: later calls in the same transaction do nothing.
     """
     session = object_session(event)
-    now = utcnow()
-    if session is None or event.id is None or event in session.new:
+    if session is None or event in session.new:
         event.version = (event.version or 0) + 1
-        event.updated_at = now
+        event.updated_at = utcnow()
         return
-    session.execute(
-        sa.update(Event).where(Event.id == event.id)
-        .values(version=Event.version + 1, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    session.expire(event, ["version", "updated_at"])
+    touched = session.info.setdefault(_TOUCHED, set())
+    if event.id in touched:
+        return
+    touched.add(event.id)
+    event.version = Event.version + 1
+    event.updated_at = utcnow()
+
+
+_TOUCHED = "ptghub.schedule.touched_events"
+
+
+def _changed(session: Session, row: Base) -> bool:
+    if row in session.new or row in session.deleted:
+        return True
+    state = sa.inspect(row)
+    names = [a.key for a in state.attrs if a.history.has_changes()]
+    if isinstance(row, Event):
+        names = [n for n in names if n not in EVENT_BOOKKEEPING]
+    return bool(names)
+
+
+def _event_of(session: Session, row: Base) -> Event | None:
+    if isinstance(row, Event):
+        return row
+    loaded = row.__dict__.get("event")
+    if loaded is not None:
+        return loaded
+    event_id = getattr(row, "event_id", None)
+    return session.get(Event, event_id) if event_id is not None else None
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _versions_follow_changes(session: Session, _context, _instances) -> None:
+    """A flush that adds, changes or deletes anything of an event (the event itself, its slots,
+    rooms, tracks, sessions, motd and links) touches that event: one rule, one place. A new
+    event starts at version 0, whatever it was created with."""
+    rows = [row for row in (*session.new, *session.dirty, *session.deleted) if isinstance(row, Base)]
+    if not rows:
+        return
+    with session.no_autoflush:
+        events = {}
+        for row in rows:
+            if _changed(session, row):
+                event = _event_of(session, row)
+                if event is not None:
+                    events[id(event)] = event
+        for event in events.values():
+            if event not in session.deleted and event not in session.new:  # a new event is at version 0
+                touch(event)
+
+
+@sa.event.listens_for(Session, "after_commit")
+@sa.event.listens_for(Session, "after_rollback")
+def _forget_touched(session: Session) -> None:
+    session.info.pop(_TOUCHED, None)
 
 
 def get_event(session: Session, slug: str, lock: bool = False) -> Event:

@@ -1,25 +1,38 @@
 """Each service under test: its own PostgreSQL database (migrated), its api (Flask test client)
-and its worker threads, on this run's broker namespace."""
-from pathlib import Path
+and its worker threads, on this run's broker namespace; started from the service's descriptor."""
+from dataclasses import replace
 
 import pytest
+from flask.testing import FlaskClient
 
-from services.kit import migrations
+from services.kit import identity, migrations
+from services.kit.descriptor import ServiceDescriptor
 from services.kit.service import build_worker, service_app
+
+from ..conftest import PUBLIC
 
 pytestmark = pytest.mark.integration
 
 
-class RunningService:
-    def __init__(self, infra, service: str, metadata, blueprints, subscriptions, timers=None, **overrides):
-        import importlib
+class GatewayLikeClient(FlaskClient):
+    """A test client that, like the gateway, always sends a signed principal: the public one
+    unless the test gives its own."""
 
-        package = importlib.import_module(f"services.{service}")
-        self.settings = infra.settings(service, infra.database_url(service), **overrides)
-        migrations.upgrade(Path(package.__file__).parent, self.settings.database_url)
-        self.app = service_app(service, metadata, blueprints, settings=self.settings)
+    def open(self, *args, **kwargs):
+        headers = dict(kwargs.pop("headers", None) or {})
+        if identity.HEADER not in headers:
+            headers.update(PUBLIC)
+        return super().open(*args, headers=headers, **kwargs)
+
+
+class RunningService:
+    def __init__(self, infra, descriptor: ServiceDescriptor, **overrides):
+        self.settings = infra.settings(descriptor.name, infra.database_url(descriptor.name), **overrides)
+        migrations.upgrade(descriptor.package_dir, self.settings.database_url)
+        self.app = service_app(descriptor, settings=self.settings)
+        self.app.test_client_class = GatewayLikeClient
         self.client = self.app.test_client()
-        self.worker = build_worker(service, metadata, subscriptions, timers, settings=self.settings)
+        self.worker = build_worker(descriptor, settings=self.settings)
         self.database = self.worker.database
         self.threads = self.worker.start()
         if self.worker.consumer is not None:
@@ -35,10 +48,14 @@ class RunningService:
 
 @pytest.fixture
 def start_service(infra):
+    """``start_service(DESCRIPTOR, timers=..., **settings)``: one service, stopped after the test.
+    ``timers`` replaces the descriptor's (a faster clock, say)."""
     started = []
 
-    def start(*args, **kwargs):
-        running = RunningService(infra, *args, **kwargs)
+    def start(descriptor: ServiceDescriptor, timers=None, **overrides):
+        if timers is not None:
+            descriptor = replace(descriptor, timers=timers)
+        running = RunningService(infra, descriptor, **overrides)
         started.append(running)
         return running
 

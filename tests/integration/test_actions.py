@@ -4,15 +4,15 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from services.actions import api, consumers, store
+from services.actions.descriptor import DESCRIPTOR as actions_service
 
 from ..conftest import ORGANISER, principal_header
 from ..infra import publish_event, wait_until
 
 pytestmark = pytest.mark.integration
 
-KOLLA_CHAIR = principal_header("chair", ["kolla"], sub="mgoddard")
-NOVA_CHAIR = principal_header("chair", ["nova"])
+KOLLA_CHAIR = principal_header("chair", [("denver", "kolla")], sub="mgoddard")
+NOVA_CHAIR = principal_header("chair", [("denver", "nova")])
 
 
 def track_data(slug="kolla", event="denver"):
@@ -50,7 +50,7 @@ class Actions:
 
 @pytest.fixture
 def actions(start_service, infra):
-    service = Actions(start_service("actions", store.Base.metadata, [api.blueprint], consumers.subscriptions), infra)
+    service = Actions(start_service(actions_service), infra)
     service.announce_track("kolla")
     return service
 

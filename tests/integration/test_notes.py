@@ -5,7 +5,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from services.notes import api, consumers, store
+from services.notes.descriptor import DESCRIPTOR as notes_service
 
 from ..conftest import ORGANISER, principal_header
 from ..infra import publish_event, wait_until
@@ -64,7 +64,7 @@ class Notes:
 
 @pytest.fixture
 def notes(start_service, infra):
-    return Notes(start_service("notes", store.Base.metadata, [api.blueprint], consumers.subscriptions), infra)
+    return Notes(start_service(notes_service), infra)
 
 
 def test_a_scheduled_session_gets_an_empty_note_that_follows_the_session(notes):
@@ -171,9 +171,9 @@ def test_an_edit_of_an_unknown_session_is_404_naming_it(notes):
 
 def test_a_chair_edits_only_its_own_tracks_notes(notes):
     session_id = notes.schedule()
-    assert notes.put(session_id, "x", 0, principal_header("chair", ["nova"])).status_code == 403
+    assert notes.put(session_id, "x", 0, principal_header("chair", [("denver", "nova")])).status_code == 403
     assert notes.put(session_id, "x", 0, {}).status_code == 403
-    response = notes.put(session_id, "x", 0, principal_header("chair", ["kolla"], sub="mgoddard"))
+    response = notes.put(session_id, "x", 0, principal_header("chair", [("denver", "kolla")], sub="mgoddard"))
     assert response.status_code == 200
     revisions = notes.client.get(f"/sessions/{session_id}/note/revisions").get_json()["items"]
     assert [r["author"] for r in revisions] == ["mgoddard"]
@@ -227,14 +227,14 @@ def test_a_published_summary_reaches_the_exchange_with_the_notes_in_start_order(
     assert notes.client.get(response.headers["Location"]).get_json() == summary
 
     titled = notes.client.post("/events/denver/tracks/kolla/summary/publish", json={"title": "[kolla] Train PTG"},
-                               headers=principal_header("chair", ["kolla"]))
+                               headers=principal_header("chair", [("denver", "kolla")]))
     assert titled.status_code == 202 and titled.get_json()["text"].startswith("[kolla] Train PTG\n")
 
 
 @pytest.mark.parametrize("path, body, headers, field, status", [
     ("/events/denver/tracks/nova/summary/publish", None, ORGANISER, "track", 404),
     ("/events/berlin/tracks/kolla/summary/publish", None, ORGANISER, "track", 404),
-    ("/events/denver/tracks/kolla/summary/publish", None, principal_header("chair", ["nova"]), "track", 403),
+    ("/events/denver/tracks/kolla/summary/publish", None, principal_header("chair", [("denver", "nova")]), "track", 403),
     ("/events/denver/tracks/kolla/summary/publish", {"title": ""}, ORGANISER, "title", 400),
     ("/events/denver/tracks/kolla/summary/publish", {"title": 3}, ORGANISER, "title", 400),
     ("/events/denver/tracks/kolla/summary/publish", {"subject": "x"}, ORGANISER, "subject", 400),

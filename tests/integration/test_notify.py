@@ -14,7 +14,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from standardwebhooks.webhooks import Webhook
 
-from services.notify import api, consumers, dispatch, store
+from services.notify import consumers, dispatch, store
+from services.notify.descriptor import DESCRIPTOR as notify_service
 
 from ..conftest import ORGANISER, principal_header
 from ..infra import publish_event, wait_until
@@ -141,8 +142,7 @@ def notify(start_service, infra, smtp, monkeypatch):
     monkeypatch.setenv("PTGHUB_WEBHOOK_RETRY_SCALE", "0.01")   # first retry after 50 ms, not 5 s
     monkeypatch.setenv("PTGHUB_MAIL_RETRY_SCALE", "0.001")     # first retry after 60 ms, not 1 min
     purge_queue(infra, f"{infra.queue_prefix}.notify")
-    service = start_service("notify", store.Base.metadata, [api.blueprint], consumers.subscriptions,
-                            timers=dispatch.timers)
+    service = start_service(notify_service, timers=dispatch.timers)
     service.publish = lambda type, data, **kw: publish_event(infra.amqp_url, infra.exchange, type, data, **kw)
     return service
 
@@ -341,7 +341,7 @@ def test_integrations_manage_only_their_own_webhooks(notify, receiver):
     every = notify.client.get("/webhooks?limit=1", headers=ORGANISER).get_json()
     rest = notify.client.get(f"/webhooks?limit=1&cursor={every['next_cursor']}", headers=ORGANISER).get_json()
     assert [h["id"] for h in every["items"] + rest["items"]] == [mine["id"], theirs["id"]]
-    assert notify.client.get("/webhooks", headers=principal_header("chair", ["kolla"])).status_code == 403
+    assert notify.client.get("/webhooks", headers=principal_header("chair", [("denver", "kolla")])).status_code == 403
     assert notify.client.post("/webhooks", json={"url": f"{receiver.base}/x", "event_types": ["#"]}).status_code == 403
     assert notify.client.get("/messages", headers=BOT).status_code == 403
     assert notify.client.get("/webhooks?cursor=garbage", headers=ORGANISER).status_code == 400

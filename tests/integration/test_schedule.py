@@ -4,7 +4,8 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from services.schedule import api, consumers, store
+from services.schedule import store
+from services.schedule.descriptor import DESCRIPTOR as schedule_service
 
 from ..conftest import ORGANISER, principal_header
 
@@ -16,7 +17,7 @@ EVENT = {"slug": "denver", "name": "Denver PTG", "timezone": "America/Denver",
 
 @pytest.fixture
 def schedule(start_service):
-    service = start_service("schedule", store.Base.metadata, [api.blueprint], consumers.subscriptions)
+    service = start_service(schedule_service)
     client = service.client
     assert client.post("/events", json=EVENT, headers=ORGANISER).status_code == 201
     assert client.post("/events/denver/rooms", json={"slug": "aspen", "name": "Aspen", "capacity": 40},
@@ -98,9 +99,9 @@ def test_bad_sessions_get_a_problem_naming_the_field_and_write_nothing(schedule,
 
 
 def test_a_chair_writes_only_its_own_tracks(schedule):
-    nova_chair = principal_header("chair", ["nova"])
+    nova_chair = principal_header("chair", [("denver", "nova")])
     assert schedule.client.post("/events/denver/sessions", json=session_body(), headers=nova_chair).status_code == 403
-    kolla_chair = principal_header("chair", ["kolla"])
+    kolla_chair = principal_header("chair", [("denver", "kolla")])
     assert schedule.client.post("/events/denver/sessions", json=session_body(), headers=kolla_chair).status_code == 201
     assert schedule.client.post("/events/denver/rooms", json={"slug": "x", "name": "X"}, headers=kolla_chair).status_code == 403
 
@@ -166,11 +167,11 @@ def test_two_relays_on_one_outbox_never_lose_or_double_claim_a_row(schedule):
 import time  # noqa: E402
 from datetime import datetime, timedelta, timezone  # noqa: E402
 
-from services.schedule import worker  # noqa: E402
+from services.schedule import timers  # noqa: E402
 
 
-KOLLA_CHAIR = principal_header("chair", ["kolla"])
-NOVA_CHAIR = principal_header("chair", ["nova"])
+KOLLA_CHAIR = principal_header("chair", [("denver", "kolla")])
+NOVA_CHAIR = principal_header("chair", [("denver", "nova")])
 GRID = [{"code": code, "day": day, "start": start, "end": end}
         for day, prefix in (("2019-05-02", "Thu"), ("2019-05-03", "Fri"))
         for code, start, end in ((f"{prefix}A1", "09:00", "10:45"), (f"{prefix}A2", "10:45", "12:30"),
@@ -354,7 +355,7 @@ def test_tracks_with_chairs_and_who_may_change_what(schedule, probe):
     assert created.status_code == 201
     data = created.get_json()
     assert {k: data[k] for k in track} == track and (data["now"], data["next"], data["location"]) == (None, [], None)
-    swift_chair = principal_header("chair", ["swift"])
+    swift_chair = principal_header("chair", [("denver", "swift")])
     assert patch(schedule, "/events/denver/tracks/swift", {"colour": "green", "description": "blobs"},
                  swift_chair).status_code == 200
     forbidden = patch(schedule, "/events/denver/tracks/swift", {"name": "Swift!", "mailing_list": "x@example.org"},
@@ -432,7 +433,7 @@ def test_track_and_moderator_clashes_and_the_conflicts_list(gathering):
     track_clash = post(gathering, "/events/denver/sessions", session_body("10:00", "11:00", "kolla again", "birch"))
     assert problem(track_clash, 409, "track")["conflicting_session"] == first["id"]
     nova = {**session_body("10:00", "11:00", "nova", "cedar"), "track": "nova", "moderators": ["Jay"]}
-    mod_clash = post(gathering, "/events/denver/sessions", nova, principal_header("chair", ["nova"]))
+    mod_clash = post(gathering, "/events/denver/sessions", nova, principal_header("chair", [("denver", "nova")]))
     assert problem(mod_clash, 409, "moderators")["conflicting_session"] == first["id"]
     asked = post(gathering, "/events/denver/sessions", {**nova, "allow_conflict": True}, NOVA_CHAIR)
     problem(asked, 403, "allow_conflict")
@@ -491,7 +492,7 @@ def test_a_chair_cannot_move_a_session_to_another_track(gathering):
     problem(patch(gathering, f"/sessions/{session['id']}", {"track": "nova"}, KOLLA_CHAIR), 403, "track")
     assert patch(gathering, f"/sessions/{session['id']}", {"title": "x"}, NOVA_CHAIR).status_code == 403
     assert patch(gathering, f"/sessions/{session['id']}", {"track": "nova"},
-                 principal_header("chair", ["kolla", "nova"])).get_json()["track"] == "nova"
+                 principal_header("chair", [("denver", "kolla"), ("denver", "nova")])).get_json()["track"] == "nova"
 
 
 def test_every_write_grows_the_event_version(gathering):
@@ -566,8 +567,7 @@ def timed_session(schedule, start, end, title, slug="today", room="aspen", **ext
 
 
 def test_the_worker_announces_each_session_start_and_end_once(start_service, probe):
-    service = start_service("schedule", store.Base.metadata, [api.blueprint], consumers.subscriptions,
-                            timers=lambda db: worker.timers(db, interval=0.2))
+    service = start_service(schedule_service, timers=lambda db: timers.timers(db, interval=0.2))
     today_event(service)
     assert post(service, "/events/today/rooms", {"slug": "birch", "name": "Birch"}).status_code == 201
     now = datetime.now(timezone.utc)
@@ -610,7 +610,7 @@ def test_two_clocks_never_announce_a_session_twice_and_skip_cancelled_ones(sched
 
     def clock():
         barrier.wait()
-        counts.append(worker.announce_due(schedule.database))
+        counts.append(timers.announce_due(schedule.database))
 
     threads = [threading.Thread(target=clock) for _ in range(4)]
     for t in threads:
@@ -623,11 +623,11 @@ def test_two_clocks_never_announce_a_session_twice_and_skip_cancelled_ones(sched
             "select payload::json->>'subject' from outbox where event_type = 'ptghub.schedule.session.started'"
         )).scalars().all()
     assert sorted(subjects) == sorted(ids[1:])
-    assert worker.announce_due(schedule.database) == 0
+    assert timers.announce_due(schedule.database) == 0
 
 
 def test_odd_input_anywhere_gets_a_problem_never_a_500(start_service):
-    s = start_service("schedule", store.Base.metadata, [api.blueprint], consumers.subscriptions)
+    s = start_service(schedule_service)
     c = s.client
     ev = {"slug": "e", "name": "E", "timezone": "America/Denver", "start_date": "2019-05-02", "end_date": "2019-05-04"}
     assert c.post("/events", json=ev, headers=ORGANISER).status_code == 201

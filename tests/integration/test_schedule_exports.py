@@ -21,7 +21,8 @@ import pytest
 import sqlalchemy as sa
 from lxml import etree
 
-from services.schedule import api, consumers, exports, store
+from services.schedule import exports, store
+from services.schedule.descriptor import DESCRIPTOR as schedule_service
 
 from ..conftest import ORGANISER
 
@@ -144,7 +145,7 @@ def build(gathering: Gathering) -> None:
 
 @pytest.fixture
 def gathering(start_service):
-    service = start_service("schedule", store.Base.metadata, [api.blueprint], consumers.subscriptions)
+    service = start_service(schedule_service)
     built = Gathering(service)
     build(built)
     return built
@@ -456,7 +457,7 @@ def _has_route(app, rule: str, method: str) -> bool:
 
 
 def test_the_imported_denver_grid_round_trips_through_ptg_json(start_service):
-    service = start_service("schedule", store.Base.metadata, [api.blueprint], consumers.subscriptions)
+    service = start_service(schedule_service)
     if not _has_route(service.app, "/events/<event>/ptgbot/import", "POST"):
         pytest.skip("POST /events/<event>/ptgbot/import (the live engineer's import) does not exist yet")
     client = service.client

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from services.schedule import api, consumers, store, timers_live
+from services.schedule import store, timers_live
+from services.schedule.descriptor import DESCRIPTOR as schedule_service
 
 from ..conftest import ORGANISER, principal_header
 from ..infra import wait_until
@@ -21,9 +22,9 @@ from ..infra import REFERENCE  # noqa: E402
 BASE_JSON = REFERENCE / "ptgbot" / "base.json"
 
 ZONE = ZoneInfo("America/Denver")
-RELAY = {"X-Ptghub-Principal": json.dumps({"sub": "ircbot", "role": "integration", "tracks": [], "relay": True})}
-SWIFT_CHAIR = principal_header("chair", ["swift"])
-NOVA_CHAIR = principal_header("chair", ["nova"])
+RELAY = principal_header("integration", sub="ircbot", relay=True)
+SWIFT_CHAIR = principal_header("chair", [("live", "swift")])
+NOVA_CHAIR = principal_header("chair", [("live", "nova")])
 PUBLIC: dict = {}
 
 
@@ -110,7 +111,7 @@ def build_live_event(service) -> Live:
 
 @pytest.fixture
 def live(start_service):
-    return build_live_event(start_service("schedule", store.Base.metadata, [api.blueprint], consumers.subscriptions))
+    return build_live_event(start_service(schedule_service))
 
 
 # == status ===========================================================================================
@@ -194,8 +195,7 @@ def test_new_day_on_demand_clears_every_track(live):
 # == the new-day timer ================================================================================
 
 def test_the_timer_clears_statuses_from_before_the_events_midnight(start_service, probe):
-    service = start_service("schedule", store.Base.metadata, [api.blueprint], consumers.subscriptions,
-                            timers=lambda db: [timers_live.new_day_loop(db, interval=0.1)])
+    service = start_service(schedule_service, timers=lambda db: [timers_live.new_day_loop(db, interval=0.1)])
     live = build_live_event(service)
     for track in ("swift", "nova"):
         ok(live.client.post(f"/events/live/tracks/{track}/status/now", json={"text": f"{track} topic"},
@@ -234,9 +234,9 @@ def test_two_workers_clear_each_stale_status_exactly_once(live):
 
 
 def test_the_worker_runs_the_new_day_timer():
-    from services.schedule import worker
+    from services.schedule import timers
 
-    assert [loop.__name__ for loop in worker.timers(None)] == ["session_clock", "new_day"]
+    assert [loop.__name__ for loop in timers.timers(None)] == ["session_clock", "new_day"]
 
 
 # == booking ==========================================================================================
@@ -581,7 +581,7 @@ DENVER = {"slug": "denver", "name": "Denver PTG", "timezone": "America/Denver",
 
 @pytest.fixture
 def denver(start_service):
-    service = start_service("schedule", store.Base.metadata, [api.blueprint], consumers.subscriptions)
+    service = start_service(schedule_service)
     ok(service.client.post("/events", json=DENVER, headers=ORGANISER), 201)
     return Live(service)
 

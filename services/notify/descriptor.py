@@ -1,0 +1,27 @@
+"""The notify service's descriptor: what app.py, worker.py, the tests and the kit's commands wire."""
+from pathlib import Path
+
+import services.notify as package
+from services.kit.descriptor import ServiceDescriptor
+
+from . import SERVICE, consumers, dispatch, schemas, store
+
+
+def blueprints():
+    """The api's routes (imported here, so the worker never loads them)."""
+    from . import api
+
+    return [api.blueprint]
+
+
+DESCRIPTOR = ServiceDescriptor(
+    name=SERVICE,
+    description=package.__doc__.strip().splitlines()[0],
+    package_dir=Path(package.__file__).parent,
+    metadata=store.Base.metadata,
+    schemas=schemas.SCHEMAS,
+    events=schemas.EVENTS,
+    blueprints=blueprints,
+    subscriptions=consumers.subscriptions,
+    timers=dispatch.timers,
+)
