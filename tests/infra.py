@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 from dataclasses import replace
+from pathlib import Path
 
 import pika
 import sqlalchemy as sa
@@ -182,16 +183,28 @@ def publish_event(amqp_url: str, exchange: str, type: str, data, *, id: str | No
     return cloud_event
 
 
-def reference_dir():
-    """``shared/reference`` (real ptgbot data, the frab schemas): beside the clone, as CI lays it out,
-    or where PTGHUB_SHARED_DIR says."""
-    from pathlib import Path
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The real Denver PTG grid as ptgbot stored it (public data; tests/fixtures/README.md).
+DENVER_BASE_JSON = FIXTURES / "ptgbot" / "base.json"
 
+SCHEMAS_MISSING = ("the C3VOC schedule schemas (third-party, not in the repo) are not here: put shared/ beside "
+                   "the clone or set PTGHUB_SHARED_DIR")
+
+
+def schedule_schemas_dir() -> Path | None:
+    """``reference/schedule-schema`` (the C3VOC frab schemas) under PTGHUB_SHARED_DIR or ``../shared``."""
     root = Path(__file__).resolve().parents[1]
-    for candidate in (os.environ.get("PTGHUB_SHARED_DIR"), root.parent / "shared", Path("/work/shared")):
-        if candidate and (Path(candidate) / "reference").is_dir():
-            return Path(candidate) / "reference"
-    raise RuntimeError("shared/reference not found: put shared/ beside the clone or set PTGHUB_SHARED_DIR")
+    for candidate in (os.environ.get("PTGHUB_SHARED_DIR"), root.parent / "shared"):
+        if candidate and (Path(candidate) / "reference" / "schedule-schema").is_dir():
+            return Path(candidate) / "reference" / "schedule-schema"
+    return None
 
 
-REFERENCE = reference_dir()
+def schedule_schema(name: str) -> Path:
+    """One C3VOC schema file (``schedule.xml.xsd``, ``schema.json``, ...); skips the test when absent."""
+    import pytest
+
+    directory = schedule_schemas_dir()
+    if directory is None or not (directory / name).is_file():
+        pytest.skip(SCHEMAS_MISSING)
+    return directory / name

@@ -20,8 +20,8 @@ class Subscription:
     handler: Handler
 
 
-class EventDispatcher:
-    """Routes a delivered message to the handlers whose pattern matches its type, exactly once."""
+class EventRouter:
+    """Routes a consumed event to the handlers whose pattern matches its type, exactly once."""
 
     def __init__(self, database: Database, subscriptions: list[Subscription]):
         self.database = database

@@ -12,9 +12,11 @@ from marshmallow import Schema, ValidationError
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from werkzeug.exceptions import HTTPException
 
-from . import identity
+from . import config, identity, logs
 from .amqp import broker_reachable
 from .db import Database
+from .descriptor import ServiceDescriptor
+from .service import database
 from .logs import request_id_var
 from .problems import PROBLEM_JSON, Problem
 
@@ -154,3 +156,11 @@ def create_app(service: str, database: Database, blueprints: list[Blueprint], am
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     return app
+
+
+def service_app(descriptor: ServiceDescriptor, settings: config.Settings | None = None) -> Flask:
+    """A service's api process, wired from its descriptor."""
+    settings = settings or config.load(descriptor.name)
+    logs.configure(descriptor.name, settings.log_level)
+    blueprints = descriptor.blueprints() if descriptor.blueprints else []
+    return create_app(descriptor.name, database(descriptor, settings), blueprints, settings.amqp_url)

@@ -8,7 +8,7 @@ from typing import Callable
 
 from .amqp import ConfirmingPublisher, Consumer, declare_service_queue
 from .config import Settings
-from .consuming import EventDispatcher
+from .consuming import EventRouter
 from .db import Database
 from .relay import OutboxRelay
 
@@ -18,24 +18,24 @@ Loop = Callable[[threading.Event], None]
 
 
 class Worker:
-    def __init__(self, settings: Settings, database: Database, dispatcher: EventDispatcher | None,
+    def __init__(self, settings: Settings, database: Database, router: EventRouter | None,
                  timers: list[Loop] | None = None):
         self.settings = settings
         self.database = database
-        self.dispatcher = dispatcher
+        self.router = router
         self.timers = timers or []
         self.stop = threading.Event()
         self.relay = OutboxRelay(database, ConfirmingPublisher(settings.amqp_url, settings.exchange),
                                  interval=settings.relay_interval)
         self.consumer = None
-        if dispatcher is not None and dispatcher.bindings:
+        if router is not None and router.bindings:
             self.consumer = Consumer(settings.amqp_url, self.declare, settings.queue_name,
-                                     dispatcher.handle_message, self.stop)
+                                     router.handle_message, self.stop)
 
     def declare(self, channel) -> None:
         s = self.settings
         declare_service_queue(channel, s.exchange, s.queue_name, s.dead_letter_exchange, s.dead_letter_queue,
-                              self.dispatcher.bindings, s.delivery_limit)
+                              self.router.bindings, s.delivery_limit)
 
     def loops(self) -> list[tuple[str, Loop]]:
         loops: list[tuple[str, Loop]] = [("relay", self.relay.run)]

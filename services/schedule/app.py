@@ -1,5 +1,5 @@
 """The schedule api process: ``gunicorn services.schedule.app:app``."""
-from services.kit.service import service_app
+from services.kit.web import service_app
 
 from .descriptor import DESCRIPTOR
 

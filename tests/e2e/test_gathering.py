@@ -10,11 +10,11 @@ import requests
 from icalendar import Calendar
 from lxml import etree
 
-from ..infra import REFERENCE
+from ..infra import DENVER_BASE_JSON, SCHEMAS_MISSING, schedule_schemas_dir
 
 pytestmark = pytest.mark.e2e
 
-BASE_JSON = json.loads((REFERENCE / "ptgbot" / "base.json").read_text())
+BASE_JSON = json.loads(DENVER_BASE_JSON.read_text())
 DENVER = {"slug": "den", "name": "Denver PTG (Stein)", "timezone": "America/Denver", "location": "Denver, CO",
           "start_date": "2018-09-10", "end_date": "2018-09-14", "organisers": ["ttx"]}
 
@@ -85,9 +85,13 @@ def test_the_denver_grid_through_the_gateway(start_stack):
         assert public.get(stack.url(path), headers={"If-None-Match": feed.headers["etag"]}).status_code == 304
 
     xml = public.get(stack.url("/events/den/schedule.xml"))
-    schema = etree.XMLSchema(etree.parse(str(REFERENCE / "schedule-schema" / "schedule.xml.xsd")))
     document = etree.fromstring(xml.content)
-    assert schema.validate(document), schema.error_log
     frab = public.get(stack.url("/events/den/schedule.json")).json()
-    jsonschema.validate(frab, json.loads((REFERENCE / "schedule-schema" / "schema.json").read_text()))
+    assert document.tag == "schedule" and frab["schedule"]["conference"]["acronym"]
     assert public.get(stack.url("/events/nowhere/schedule.xml")).status_code == 404
+    schemas = schedule_schemas_dir()
+    if schemas is None:  # everything else above ran; only the third-party validation is left out
+        pytest.skip(f"exports not validated: {SCHEMAS_MISSING}")
+    schema = etree.XMLSchema(etree.parse(str(schemas / "schedule.xml.xsd")))
+    assert schema.validate(document), schema.error_log
+    jsonschema.validate(frab, json.loads((schemas / "schema.json").read_text()))

@@ -7,7 +7,8 @@ from flask.testing import FlaskClient
 
 from services.kit import identity, migrations
 from services.kit.descriptor import ServiceDescriptor
-from services.kit.service import build_worker, service_app
+from services.kit.service import build_worker
+from services.kit.web import service_app
 
 from ..conftest import PUBLIC
 

@@ -285,10 +285,10 @@ def test_url_safety_is_checked_again_at_delivery_time(notify, receiver):
     for thread in notify.threads:
         if thread.name != "consumer":
             thread.join(timeout=5)
-    from services.kit.consuming import EventDispatcher
+    from services.kit.consuming import EventRouter
     from services.kit.cloudevents import CloudEvent
 
-    EventDispatcher(notify.database, consumers.subscriptions(notify.database)).handle(
+    EventRouter(notify.database, consumers.subscriptions(notify.database)).handle(
         CloudEvent(type="ptghub.schedule.session.scheduled", source="/ptghub/schedule", data=SESSION))
     strict = dispatch.WebhookDispatcher(notify.database, dispatch.Config(interval=0.01))
     try:

@@ -28,10 +28,7 @@ from ..conftest import ORGANISER
 
 pytestmark = pytest.mark.integration
 
-from ..infra import REFERENCE  # noqa: E402
-XSD = REFERENCE / "schedule-schema" / "schedule.xml.xsd"
-JSON_SCHEMA = REFERENCE / "schedule-schema" / "schema.json"
-BASE_JSON = REFERENCE / "ptgbot" / "base.json"
+from ..infra import DENVER_BASE_JSON as BASE_JSON, schedule_schema  # noqa: E402
 
 ZONE = ZoneInfo("America/Denver")
 # The Stein PTG in Denver ran Monday 10 to Friday 14 September 2018: base.json's grid is Monday-Friday.
@@ -297,7 +294,7 @@ def test_the_frab_xml_validates_against_the_c3voc_xsd(gathering):
     response = gathering.client.get("/events/denver/schedule.xml")
     assert response.status_code == 200
     assert response.mimetype == "application/xml"
-    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    schema = etree.XMLSchema(etree.parse(str(schedule_schema("schedule.xml.xsd"))))
     document = etree.fromstring(response.data)
     assert schema.validate(document), schema.error_log
     assert document.findtext("conference/acronym") == "denver"
@@ -321,11 +318,11 @@ def test_the_frab_json_validates_against_the_c3voc_schema_and_mirrors_pretalx(ga
     response = gathering.client.get("/events/denver/schedule.json")
     assert response.status_code == 200 and response.content_type == "application/json"
     doc = response.get_json()
-    schema = json.loads(JSON_SCHEMA.read_text())
+    schema = json.loads(schedule_schema("schema.json").read_text())
     validator = jsonschema.Draft6Validator(schema, format_checker=jsonschema.FormatChecker())
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(doc)]
     assert not errors, errors
-    example = json.loads((JSON_SCHEMA.parent / "example-pretalx-democon.json").read_text())
+    example = json.loads(schedule_schema("example-pretalx-democon.json").read_text())
     conference, like = doc["schedule"]["conference"], example["schedule"]["conference"]
     assert set(like) <= set(conference)
     assert conference["acronym"] == "denver" and conference["daysCount"] == 5
@@ -479,10 +476,10 @@ def test_the_imported_denver_grid_round_trips_through_ptg_json(start_service):
 
     # and the same grid in every other format
     xml = client.get("/events/den-ptg/schedule.xml")
-    schema = etree.XMLSchema(etree.parse(str(XSD)))
+    schema = etree.XMLSchema(etree.parse(str(schedule_schema("schedule.xml.xsd"))))
     assert schema.validate(etree.fromstring(xml.data)), schema.error_log
     frab = client.get("/events/den-ptg/schedule.json").get_json()
-    validator = jsonschema.Draft6Validator(json.loads(JSON_SCHEMA.read_text()), format_checker=jsonschema.FormatChecker())
+    validator = jsonschema.Draft6Validator(json.loads(schedule_schema("schema.json").read_text()), format_checker=jsonschema.FormatChecker())
     assert not [e.message for e in validator.iter_errors(frab)]
     booked = sum(1 for room in base["schedule"].values() for key, track in room.items()
                  if track and key not in ("desc", "url", "cap_icon", "cap_desc"))

@@ -18,8 +18,7 @@ from ..infra import wait_until
 
 pytestmark = pytest.mark.integration
 
-from ..infra import REFERENCE  # noqa: E402
-BASE_JSON = REFERENCE / "ptgbot" / "base.json"
+from ..infra import DENVER_BASE_JSON as BASE_JSON  # noqa: E402
 
 ZONE = ZoneInfo("America/Denver")
 RELAY = principal_header("integration", sub="ircbot", relay=True)

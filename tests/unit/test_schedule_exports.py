@@ -15,10 +15,7 @@ from lxml import etree
 
 from services.schedule import exports as X
 
-from ..infra import REFERENCE  # noqa: E402
-XSD = REFERENCE / "schedule-schema" / "schedule.xml.xsd"
-JSON_SCHEMA = REFERENCE / "schedule-schema" / "schema.json"
-BASE_JSON = REFERENCE / "ptgbot" / "base.json"
+from ..infra import DENVER_BASE_JSON as BASE_JSON, schedule_schema
 
 ZONE = ZoneInfo("America/Denver")
 CREATED = datetime(2018, 8, 1, tzinfo=timezone.utc)
@@ -60,12 +57,12 @@ def gathering(**event_changes) -> X.ScheduleData:
 
 @pytest.fixture(scope="module")
 def xsd():
-    return etree.XMLSchema(etree.parse(str(XSD)))
+    return etree.XMLSchema(etree.parse(str(schedule_schema("schedule.xml.xsd"))))
 
 
 @pytest.fixture(scope="module")
 def json_validator():
-    return jsonschema.Draft6Validator(json.loads(JSON_SCHEMA.read_text()), format_checker=jsonschema.FormatChecker())
+    return jsonschema.Draft6Validator(json.loads(schedule_schema("schema.json").read_text()), format_checker=jsonschema.FormatChecker())
 
 
 def errors(validator, document) -> list[str]:
@@ -213,7 +210,7 @@ def test_the_xml_validates_and_leaves_cancelled_sessions_out(xsd):
 def test_the_json_validates_and_mirrors_the_pretalx_example(json_validator):
     doc = X.frab_json(gathering())
     assert not errors(json_validator, doc)
-    example = json.loads((JSON_SCHEMA.parent / "example-pretalx-democon.json").read_text())
+    example = json.loads(schedule_schema("example-pretalx-democon.json").read_text())
     assert not errors(json_validator, example)  # the validator itself is sound
     assert set(doc["schedule"]) == set(example["schedule"]) - {"base_url"}
     conference = doc["schedule"]["conference"]

@@ -8,8 +8,7 @@ import pytest
 from services.kit.problems import Invalid
 from services.schedule import live
 
-from ..infra import REFERENCE  # noqa: E402
-BASE_JSON = REFERENCE / "ptgbot" / "base.json"
+from ..infra import DENVER_BASE_JSON as BASE_JSON  # noqa: E402
 
 UTC = timezone.utc
 

@@ -1,0 +1,32 @@
+"""The in-process tier: a service's operations against a SQLite database in a temp dir, without
+Flask or the broker. A rule written in an operation gets a test of a few milliseconds here; the
+integration tier (real PostgreSQL and RabbitMQ) stays for what needs them."""
+import pytest
+
+from services.kit.db import Database
+from services.kit.descriptor import ServiceDescriptor
+
+
+@pytest.fixture
+def make_database(tmp_path):
+    """``make_database(DESCRIPTOR)``: that service's schema in a fresh SQLite file (WAL, as
+    ``make run`` has it). The outbox rows an operation adds are in ``database.outbox``."""
+    made = []
+
+    def make(descriptor: ServiceDescriptor) -> Database:
+        database = Database(f"sqlite:///{tmp_path / descriptor.name}.db", descriptor.metadata,
+                            source=f"/ptghub/{descriptor.name}")
+        descriptor.metadata.create_all(database.engine)
+        made.append(database)
+        return database
+
+    yield make
+    for database in made:
+        database.dispose()
+
+
+def outbox_types(database: Database) -> list[str]:
+    """The event types an operation queued, in order."""
+    with database.engine.connect() as connection:
+        return [row.event_type for row in connection.execute(
+            database.outbox.select().order_by(database.outbox.c.seq))]
