@@ -28,7 +28,7 @@ from services.kit.schemas import PageQuery, paginate
 from services.kit.web import json_response, load, load_query, page, principal, unit_of_work
 
 from . import SERVICE, domain, store
-from .schemas import (TRACK_FIELDS_FOR_CHAIRS, ConflictListSchema, DeleteQuery, EventChanges, EventSchema,
+from .schemas.gathering import (TRACK_FIELDS_FOR_CHAIRS, ConflictListSchema, DeleteQuery, EventChanges, EventSchema,
                       LinkChanges, LinkListSchema, LinkSchema, RoomChanges, RoomSchema, SessionChanges,
                       SessionQuery, SessionSchema, SlotGridSchema, SlotQuery, SlotSchema, TrackChanges,
                       TrackSchema)

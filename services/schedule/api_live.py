@@ -25,7 +25,7 @@ from services.kit.schemas import decode_cursor, encode_cursor
 from services.kit.web import json_response, load, load_query, principal, unit_of_work
 
 from . import SERVICE, domain, live, store
-from . import schemas_live as ls
+from .schemas import live as ls
 
 blueprint = Blueprint("live", __name__)
 

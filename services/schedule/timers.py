@@ -14,7 +14,7 @@ from services.kit.db import Database, utcnow
 from services.kit.logs import log
 
 from . import SERVICE, store, timers_live
-from .schemas import SessionSchema
+from .schemas.gathering import SessionSchema
 
 logger = logging.getLogger(__name__)
 

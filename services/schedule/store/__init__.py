@@ -10,7 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, obje
 from services.kit.db import UTCDateTime, add_kit_tables, new_id, utcnow
 from services.kit.problems import NotFound
 
-from . import domain
+from .. import domain
 
 
 class Base(DeclarativeBase):

@@ -1,7 +1,7 @@
 """Schemas of the live side: status, bookings, free slots, message of the day, board, ptgbot.
 
-Merged into ``schemas.SCHEMAS`` / ``schemas.EVENTS`` at the end of ``schemas.py``, so the OpenAPI and
-AsyncAPI documents are generated from here as from the rest of the service.
+Merged into ``schemas.SCHEMAS`` / ``schemas.EVENTS`` (the package), so the OpenAPI and AsyncAPI
+documents are generated from here as from the rest of the service.
 """
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, pre_d
 
 from services.kit.schemas import NUL_MESSAGE, PageQuery, StrictSchema, page_schema
 
-from . import live
-from . import schemas as core
+from .. import live
+from . import gathering as core
 
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$", error="lowercase letters, digits, - and _ only (at most 64)")
 NICK = validate.Regexp(r"^\S{1,64}$", error="one word, at most 64 characters")

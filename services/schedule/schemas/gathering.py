@@ -1,4 +1,4 @@
-"""Schedule request and response schemas: the one source of the OpenAPI and AsyncAPI documents."""
+"""Schemas of the gathering's resources: events, rooms, tracks, slots, links and sessions."""
 from __future__ import annotations
 
 from datetime import date
@@ -8,7 +8,7 @@ from marshmallow import Schema, ValidationError, fields, pre_dump, validate, val
 
 from services.kit.schemas import PageQuery, StrictSchema, page_schema
 
-from . import domain
+from .. import domain
 
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$", error="lowercase letters, digits, - and _ only (at most 64)")
 SLOT_CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$",
@@ -275,10 +275,3 @@ EVENTS = {
     "ptghub.schedule.session.started": SessionSchema,
     "ptghub.schedule.session.ended": SessionSchema,
 }
-
-from . import schemas_exports  # noqa: E402
-SCHEMAS.update(schemas_exports.SCHEMAS)
-
-from . import schemas_live  # noqa: E402
-SCHEMAS.update(schemas_live.SCHEMAS)
-EVENTS.update(schemas_live.EVENTS)
