@@ -22,7 +22,6 @@ from flask import Blueprint, Response, request
 from services.kit.auth import is_organiser, require_organiser, require_track_writer
 from services.kit.cache import RenderCache, versioned
 from services.kit.cloudevents import event_type
-from services.kit.db import utcnow
 from services.kit.problems import Conflict, Forbidden, Invalid, Problem
 from services.kit.schemas import PageQuery, paginate
 from services.kit.web import json_response, load, load_query, page, principal, unit_of_work
@@ -257,16 +256,9 @@ def update_event(event: str):
                                **({"conflicting_session": item.id} if isinstance(item, store.SessionRow) else {}))
         for name, value in changed.items():
             setattr(row, name, value)
-        now = utcnow()
         for item in [*sessions, *slots]:
             if item.id in moved and moved[item.id] != (item.start, item.end):
                 item.start, item.end = moved[item.id]
-                if isinstance(item, store.SessionRow):
-                    item.sequence = (item.sequence or 0) + 1
-                    if item.start > now:
-                        item.started_published_at = None
-                    if item.end > now:
-                        item.ended_published_at = None
         uow.session.flush()
         body = event_schema.dump(row)
         _publish(uow, "event", "updated", body, row.slug)
@@ -1075,20 +1067,11 @@ def _change_session(session_id: str, changes: dict) -> Response:
         changed = domain.changed_fields(current, proposed)
         if not changed:
             return json_response(session_schema.dump(row))
-        before = {"start": row.start, "end": row.end, "room": row.room_id, "status": row.status, "title": row.title}
-        after = {"start": interval.start, "end": interval.end, "room": room.id, "status": status, "title": title}
         old_status = row.status
         for name, value in changed.items():
             if name not in ("track_id", "room_id"):
                 setattr(row, name, value)
         row.track, row.room = track, room
-        if domain.sequence_changes(before, after):
-            row.sequence = (row.sequence or 0) + 1
-        now = utcnow()
-        if "start" in changed and row.start > now:
-            row.started_published_at = None
-        if "end" in changed and row.end > now:
-            row.ended_published_at = None
         uow.session.flush()
         body = session_schema.dump(row)
         _publish(uow, "session", domain.change_verb(old_status, status), body, row.id)

@@ -280,7 +280,6 @@ def find_booking(uow, event: store.Event, room_slug: str, slot_code: str) -> sto
 def unbook(uow, row: store.SessionRow) -> store.SessionRow:
     """ptgbot's ``unbook``: the booked session is cancelled and the room-slot free again."""
     row.status = "cancelled"
-    row.sequence = (row.sequence or 0) + 1
     uow.session.flush()
     uow.publish(event_type(SERVICE, "session", "cancelled"), session_schema.dump(row), subject=row.id)
     return row
@@ -669,7 +668,6 @@ def import_ptgbot(uow, event_slug: str, doc: dict, at: datetime) -> dict:
             row = same[0]
             if row.title == row.track.name:  # the title the import gave it: it follows the track
                 row.title = track.name[:300]
-                row.sequence = (row.sequence or 0) + 1
             row.track_id, row.track = track.id, track
             result["sessions"]["updated"] += 1
             events.append(("session.updated", row, None))

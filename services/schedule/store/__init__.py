@@ -182,6 +182,43 @@ def touch(event: Event) -> None:
 
 
 _TOUCHED = "ptghub.schedule.touched_events"
+_RESEQUENCED = "ptghub.schedule.resequenced_sessions"
+# A session's columns behind domain.SEQUENCED_FIELDS ("room" is the room's id).
+_SEQUENCED_COLUMNS = {"start": "start", "end": "end", "room": "room_id", "status": "status", "title": "title"}
+
+
+def _before_after(state, key: str) -> tuple[object, object] | None:
+    """``(old, new)`` of an attribute changed in this flush, or None when it did not change."""
+    history = state.attrs[key].history
+    if not history.has_changes():
+        return None
+    return (history.deleted[0] if history.deleted else None, history.added[0] if history.added else None)
+
+
+def _reschedule(session: Session, row: "SessionRow") -> None:
+    """The rule of a changed session, written once: a change of its time, room, status or title
+    grows its iCalendar ``sequence`` (once per transaction), and a start or end moved into the
+    future is announced again by the worker's clock."""
+    state = sa.inspect(row)
+    before, after = {}, {}
+    for name, column in _SEQUENCED_COLUMNS.items():
+        change = _before_after(state, column)
+        if name == "room" and change is None:
+            moved = _before_after(state, "room")  # assigned as a relationship: room_id follows at flush
+            change = None if moved is None else tuple(r.id if r is not None else None for r in moved)
+        if change is not None:
+            before[name], after[name] = change
+    if not after:
+        return
+    resequenced = session.info.setdefault(_RESEQUENCED, set())
+    if domain.sequence_changes(before, after) and row.id not in resequenced:
+        resequenced.add(row.id)
+        row.sequence = (row.sequence or 0) + 1
+    now = utcnow()
+    if "start" in after and row.start is not None and row.start > now:
+        row.started_published_at = None
+    if "end" in after and row.end is not None and row.end > now:
+        row.ended_published_at = None
 
 
 def _changed(session: Session, row: Base) -> bool:
@@ -215,6 +252,8 @@ def _versions_follow_changes(session: Session, _context, _instances) -> None:
     with session.no_autoflush:
         events = {}
         for row in rows:
+            if isinstance(row, SessionRow) and row in session.dirty and row not in session.deleted:
+                _reschedule(session, row)
             if _changed(session, row):
                 event = _event_of(session, row)
                 if event is not None:
@@ -228,6 +267,7 @@ def _versions_follow_changes(session: Session, _context, _instances) -> None:
 @sa.event.listens_for(Session, "after_rollback")
 def _forget_touched(session: Session) -> None:
     session.info.pop(_TOUCHED, None)
+    session.info.pop(_RESEQUENCED, None)
 
 
 def get_event(session: Session, slug: str, lock: bool = False) -> Event:
