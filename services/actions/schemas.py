@@ -53,8 +53,6 @@ class ActionQuery(PageQuery):
         return data
 
 
-# -- what actions reads from the schedule's events --------------------------------------------
-
 ActionPage = page_schema(ActionSchema, "ActionPage")
 
 # A PATCH sends only the fields it changes: the same schema, nothing required.
