@@ -70,7 +70,10 @@ def get_action(uow: UnitOfWork, action_id: str) -> store.Action:
 
 
 def list_actions(uow: UnitOfWork, query: dict[str, Any]):
-    """A page of action items, oldest first, and the next page's cursor."""
+    """A page of action items, oldest first, and the next page's cursor.
+
+    ``owner`` is an owner's nick (case-insensitive) or e-mail address.
+    """
     return store.actions_page(uow.session, query["limit"], query["cursor"], owner=query.get("owner"),
                               status=query.get("status"), event=query.get("event"), track=query.get("track"))
 

@@ -98,10 +98,13 @@ def change_action(session: Session, action: Action, changes: dict[str, Any], now
 def actions_page(session: Session, limit: int, cursor: str | None, owner: str | None = None,
                  status: str | None = None, event: str | None = None,
                  track: str | None = None) -> tuple[list[Action], str | None]:
-    """A page of action items, oldest first, and the next page's cursor (``owner``: an address)."""
+    """A page of action items, oldest first, and the next page's cursor.
+
+    ``owner`` (in lower case) is an owner's nick, matched case-insensitively, or e-mail address.
+    """
     statement = sa.select(Action)
     if owner is not None:
-        statement = statement.where(Action.owner_email == owner)
+        statement = statement.where(sa.or_(Action.owner_email == owner, sa.func.lower(Action.owner_nick) == owner))
     if status is not None:
         statement = statement.where(Action.status == status)
     if event is not None:

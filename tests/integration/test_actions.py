@@ -171,7 +171,7 @@ def test_lists_filter_by_owner_status_event_and_track_and_page_by_cursor(actions
     actions.announce_track("nova")
     actions.announce_track("kolla", event="shanghai")
     a = actions.create(title="a")
-    b = actions.create(title="b", owner_email="Sean@example.com")
+    b = actions.create(title="b", owner_email="Sean@example.com", owner_nick="sean-k-mooney")
     c = actions.create(title="c", track="nova")
     d = actions.create(title="d", event="shanghai")
     e = actions.create(title="e", track=None, event=None, status="done")
@@ -181,6 +181,9 @@ def test_lists_filter_by_owner_status_event_and_track_and_page_by_cursor(actions
 
     assert titles() == ["a", "b", "c", "d", "e"]
     assert titles("owner=sean@EXAMPLE.com") == ["b"]
+    assert titles("owner=mgoddard") == ["a", "c", "d", "e"]  # a nick, not only an address
+    assert titles("owner=Sean-K-Mooney") == ["b"]
+    assert titles("owner=nobody") == []
     assert titles("status=done") == ["e"]
     assert titles("event=denver") == ["a", "b", "c"]
     assert titles("track=kolla") == ["a", "b", "d"]
@@ -191,7 +194,7 @@ def test_lists_filter_by_owner_status_event_and_track_and_page_by_cursor(actions
     assert [x["id"] for x in first["items"] + second["items"] + third["items"]] == [
         a["id"], b["id"], c["id"], d["id"], e["id"]]
     assert third["next_cursor"] is None
-    for query, field in [("status=maybe", "status"), ("owner=nobody", "owner"), ("cursor=garbage", "cursor"),
+    for query, field in [("status=maybe", "status"), ("owner=", "owner"), ("cursor=garbage", "cursor"),
                          ("cursor=WyJ4IiwgMV0", "cursor"), ("limit=0", "limit"), ("colour=red", "colour"),
                          ("track=a%00b", "track")]:
         response = actions.client.get(f"/actions?{query}")

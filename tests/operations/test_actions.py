@@ -1,11 +1,11 @@
-"""The actions operations against a SQLite database: life cycle, scope, retired tracks."""
+"""The actions operations against a SQLite database: life cycle, scope, owner filter, retired tracks."""
 import uuid
 
 import pytest
 
 from services.actions import operations, store
 from services.actions.descriptor import DESCRIPTOR
-from services.actions.schemas import ActionSchema
+from services.actions.schemas import ActionQuery, ActionSchema
 from services.kit.copies import TrackChange
 from services.kit.problems import Conflict, Forbidden, Invalid
 
@@ -52,6 +52,12 @@ def update(database, action_id, changes, principal=ORGANISER) -> dict:
     return run(database, operations.update_action, principal, action_id, schema.load(changes, partial=True))
 
 
+def owners(database, owner) -> list[str]:
+    with database.unit_of_work(readonly=True) as uow:
+        items, _cursor = operations.list_actions(uow, ActionQuery().load({"owner": owner}))
+        return [item.title for item in items]
+
+
 def test_an_action_is_created_open_and_announced(database):
     action = create(database)
     assert action["status"] == "open" and action["owner_email"] == "mgoddard@example.com"
@@ -89,6 +95,18 @@ def test_a_chair_of_kolla_at_one_event_is_refused_at_another(database):
     with pytest.raises(Forbidden):
         update(database, mine["id"], {"event": "shanghai"}, KOLLA_CHAIR)
     assert update(database, mine["id"], {"status": "done"}, KOLLA_CHAIR)["status"] == "done"
+
+
+def test_the_owner_filter_takes_a_nick_or_an_address(database):
+    create(database, title="a")
+    create(database, title="b", owner_email="sean@example.com", owner_nick="Sean-K-Mooney")
+    create(database, title="c", owner_nick=None)
+    assert owners(database, "mgoddard") == ["a"]  # c has no nick
+    assert owners(database, "MGODDARD") == ["a"]
+    assert owners(database, "sean-k-mooney") == ["b"]
+    assert owners(database, "Sean@Example.com") == ["b"]
+    assert owners(database, "mgoddard@example.com") == ["a", "c"]
+    assert owners(database, "nobody") == []
 
 
 def test_a_retired_track_takes_no_more_actions_until_it_is_created_again(database):
