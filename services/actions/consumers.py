@@ -1,22 +1,21 @@
 """Events the actions service consumes: the schedule's tracks, copied so actions can name them.
 
+The handler maps the event to a command and calls one operation (a deleted track is retired).
 Idempotency is the kit's: each event's effect commits with its inbox row.
 """
 from __future__ import annotations
 
 from services.kit.cloudevents import CloudEvent
 from services.kit.consuming import Subscription
-from services.kit.copies import ScheduleTrackSchema
+from services.kit.copies import TrackChange
 from services.kit.db import Database, UnitOfWork
 
-from . import store
-
-track_data = ScheduleTrackSchema()
+from . import operations
 
 
-def copy_track(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
-    store.copy_track(uow.session, track_data.load(cloud_event.data))
+def follow_track(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
+    operations.follow_track(uow, TrackChange.from_event(cloud_event))
 
 
 def subscriptions(_database: Database) -> list[Subscription]:
-    return [Subscription("ptghub.schedule.track.*", copy_track)]
+    return [Subscription("ptghub.schedule.track.*", follow_track)]

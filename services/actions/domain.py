@@ -22,8 +22,13 @@ ARRIVAL_VERBS = {DONE: "completed", DROPPED: "dropped"}
 
 
 def normalise_email(address: str) -> str:
-    """Owners are matched by address, case-insensitively: stored and filtered in lower case."""
+    """Owners' addresses are matched case-insensitively: stored in lower case."""
     return address.strip().lower()
+
+
+def normalise_owner(owner: str) -> str:
+    """An owner filter (a nick or an e-mail address), as it is matched: in lower case."""
+    return owner.strip().lower()
 
 
 @dataclass(frozen=True)

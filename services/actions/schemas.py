@@ -41,19 +41,18 @@ class ActionSchema(StrictSchema):
 
 
 class ActionQuery(PageQuery):
-    owner = fields.Email(metadata={"description": "the owner's email address"})
+    owner = fields.String(validate=validate.Length(min=1, max=320), metadata={
+        "description": "the owner's chat nick (case-insensitive, e.g. mgoddard) or e-mail address"})
     status = fields.String(validate=STATUSES)
     event = fields.String()
     track = fields.String()
 
     @post_load
     def _normalise(self, data, **_kwargs):
-        if data.get("owner"):
-            data["owner"] = domain.normalise_email(data["owner"])
+        if "owner" in data:
+            data["owner"] = domain.normalise_owner(data["owner"])
         return data
 
-
-# -- what actions reads from the schedule's events --------------------------------------------
 
 ActionPage = page_schema(ActionSchema, "ActionPage")
 

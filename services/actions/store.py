@@ -1,4 +1,4 @@
-"""Actions persistence: SQLAlchemy models and the queries the api and consumers need.
+"""Actions persistence: SQLAlchemy models and every query the operations need.
 
 ``Track`` is a copy of the schedule's tracks, kept from events: actions never calls the schedule.
 """
@@ -10,9 +10,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from services.kit.copies import TrackCopy
+from services.kit.copies import TrackChange, TrackCopy
 from services.kit.db import UTCDateTime, add_kit_tables, new_id, utcnow
 from services.kit.problems import Invalid, NotFound, Problem
+from services.kit.schemas import paginate
 
 from . import domain
 
@@ -25,7 +26,8 @@ add_kit_tables(Base.metadata)
 
 
 class Track(TrackCopy, Base):
-    """A copy of a schedule track, from ``ptghub.schedule.track.*`` events, keyed by (event, slug)."""
+    """A copy of a schedule track, from ``ptghub.schedule.track.*`` events, keyed by (event, slug);
+    retired (kept, ``deleted_at`` set) when the schedule deletes it."""
 
 
 class Action(Base):
@@ -56,13 +58,14 @@ class Action(Base):
 
 
 # -- tracks ---------------------------------------------------------------------------------
-def copy_track(session: Session, data: dict[str, Any]) -> Track:
-    """Insert or update the copy of a schedule track."""
-    return Track.upsert(session, data)
+def follow_track(session: Session, change: TrackChange) -> Track | None:
+    """Apply a schedule track event to its copy (see :mod:`services.kit.copies`)."""
+    return Track.follow(session, change)
 
 
-def require_track(session: Session, event: str, slug: str) -> Track:
-    """The copy of a track an action names; an unknown one is a bad field, not a missing resource."""
+def get_track_copy(session: Session, event: str, slug: str) -> Track:
+    """The copy of the track an action names (retired ones too); an unknown one is a bad field (422),
+    not a missing resource."""
     track = session.get(Track, (event, slug))
     if track is None:
         raise Invalid("track", f"no track {slug!r} in event {event!r}")
@@ -70,6 +73,13 @@ def require_track(session: Session, event: str, slug: str) -> Track:
 
 
 # -- actions --------------------------------------------------------------------------------
+def add_action(session: Session, fields: dict[str, Any], now: datetime) -> Action:
+    action = Action(**fields, created_at=now, updated_at=now)
+    session.add(action)
+    session.flush()
+    return action
+
+
 def get_action(session: Session, action_id: str, lock: bool = False) -> Action:
     action = session.get(Action, action_id, with_for_update=True if lock else None)
     if action is None:
@@ -77,21 +87,35 @@ def get_action(session: Session, action_id: str, lock: bool = False) -> Action:
     return action
 
 
-def actions(owner: str | None = None, status: str | None = None, event: str | None = None,
-            track: str | None = None) -> sa.Select:
+def change_action(session: Session, action: Action, changes: dict[str, Any], now: datetime) -> Action:
+    for name, value in changes.items():
+        setattr(action, name, value)
+    action.updated_at = now
+    session.flush()
+    return action
+
+
+def actions_page(session: Session, limit: int, cursor: str | None, owner: str | None = None,
+                 status: str | None = None, event: str | None = None,
+                 track: str | None = None) -> tuple[list[Action], str | None]:
+    """A page of action items, oldest first, and the next page's cursor.
+
+    ``owner`` (in lower case) is an owner's nick, matched case-insensitively, or e-mail address.
+    """
     statement = sa.select(Action)
     if owner is not None:
-        statement = statement.where(Action.owner_email == owner)
+        statement = statement.where(sa.or_(Action.owner_email == owner, sa.func.lower(Action.owner_nick) == owner))
     if status is not None:
         statement = statement.where(Action.status == status)
     if event is not None:
         statement = statement.where(Action.event == event)
     if track is not None:
         statement = statement.where(Action.track == track)
-    return statement
+    return paginate(session, statement, [Action.created_at, Action.id], lambda a: [a.created_at.isoformat(), a.id],
+                    limit, cursor, parse=_parse_created_cursor)
 
 
-def parse_created_cursor(values: list) -> list:
+def _parse_created_cursor(values: list) -> list:
     """A cursor of ``[created_at, id]`` as this API gave it out."""
     try:
         created_at = datetime.fromisoformat(values[0])

@@ -1,20 +1,17 @@
 """Notes API: each session's note (ETag/If-Match and revisions) and the track summaries built from them.
 
-Handlers load with a schema, apply the domain's rules through the store, publish the change
-through the unit of work's outbox and dump with a schema.
+Each route loads the request with a schema, calls one operation (:mod:`.operations`) and dumps
+its result with a schema.
 """
 from __future__ import annotations
 
 from flask import Blueprint, request
 
-from services.kit.auth import require_track_writer
-from services.kit.cloudevents import event_type
-from services.kit.db import utcnow
-from services.kit.schemas import PageQuery, paginate
+from services.kit.schemas import PageQuery
 from services.kit.web import json_response, load, load_query, page, principal, unit_of_work
 
-from . import SERVICE, domain, store
-from .schemas import NoteRevisionSchema, NoteSchema, SummaryRequestSchema, SummarySchema, summary_sessions
+from . import domain, operations
+from .schemas import NoteRevisionSchema, NoteSchema, SummaryRequestSchema, SummarySchema
 
 blueprint = Blueprint("notes", __name__)
 
@@ -36,7 +33,7 @@ def get_note(session_id: str):
         404: {description: no note for that session, content: {application/problem+json: {schema: Problem}}}
     """
     with unit_of_work() as uow:
-        note = store.get_note(uow.session, session_id)
+        note = operations.get_note(uow, session_id)
         return json_response(note_schema.dump(note), headers={"ETag": domain.etag(note.revision)})
 
 
@@ -64,21 +61,11 @@ def put_note(session_id: str):
         412: {description: If-Match does not match the current ETag, content: {application/problem+json: {schema: Problem}}}
     """
     data = load(note_schema)
-    who = principal()
+    edit = operations.NoteEdit(session_id, data["body"], data["revision"], request.headers.get("If-Match"))
     with unit_of_work() as uow:
-        note = store.get_note(uow.session, session_id, lock=True)
-        require_track_writer(who, note.event, note.track)
-        domain.check_if_match(request.headers.get("If-Match"), note.revision)
-        note.revision = domain.next_revision(data["revision"], note.revision)
-        note.body = data["body"]
-        note.updated_at = utcnow()
-        uow.session.add(store.NoteRevision(session_id=note.session_id, revision=note.revision, body=note.body,
-                                           author=str(who.get("sub", "anonymous")), created_at=note.updated_at))
-        uow.session.flush()
-        body = note_schema.dump(note)
-        uow.publish(event_type(SERVICE, "note", "updated"), body, subject=note.session_id)
+        note = operations.edit_note(uow, principal(), edit)
         uow.commit()
-    return json_response(body, 200, {"ETag": domain.etag(note.revision)})
+    return json_response(note_schema.dump(note), 200, {"ETag": domain.etag(note.revision)})
 
 
 @blueprint.get("/sessions/<session_id>/note/revisions")
@@ -97,9 +84,7 @@ def list_revisions(session_id: str):
     """
     query = load_query(PageQuery())
     with unit_of_work() as uow:
-        statement, keys = store.revisions_newest_first(store.get_note(uow.session, session_id))
-        items, cursor = paginate(uow.session, statement, keys, lambda r: [-r.revision], query["limit"],
-                                 query["cursor"], parse=store.parse_revision_cursor)
+        items, cursor = operations.list_revisions(uow, session_id, query["limit"], query["cursor"])
         return page(items, revision_schema, cursor)
 
 
@@ -119,22 +104,15 @@ def publish_summary(event: str, track: str):
         400: {description: invalid fields, content: {application/problem+json: {schema: Problem}}}
         403: {description: not your track, content: {application/problem+json: {schema: Problem}}}
         404: {description: unknown track, content: {application/problem+json: {schema: Problem}}}
+        409: {description: the schedule deleted the track, content: {application/problem+json: {schema: Problem}}}
         422: {description: the track has no sessions to summarise, content: {application/problem+json: {schema: Problem}}}
     """
     data = load(SummaryRequestSchema(), None if request.get_data() else {})
-    require_track_writer(principal(), event, track)
+    summary_request = operations.SummaryRequest(event, track, data.get("title"))
     with unit_of_work() as uow:
-        copy = store.get_track(uow.session, event, track)
-        sections = domain.summary_sections(store.track_sections(uow.session, event, track), track)
-        title = data.get("title") or domain.default_summary_title(copy.name)
-        summary = store.Summary(event=event, track=track, track_name=copy.name, title=title,
-                                text=domain.render_summary(title, sections), sessions=summary_sessions(sections))
-        uow.session.add(summary)
-        uow.session.flush()
-        body = summary_schema.dump(summary)
-        uow.publish(event_type(SERVICE, "summary", "published"), body, subject=f"{event}/{track}")
+        summary = operations.publish_summary(uow, principal(), summary_request)
         uow.commit()
-    return json_response(body, 202, {"Location": f"/summaries/{summary.id}"})
+    return json_response(summary_schema.dump(summary), 202, {"Location": f"/summaries/{summary.id}"})
 
 
 @blueprint.get("/summaries/<summary_id>")
@@ -149,4 +127,4 @@ def get_summary(summary_id: str):
         404: {description: unknown summary, content: {application/problem+json: {schema: Problem}}}
     """
     with unit_of_work() as uow:
-        return json_response(summary_schema.dump(store.get_summary(uow.session, summary_id)))
+        return json_response(summary_schema.dump(operations.get_summary(uow, summary_id)))

@@ -45,6 +45,11 @@ def next_revision(based_on: int, current: int) -> int:
     return current + 1
 
 
+def author(principal: dict) -> str:
+    """A revision's author as people read it: the token's display name (ownership is by ``sub``)."""
+    return str(principal.get("name") or principal.get("sub") or "anonymous")
+
+
 # -- copies of the schedule's sessions ------------------------------------------------------
 def is_stale(incoming: datetime | None, copied: datetime | None) -> bool:
     """An event carrying an older version of a session than the copy (relays may reorder)."""

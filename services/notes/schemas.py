@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import ValidationError, fields, pre_dump, validate, validates
 
-from services.kit.copies import ScheduleData
+from services.kit.copies import TolerantSchema
 from services.kit.schemas import StrictSchema, page_schema
 
 from . import domain
@@ -46,7 +46,7 @@ class NoteRevisionSchema(StrictSchema):
     session_id = fields.String(dump_only=True)
     revision = fields.Integer(dump_only=True)
     body = fields.String(dump_only=True)
-    author = fields.String(dump_only=True, metadata={"description": "the principal who wrote it"})
+    author = fields.String(dump_only=True, metadata={"description": "the display name of the token that wrote it"})
     created_at = fields.AwareDateTime(dump_only=True)
 
 
@@ -95,7 +95,7 @@ def summary_sessions(sections: list[domain.Section]) -> list[dict]:
 
 # -- what notes reads from the schedule's events ----------------------------------------------
 
-class ScheduleSessionSchema(ScheduleData):
+class ScheduleSessionSchema(TolerantSchema):
     id = fields.String(required=True)
     event = fields.String(required=True)
     track = fields.String(required=True)

@@ -1,4 +1,4 @@
-"""Notes persistence: SQLAlchemy models and the queries the api and consumers need.
+"""Notes persistence: SQLAlchemy models and every query the operations need.
 
 ``Track`` is a copy of the schedule's tracks and ``Note`` carries a copy of its session, both kept
 from events: notes never calls the schedule service.
@@ -11,9 +11,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from services.kit.copies import TrackCopy
+from services.kit.copies import TrackChange, TrackCopy
 from services.kit.db import UTCDateTime, add_kit_tables, new_id, utcnow
 from services.kit.problems import NotFound, Problem
+from services.kit.schemas import paginate
 
 from . import domain
 
@@ -26,7 +27,8 @@ add_kit_tables(Base.metadata)
 
 
 class Track(TrackCopy, Base):
-    """A copy of a schedule track, from ``ptghub.schedule.track.*`` events, keyed by (event, slug)."""
+    """A copy of a schedule track, from ``ptghub.schedule.track.*`` events, keyed by (event, slug);
+    retired (kept, ``deleted_at`` set) when the schedule deletes it."""
 
 
 class Note(Base):
@@ -78,17 +80,18 @@ class Summary(Base):
 
 
 # -- tracks ---------------------------------------------------------------------------------
-def get_track(session: Session, event: str, slug: str, field: str = "track") -> Track:
+def get_track_copy(session: Session, event: str, slug: str) -> Track:
+    """The copy of a track (retired ones too); 404 naming ``track`` when the schedule never announced it."""
     track = session.get(Track, (event, slug))
     if track is None:
         raise NotFound(f"no track {slug!r} in event {event!r} (notes knows the tracks the schedule announced)",
-                       errors={field: ["unknown track"]})
+                       errors={"track": ["unknown track"]})
     return track
 
 
-def copy_track(session: Session, data: dict[str, Any]) -> Track:
-    """Insert or update the copy of a schedule track."""
-    return Track.upsert(session, data)
+def follow_track(session: Session, change: TrackChange) -> Track | None:
+    """Apply a schedule track event to its copy (see :mod:`services.kit.copies`)."""
+    return Track.follow(session, change)
 
 
 # -- notes ----------------------------------------------------------------------------------
@@ -120,34 +123,49 @@ def copy_session(session: Session, note: Note | None, data: dict[str, Any], stat
     return note
 
 
-def track_notes(session: Session, event: str, track: str) -> list[Note]:
-    return list(session.scalars(
-        sa.select(Note).where(Note.event == event, Note.track == track).order_by(Note.start, Note.session_id)
-    ))
+def save_revision(session: Session, note: Note, revision: int, body: str, author: str) -> Note:
+    """The note's new body as its revision ``revision``, kept with its author."""
+    note.revision = revision
+    note.body = body
+    note.updated_at = utcnow()
+    session.add(NoteRevision(session_id=note.session_id, revision=revision, body=body, author=author,
+                             created_at=note.updated_at))
+    session.flush()
+    return note
 
 
-def track_sections(session: Session, event: str, track: str) -> list[domain.Section]:
-    """Every note of a track, as the summary's domain rules see it."""
-    return [domain.Section(n.session_id, n.title, n.start, n.end, n.timezone, n.body, n.status)
-            for n in track_notes(session, event, track)]
-
-
-def revisions_newest_first(note: Note) -> tuple[sa.Select, list[sa.ColumnElement]]:
-    """The statement and keyset for a note's revisions, newest first.
+def revisions_page(session: Session, note: Note, limit: int, cursor: str | None) -> tuple[list[NoteRevision], str | None]:
+    """A page of a note's revisions, newest first.
 
     ``paginate`` walks keys in ascending order, so the key is the negated revision number.
     """
-    return (sa.select(NoteRevision).where(NoteRevision.session_id == note.session_id),
-            [-NoteRevision.revision])
+    statement = sa.select(NoteRevision).where(NoteRevision.session_id == note.session_id)
+    return paginate(session, statement, [-NoteRevision.revision], lambda r: [-r.revision], limit, cursor,
+                    parse=_parse_revision_cursor)
 
 
-def parse_revision_cursor(values: list) -> list[int]:
+def _parse_revision_cursor(values: list) -> list[int]:
     if not isinstance(values[0], int) or isinstance(values[0], bool) or abs(values[0]) >= 2 ** 31:
         raise Problem("cursor: not a cursor this API gave out", errors={"cursor": ["Invalid cursor."]})
     return values
 
 
+def track_sections(session: Session, event: str, track: str) -> list[domain.Section]:
+    """Every note of a track, as the summary's domain rules see it."""
+    notes = session.scalars(
+        sa.select(Note).where(Note.event == event, Note.track == track).order_by(Note.start, Note.session_id))
+    return [domain.Section(n.session_id, n.title, n.start, n.end, n.timezone, n.body, n.status) for n in notes]
+
+
 # -- summaries ------------------------------------------------------------------------------
+def add_summary(session: Session, track: Track, title: str, text: str, sessions: list[dict[str, Any]]) -> Summary:
+    summary = Summary(event=track.event, track=track.slug, track_name=track.name, title=title, text=text,
+                      sessions=sessions)
+    session.add(summary)
+    session.flush()
+    return summary
+
+
 def get_summary(session: Session, summary_id: str) -> Summary:
     summary = session.get(Summary, summary_id)
     if summary is None:

@@ -30,10 +30,16 @@ class Actions:
         self.service, self.infra = service, infra
         self.client, self.database = service.client, service.database
 
-    def announce_track(self, slug="kolla", event="denver"):
-        cloud_event = publish_event(self.infra.amqp_url, self.infra.exchange, "ptghub.schedule.track.created",
-                                    track_data(slug, event))
-        wait_until(lambda: self.count("inbox", f"event_id = '{cloud_event.id}'") == 1, message="track copied")
+    def announce_track(self, slug="kolla", event="denver", verb="created", data=None):
+        data = data or track_data(slug, event)
+        cloud_event = publish_event(self.infra.amqp_url, self.infra.exchange, f"ptghub.schedule.track.{verb}", data)
+        wait_until(lambda: self.count("inbox", f"event_id = '{cloud_event.id}'") == 1, message=f"track {verb}")
+        return data
+
+    def track_id(self, slug, event="denver") -> str:
+        with self.database.engine.connect() as connection:
+            return connection.execute(sa.text("select track_id from tracks where event = :e and slug = :s"),
+                                      {"e": event, "s": slug}).scalar_one()
 
     def create(self, headers=ORGANISER, **overrides):
         response = self.client.post("/actions", json=action_body(**overrides), headers=headers)
@@ -165,7 +171,7 @@ def test_lists_filter_by_owner_status_event_and_track_and_page_by_cursor(actions
     actions.announce_track("nova")
     actions.announce_track("kolla", event="shanghai")
     a = actions.create(title="a")
-    b = actions.create(title="b", owner_email="Sean@example.com")
+    b = actions.create(title="b", owner_email="Sean@example.com", owner_nick="sean-k-mooney")
     c = actions.create(title="c", track="nova")
     d = actions.create(title="d", event="shanghai")
     e = actions.create(title="e", track=None, event=None, status="done")
@@ -175,6 +181,9 @@ def test_lists_filter_by_owner_status_event_and_track_and_page_by_cursor(actions
 
     assert titles() == ["a", "b", "c", "d", "e"]
     assert titles("owner=sean@EXAMPLE.com") == ["b"]
+    assert titles("owner=mgoddard") == ["a", "c", "d", "e"]  # a nick, not only an address
+    assert titles("owner=Sean-K-Mooney") == ["b"]
+    assert titles("owner=nobody") == []
     assert titles("status=done") == ["e"]
     assert titles("event=denver") == ["a", "b", "c"]
     assert titles("track=kolla") == ["a", "b", "d"]
@@ -185,8 +194,30 @@ def test_lists_filter_by_owner_status_event_and_track_and_page_by_cursor(actions
     assert [x["id"] for x in first["items"] + second["items"] + third["items"]] == [
         a["id"], b["id"], c["id"], d["id"], e["id"]]
     assert third["next_cursor"] is None
-    for query, field in [("status=maybe", "status"), ("owner=nobody", "owner"), ("cursor=garbage", "cursor"),
+    for query, field in [("status=maybe", "status"), ("owner=", "owner"), ("cursor=garbage", "cursor"),
                          ("cursor=WyJ4IiwgMV0", "cursor"), ("limit=0", "limit"), ("colour=red", "colour"),
                          ("track=a%00b", "track")]:
         response = actions.client.get(f"/actions?{query}")
         assert response.status_code == 400 and field in response.get_json()["errors"], query
+
+
+def test_a_deleted_track_takes_no_more_actions_until_it_is_created_again(actions):
+    kept = actions.create()
+    other = actions.create(track=None, event=None)
+    deleted = actions.announce_track("kolla", verb="deleted",
+                                     data={**track_data("kolla"), "id": actions.track_id("kolla")})
+
+    refused = actions.client.post("/actions", json=action_body(), headers=ORGANISER)
+    assert refused.status_code == 409 and refused.content_type == "application/problem+json"
+    assert "track" in refused.get_json()["errors"] and "kolla" in refused.get_json()["detail"]
+    moved = actions.patch(other["id"], {"event": "denver", "track": "kolla"})
+    assert moved.status_code == 409 and "track" in moved.get_json()["errors"]
+    # What was promised on it can still be closed.
+    assert actions.patch(kept["id"], {"status": "done"}).status_code == 200
+    assert actions.count("tracks", "slug = 'kolla' and deleted_at is not null") == 1
+
+    # A late update of the deleted track does not bring it back; the track created again does.
+    actions.announce_track("kolla", verb="updated", data=deleted)
+    assert actions.client.post("/actions", json=action_body(), headers=ORGANISER).status_code == 409
+    actions.announce_track("kolla")
+    assert actions.create()["track"] == "kolla"

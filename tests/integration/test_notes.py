@@ -42,8 +42,8 @@ class Notes:
     def wait_processed(self, cloud_event):
         wait_until(lambda: self.processed(cloud_event.id), message=f"event {cloud_event.type} consumed")
 
-    def track(self, data=KOLLA):
-        self.wait_processed(self.publish("ptghub.schedule.track.created", data))
+    def track(self, data=KOLLA, verb="created"):
+        self.wait_processed(self.publish(f"ptghub.schedule.track.{verb}", data))
 
     def schedule(self, **kwargs) -> str:
         data = session_data(**kwargs)
@@ -173,10 +173,11 @@ def test_a_chair_edits_only_its_own_tracks_notes(notes):
     session_id = notes.schedule()
     assert notes.put(session_id, "x", 0, principal_header("chair", [("denver", "nova")])).status_code == 403
     assert notes.put(session_id, "x", 0, {}).status_code == 403
-    response = notes.put(session_id, "x", 0, principal_header("chair", [("denver", "kolla")], sub="mgoddard"))
+    token = principal_header("chair", [("denver", "kolla")], sub=str(uuid.uuid4()), name="mgoddard")
+    response = notes.put(session_id, "x", 0, token)
     assert response.status_code == 200
     revisions = notes.client.get(f"/sessions/{session_id}/note/revisions").get_json()["items"]
-    assert [r["author"] for r in revisions] == ["mgoddard"]
+    assert [r["author"] for r in revisions] == ["mgoddard"]  # the token's name, not its id
 
 
 def test_concurrent_edits_of_one_revision_let_exactly_one_through(notes):
@@ -255,3 +256,18 @@ def test_a_track_without_sessions_has_no_summary(notes):
     notes.track()
     response = notes.client.post("/events/denver/tracks/kolla/summary/publish", headers=ORGANISER)
     assert response.status_code == 422 and "track" in response.get_json()["errors"]
+
+
+def test_a_deleted_track_publishes_no_summary_until_it_is_created_again(notes):
+    notes.track()
+    session_id = notes.schedule()
+    notes.track(KOLLA, verb="deleted")
+    response = notes.client.post("/events/denver/tracks/kolla/summary/publish", headers=ORGANISER)
+    assert response.status_code == 409 and response.content_type == "application/problem+json"
+    assert "track" in response.get_json()["errors"] and "kolla" in response.get_json()["detail"]
+    assert notes.count("summaries") == 0 and notes.count("outbox") == 0
+    assert notes.count("tracks", "slug = 'kolla' and deleted_at is not null") == 1
+    assert notes.note(session_id).status_code == 200  # its notes are kept
+
+    notes.track({**KOLLA, "id": str(uuid.uuid4())})  # re-created: a new schedule id
+    assert notes.client.post("/events/denver/tracks/kolla/summary/publish", headers=ORGANISER).status_code == 202

@@ -91,3 +91,8 @@ def test_owner_addresses_compare_in_lower_case():
 
 def test_changed_fields_keeps_only_differences():
     assert domain.changed_fields({"a": 1, "b": None}, {"a": 1, "b": 2}) == {"b": 2}
+
+
+def test_an_owner_filter_is_matched_in_lower_case():
+    assert domain.normalise_owner(" MGoddard ") == "mgoddard"
+    assert domain.normalise_owner("Sean@Example.com") == "sean@example.com"

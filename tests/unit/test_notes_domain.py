@@ -100,3 +100,8 @@ def test_the_default_title_names_the_track():
 def test_a_deleted_session_keeps_its_note_but_leaves_the_summary():
     assert domain.copied_status("deleted", "scheduled") == domain.DELETED
     assert domain.copied_status("updated", "scheduled") == domain.SCHEDULED
+
+
+def test_a_revision_is_written_by_the_tokens_display_name():
+    assert domain.author({"sub": "6f1c-token-id", "name": "mgoddard", "role": "chair"}) == "mgoddard"
+    assert domain.author({"sub": "6f1c-token-id", "role": "chair"}) == "6f1c-token-id"

@@ -1,0 +1,154 @@
+"""The notes operations against a SQLite database: edits and their revisions, summaries, who may."""
+import uuid
+
+import pytest
+
+from services.kit.copies import TrackChange
+from services.kit.problems import Conflict, Forbidden, NotFound, PreconditionFailed
+from services.notes import operations
+from services.notes.descriptor import DESCRIPTOR
+from services.notes.operations import NoteEdit, SessionChange, SummaryRequest
+from services.notes.schemas import NoteSchema, ScheduleSessionSchema
+
+from .conftest import outbox_types
+
+ORGANISER = {"sub": "organiser-token", "name": "ops", "role": "organiser", "tracks": []}
+KOLLA_CHAIR = {"sub": str(uuid.uuid4()), "name": "mgoddard", "role": "chair",
+               "tracks": [{"event": "denver", "track": "kolla"}]}
+
+
+def session_data(event="denver", track="kolla", title="Python 3 images", start="09:00", end="10:45",
+                 updated_at="2019-04-01T10:00:00+00:00", **extra):
+    return ScheduleSessionSchema().load({
+        "id": str(uuid.uuid4()), "event": event, "track": track, "room": "aspen",
+        "start": f"2019-05-02T{start}:00-06:00", "end": f"2019-05-02T{end}:00-06:00", "title": title,
+        "status": "scheduled", "timezone": "America/Denver", "updated_at": updated_at, **extra})
+
+
+def track_change(verb="created", event="denver", slug="kolla", track_id=None):
+    return TrackChange(verb, track_id or f"{event}-{slug}-id", event, slug, slug.title(),
+                       "openstack-discuss@lists.openstack.org", slug)
+
+
+@pytest.fixture
+def database(make_database):
+    return make_database(DESCRIPTOR)
+
+
+def run(database, operation, *args):
+    """``operation`` in its own unit of work, committed as a route commits it."""
+    with database.unit_of_work() as uow:
+        result = operation(uow, *args)
+        uow.commit()
+        return result
+
+
+def schedule(database, **kwargs) -> str:
+    data = session_data(**kwargs)
+    run(database, operations.follow_session, SessionChange("scheduled", data))
+    return data["id"]
+
+
+def note(database, session_id) -> dict:
+    with database.unit_of_work(readonly=True) as uow:
+        return NoteSchema().dump(operations.get_note(uow, session_id))
+
+
+def revisions(database, session_id):
+    with database.unit_of_work(readonly=True) as uow:
+        items, _cursor = operations.list_revisions(uow, session_id, 50, None)
+        return [(r.revision, r.body, r.author) for r in items]
+
+
+def test_an_edit_makes_the_next_revision_written_by_the_tokens_name(database):
+    session_id = schedule(database)
+    edited = run(database, operations.edit_note, KOLLA_CHAIR, NoteEdit(session_id, "#agreed py3 first", 0))
+    assert (edited.revision, edited.body) == (1, "#agreed py3 first")
+    assert revisions(database, session_id) == [(1, "#agreed py3 first", "mgoddard")]
+    assert outbox_types(database) == ["ptghub.notes.note.updated"]
+
+
+def test_a_stale_revision_is_409_and_nothing_is_lost(database):
+    session_id = schedule(database)
+    run(database, operations.edit_note, ORGANISER, NoteEdit(session_id, "first", 0))
+    with pytest.raises(Conflict) as caught:
+        run(database, operations.edit_note, ORGANISER, NoteEdit(session_id, "made on revision 0", 0))
+    assert caught.value.extra["current_revision"] == 1 and "revision" in caught.value.errors
+    current = note(database, session_id)
+    assert (current["revision"], current["body"]) == (1, "first")
+    assert revisions(database, session_id) == [(1, "first", "ops")]
+    assert outbox_types(database) == ["ptghub.notes.note.updated"]
+
+
+def test_if_match_other_than_the_current_etag_is_412(database):
+    session_id = schedule(database)
+    run(database, operations.edit_note, ORGANISER, NoteEdit(session_id, "first", 0))
+    with pytest.raises(PreconditionFailed) as caught:
+        run(database, operations.edit_note, ORGANISER, NoteEdit(session_id, "second", 1, if_match='"0"'))
+    assert caught.value.extra["current_revision"] == 1 and "If-Match" in caught.value.errors
+    assert note(database, session_id)["body"] == "first"
+    second = run(database, operations.edit_note, ORGANISER, NoteEdit(session_id, "second", 1, if_match='"1"'))
+    assert second.revision == 2
+
+
+def test_a_chair_of_kolla_at_one_event_is_refused_at_another(database):
+    run(database, operations.follow_track, track_change(event="shanghai"))
+    theirs = schedule(database, event="shanghai")
+    with pytest.raises(Forbidden) as caught:
+        run(database, operations.edit_note, KOLLA_CHAIR, NoteEdit(theirs, "mine now", 0))
+    assert "track" in caught.value.errors
+    with pytest.raises(Forbidden):
+        run(database, operations.publish_summary, KOLLA_CHAIR, SummaryRequest("shanghai", "kolla"))
+    assert note(database, theirs)["revision"] == 0
+    assert outbox_types(database) == []
+
+
+def test_a_summary_has_the_tracks_notes_in_start_order(database):
+    run(database, operations.follow_track, track_change())
+    afternoon = schedule(database, title="Upgrades", start="13:30", end="15:00")
+    morning = schedule(database, title="Python 3 images")
+    schedule(database, title="Cells v2", track="nova")
+    run(database, operations.edit_note, ORGANISER, NoteEdit(morning, "#agreed py3 first", 0))
+    run(database, operations.edit_note, ORGANISER, NoteEdit(afternoon, "#action mgoddard test upgrades", 0))
+    summary = run(database, operations.publish_summary, KOLLA_CHAIR, SummaryRequest("denver", "kolla"))
+    assert summary.title == "Kolla PTG summary"
+    assert [s["title"] for s in summary.sessions] == ["Python 3 images", "Upgrades"]
+    assert summary.text.index("#agreed py3 first") < summary.text.index("#action mgoddard")
+    assert outbox_types(database)[-1] == "ptghub.notes.summary.published"
+
+
+def test_a_retired_track_publishes_no_summary_until_it_is_created_again(database):
+    run(database, operations.follow_track, track_change())
+    schedule(database)
+    run(database, operations.follow_track, track_change("deleted"))
+    with pytest.raises(Conflict) as caught:
+        run(database, operations.publish_summary, ORGANISER, SummaryRequest("denver", "kolla"))
+    assert "track" in caught.value.errors and "kolla" in caught.value.detail
+    assert outbox_types(database) == []
+
+    run(database, operations.follow_track, track_change(track_id="kolla-again"))
+    assert run(database, operations.publish_summary, ORGANISER, SummaryRequest("denver", "kolla")).track == "kolla"
+
+
+def test_an_unknown_track_is_404(database):
+    with pytest.raises(NotFound) as caught:
+        run(database, operations.publish_summary, ORGANISER, SummaryRequest("denver", "nova"))
+    assert "track" in caught.value.errors
+
+
+def test_a_deleted_session_keeps_its_note_marked_deleted(database):
+    data = session_data()
+    run(database, operations.follow_session, SessionChange("scheduled", data))
+    run(database, operations.edit_note, ORGANISER, NoteEdit(data["id"], "kept", 0))
+    later = {**data, "updated_at": data["updated_at"].replace(day=2)}
+    run(database, operations.follow_session, SessionChange("deleted", later))
+    kept = note(database, data["id"])
+    assert (kept["status"], kept["body"], kept["revision"]) == ("deleted", "kept", 1)
+
+
+def test_an_older_version_of_a_session_changes_nothing(database):
+    data = session_data(updated_at="2019-04-02T10:00:00+00:00")
+    run(database, operations.follow_session, SessionChange("scheduled", data))
+    older = {**data, "title": "Older", "updated_at": data["updated_at"].replace(day=1)}
+    run(database, operations.follow_session, SessionChange("updated", older))
+    assert note(database, data["id"])["title"] == "Python 3 images"
