@@ -6,6 +6,8 @@ already consumed). :class:`UnitOfWork` commits a change and the events it publis
 """
 from __future__ import annotations
 
+import logging
+import threading
 import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -15,6 +17,8 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, sessionmaker
 
 from .cloudevents import CloudEvent
+
+logger = logging.getLogger(__name__)
 
 
 def utcnow() -> datetime:
@@ -188,7 +192,8 @@ def claim_batch(
     locked with ``FOR UPDATE SKIP LOCKED``, so concurrent claimers take disjoint rows; on SQLite the
     single UPDATE statement runs under the database's write lock. The claimability condition is
     repeated in the UPDATE so a row claimed in between is never taken twice. A claimer that dies
-    leaves its rows to come back when the lease runs out.
+    leaves its rows to come back when the lease runs out; one whose work on a batch may outlast
+    the lease keeps it with a :class:`LeaseKeeper`.
     """
     now = utcnow()
     claim = new_id()
@@ -218,3 +223,62 @@ def release_claim(database: Database, table: sa.Table, claim: str, keys: list[An
             .where(table.c.claim == claim, primary_key.in_(keys))
             .values(claim=None, claimed_until=None)
         )
+
+
+def renew_claim(database: Database, table: sa.Table, claim: str, until: datetime) -> int:
+    """Extend to ``until`` the lease of the rows still held under ``claim`` (a row whose outcome
+    was recorded has given its claim up); returns how many rows it still holds."""
+    with database.engine.begin() as connection:
+        return connection.execute(
+            table.update().where(table.c.claim == claim).values(claimed_until=until)).rowcount
+
+
+class LeaseKeeper:
+    """Keeps a claimed batch's lease from running out while the batch is worked.
+
+    As a context manager it renews the lease in a background thread every third of the lease,
+    so no other claimer takes the rows over however long the items take, while a claimer that
+    dies still lets them come back within one lease. ``since`` is a time taken before the claim
+    was made: the lease surely holds until ``since + lease``, and after each renewal until the
+    renewal's start + lease. :meth:`holds` says whether the next item may start: only while the
+    lease holds for at least another third of it (renewals that keep failing stop the batch
+    before another claimer could take its rows).
+    """
+
+    def __init__(self, database: Database, table: sa.Table, claim: str, lease: timedelta, since: datetime):
+        self.database = database
+        self.table = table
+        self.claim = claim
+        self.lease = lease
+        self.valid_until = since + lease
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def renew(self) -> None:
+        started = utcnow()
+        try:
+            renew_claim(self.database, self.table, self.claim, started + self.lease)
+        except (sa.exc.SQLAlchemyError, OSError) as exc:  # the database is away: holds() turns false in time
+            logger.warning("renewing the lease of claim %s failed: %r", self.claim, exc)
+            return
+        with self._lock:
+            self.valid_until = max(self.valid_until, started + self.lease)
+
+    def holds(self) -> bool:
+        with self._lock:
+            return utcnow() + self.lease / 3 <= self.valid_until
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.lease.total_seconds() / 3):
+            self.renew()
+
+    def __enter__(self) -> "LeaseKeeper":
+        self._thread = threading.Thread(target=self._run, name=f"lease-{self.table.name}", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()

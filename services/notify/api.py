@@ -1,48 +1,41 @@
 """Notify API: webhook subscriptions with their delivery log, and the outgoing mail log.
 
-Handlers load with a schema, apply the domain's rules through the store and dump with a schema.
-Organisers manage every webhook; an integration manages only its own (others look absent).
+Each route loads with a schema, calls one operation and dumps with a schema. Organisers manage
+every webhook; an integration manages only its own (owned by its token id; others look absent).
+Notify's settings are read once, when the app registers these routes.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from flask import Blueprint, Response, current_app
 
-import sqlalchemy as sa
-from flask import Blueprint, Response
-
-from services.kit.auth import INTEGRATION, ORGANISER, is_organiser, require_role
-from services.kit.problems import Invalid, Problem
-from services.kit.schemas import paginate
 from services.kit.web import json_response, load, load_query, page, principal, unit_of_work
 
-from . import dispatch, domain, store
+from . import config, webhooks
+from .config import NotifySettings
+from .operations import messages, subscriptions
 from .schemas import (DeliveryQuery, DeliverySchema, MessageQuery, MessageSchema, WebhookCreatedSchema,
                       WebhookQuery, WebhookSchema)
 
 blueprint = Blueprint("notify", __name__)
 
+SETTINGS = "notify.settings"
+
 webhook_schema, created_schema = WebhookSchema(), WebhookCreatedSchema()
 delivery_schema, message_schema = DeliverySchema(), MessageSchema()
 
 
-def by_creation(model):
-    """Keyset pagination by (created_at, id), oldest first."""
-    return dict(keys=[model.created_at, model.id], key_of=lambda r: [r.created_at.isoformat(), r.id],
-                parse=_creation_cursor)
+@blueprint.record_once
+def _read_settings(state) -> None:
+    state.app.extensions[SETTINGS] = config.load()
 
 
-def _creation_cursor(values: list) -> list:
-    try:
-        return [datetime.fromisoformat(values[0]), str(values[1])]
-    except (TypeError, ValueError) as exc:
-        raise Problem("cursor: not a cursor this API gave out", errors={"cursor": ["Invalid cursor."]}) from exc
+def settings() -> NotifySettings:
+    return current_app.extensions[SETTINGS]
 
 
-def webhook_owner() -> str | None:
-    """Who may manage webhooks: organisers (every webhook: None) and integrations (their own: their sub)."""
-    who = principal()
-    require_role(who, ORGANISER, INTEGRATION)
-    return None if is_organiser(who) else who.get("sub")
+def url_refusal(url: str) -> str | None:
+    """Why ``url`` may not receive webhooks, by this api's settings (allow list, DNS timeout)."""
+    return webhooks.url_refusal(url, settings().webhook_allow, settings().dns_timeout)
 
 
 @blueprint.post("/webhooks")
@@ -60,20 +53,10 @@ def create_webhook():
         422: {description: 'the URL resolves to a loopback, private, link-local or metadata address', content: {application/problem+json: {schema: Problem}}}
     """
     data = load(webhook_schema)
-    webhook_owner()
-    refusal = dispatch.url_refusal(data["url"], dispatch.Config.load().webhook_allow)
-    if refusal:
-        raise Invalid("url", refusal)
     with unit_of_work() as uow:
-        row = store.WebhookSubscription(owner=principal().get("sub") or "anonymous", url=data["url"],
-                                        secret=data.get("secret") or domain.new_secret(),
-                                        event_types=data["event_types"], description=data["description"],
-                                        enabled=True)
-        uow.session.add(row)
-        uow.session.flush()
-        body = created_schema.dump(row)
+        row = subscriptions.create_subscription(uow, principal(), data, url_refusal)
         uow.commit()
-    return json_response(body, 201, {"Location": f"/webhooks/{row.id}"})
+    return json_response(created_schema.dump(row), 201, {"Location": f"/webhooks/{row.id}"})
 
 
 @blueprint.get("/webhooks")
@@ -90,16 +73,8 @@ def list_webhooks():
         403: {description: neither organiser nor integration, content: {application/problem+json: {schema: Problem}}}
     """
     query = load_query(WebhookQuery())
-    owner = webhook_owner()
-    model = store.WebhookSubscription
-    statement = sa.select(model)
-    if owner is not None or "owner" in query:
-        statement = statement.where(model.owner == (owner if owner is not None else query["owner"]))
-    if "enabled" in query:
-        statement = statement.where(model.enabled.is_(query["enabled"]))
     with unit_of_work() as uow:
-        items, cursor = paginate(uow.session, statement, limit=query["limit"], cursor=query["cursor"],
-                                 **by_creation(model))
+        items, cursor = subscriptions.list_subscriptions(uow, principal(), query)
         return page(items, webhook_schema, cursor)
 
 
@@ -115,9 +90,8 @@ def get_webhook(webhook_id: str):
         403: {description: neither organiser nor integration, content: {application/problem+json: {schema: Problem}}}
         404: {description: unknown webhook (or not yours), content: {application/problem+json: {schema: Problem}}}
     """
-    owner = webhook_owner()
     with unit_of_work() as uow:
-        return json_response(webhook_schema.dump(store.get_subscription(uow.session, webhook_id, owner)))
+        return json_response(webhook_schema.dump(subscriptions.get_subscription(uow, principal(), webhook_id)))
 
 
 @blueprint.delete("/webhooks/<webhook_id>")
@@ -132,11 +106,8 @@ def delete_webhook(webhook_id: str):
         403: {description: neither organiser nor integration, content: {application/problem+json: {schema: Problem}}}
         404: {description: unknown webhook (or not yours), content: {application/problem+json: {schema: Problem}}}
     """
-    owner = webhook_owner()
     with unit_of_work() as uow:
-        row = store.get_subscription(uow.session, webhook_id, owner)
-        uow.session.execute(sa.delete(store.WebhookDelivery).where(store.WebhookDelivery.subscription_id == row.id))
-        uow.session.delete(row)
+        subscriptions.delete_subscription(uow, principal(), webhook_id)
         uow.commit()
     return Response(status=204)
 
@@ -157,15 +128,8 @@ def list_deliveries(webhook_id: str):
         404: {description: unknown webhook (or not yours), content: {application/problem+json: {schema: Problem}}}
     """
     query = load_query(DeliveryQuery())
-    owner = webhook_owner()
-    model = store.WebhookDelivery
     with unit_of_work() as uow:
-        subscription = store.get_subscription(uow.session, webhook_id, owner)
-        statement = sa.select(model).where(model.subscription_id == subscription.id)
-        if "status" in query:
-            statement = statement.where(model.status == query["status"])
-        items, cursor = paginate(uow.session, statement, limit=query["limit"], cursor=query["cursor"],
-                                 **by_creation(model))
+        items, cursor = subscriptions.list_deliveries(uow, principal(), webhook_id, query)
         return page(items, delivery_schema, cursor)
 
 
@@ -183,16 +147,8 @@ def list_messages():
         403: {description: not an organiser, content: {application/problem+json: {schema: Problem}}}
     """
     query = load_query(MessageQuery())
-    require_role(principal(), ORGANISER)
-    model = store.OutgoingMail
-    statement = sa.select(model)
-    if "status" in query:
-        statement = statement.where(model.status == query["status"])
-    if "recipient" in query:
-        statement = statement.where(model.recipient == query["recipient"])
     with unit_of_work() as uow:
-        items, cursor = paginate(uow.session, statement, limit=query["limit"], cursor=query["cursor"],
-                                 **by_creation(model))
+        items, cursor = messages.list_messages(uow, principal(), query)
         return page(items, message_schema, cursor)
 
 
@@ -208,6 +164,6 @@ def get_message(message_id: str):
         403: {description: not an organiser, content: {application/problem+json: {schema: Problem}}}
         404: {description: unknown message, content: {application/problem+json: {schema: Problem}}}
     """
-    require_role(principal(), ORGANISER)
     with unit_of_work() as uow:
-        return json_response(message_schema.dump(store.get_mail(uow.session, message_id)))
+        return json_response(message_schema.dump(messages.get_message(uow, principal(), message_id)))
+

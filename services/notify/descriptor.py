@@ -1,10 +1,14 @@
 """The notify service's descriptor: what app.py, worker.py, the tests and the kit's commands wire."""
+import threading
 from pathlib import Path
 
 import services.notify as package
-from services.kit.descriptor import ServiceDescriptor
+from services.kit.db import Database
+from services.kit.descriptor import Loop, ServiceDescriptor
 
-from . import SERVICE, consumers, dispatch, schemas, store
+from . import SERVICE, config, consumers, schemas, store
+from .mail import MailDeliveryLoop
+from .webhooks import WebhookDeliveryLoop
 
 
 def blueprints():
@@ -12,6 +16,21 @@ def blueprints():
     from . import api
 
     return [api.blueprint]
+
+
+def timers(database: Database) -> list[Loop]:
+    """The worker's two delivery loops, with notify's settings read once, now."""
+    settings = config.load()
+    webhooks = WebhookDeliveryLoop(database, settings)
+    mail = MailDeliveryLoop(database, settings)
+
+    def webhook_delivery(stop: threading.Event) -> None:
+        webhooks.run(stop)
+
+    def mail_delivery(stop: threading.Event) -> None:
+        mail.run(stop)
+
+    return [webhook_delivery, mail_delivery]
 
 
 DESCRIPTOR = ServiceDescriptor(
@@ -23,5 +42,5 @@ DESCRIPTOR = ServiceDescriptor(
     events=schemas.EVENTS,
     blueprints=blueprints,
     subscriptions=consumers.subscriptions,
-    timers=dispatch.timers,
+    timers=timers,
 )

@@ -1,5 +1,5 @@
-"""Notify rules, free of network I/O: topic patterns, Standard Webhooks signing, retry schedules,
-which webhook addresses are safe to call, and how a summary mail is built."""
+"""Notify rules, free of network I/O: topic patterns, who may receive which event, Standard Webhooks
+signing, retry schedules, which webhook addresses are safe to call, and how a summary mail is built."""
 from __future__ import annotations
 
 import base64
@@ -19,7 +19,16 @@ from typing import Any, Callable, Iterable
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from services.kit.auth import ORGANISER
 from services.kit.cloudevents import matches
+
+# -- the events notify publishes and the ones its rules look at --------------------------------
+
+MESSAGE_SENT = "ptghub.notify.message.sent"
+MESSAGE_FAILED = "ptghub.notify.message.failed"
+WEBHOOK_DISABLED = "ptghub.notify.webhook.disabled"
+TRACK_DELETED = "ptghub.schedule.track.deleted"
+TOKEN_REVOKED = "ptghub.gateway.token.revoked"
 
 # -- topics -----------------------------------------------------------------------------------
 
@@ -33,6 +42,32 @@ def is_topic_pattern(pattern: str) -> bool:
 
 def matches_any(patterns: Iterable[str], event_type: str) -> bool:
     return any(matches(pattern, event_type) for pattern in patterns)
+
+
+# -- who receives what ------------------------------------------------------------------------
+
+# Events carrying personal data (mail recipients): only organisers' webhooks receive them.
+PERSONAL_EVENTS = frozenset({MESSAGE_SENT, MESSAGE_FAILED})
+# Events about one token's own things: the field of ``data`` naming that token's id. Another
+# integration's webhooks never receive them.
+OWNED_EVENTS = {WEBHOOK_DISABLED: "owner", TOKEN_REVOKED: "id"}
+
+
+def may_receive(owner: str, owner_role: str, event_type: str, data: Any) -> bool:
+    """Whether a webhook owned by token ``owner`` (of ``owner_role``) may receive an event.
+
+    An organiser's webhook receives every event it subscribed to. An integration's does not
+    receive events carrying personal data, nor events about another token's things (another
+    integration's ``webhook.disabled``): only those about its own.
+    """
+    if owner_role == ORGANISER:
+        return True
+    if event_type in PERSONAL_EVENTS:
+        return False
+    field = OWNED_EVENTS.get(event_type)
+    if field is not None:
+        return isinstance(data, dict) and data.get(field) == owner
+    return True
 
 
 # -- Standard Webhooks v1 signing -------------------------------------------------------------
@@ -79,7 +114,6 @@ WEBHOOK_RETRY_DELAYS = (
     timedelta(seconds=5), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2), timedelta(hours=5),
     timedelta(hours=10), timedelta(hours=14), timedelta(hours=20), timedelta(hours=24),
 )
-WEBHOOK_MAX_ATTEMPTS = len(WEBHOOK_RETRY_DELAYS) + 1
 WEBHOOK_JITTER = 0.10
 WEBHOOK_RETRY_AFTER_MAX = timedelta(hours=24)
 DISABLE_AFTER_FAILING = timedelta(days=5)
@@ -113,25 +147,39 @@ def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class AttemptResult:
+    """What one delivery attempt got: the endpoint's answer, or why nothing was sent."""
+
+    started_at: datetime
+    status_code: int | None = None
+    error: str | None = None
+    retry_after: timedelta | None = None
+    duration_ms: int = 0
+    skipped: str | None = None  # the delivery is not attempted at all (subscription gone or disabled)
+
+
+@dataclass(frozen=True)
+class WebhookVerdict:
+    """What follows an attempt: the delivery's new status, when to try again, whether to disable."""
+
     status: str                       # succeeded, pending (retry at next_attempt_at) or failed
     next_attempt_at: datetime | None = None
     disable: str | None = None        # why the subscription must be disabled, if it must
 
 
-def webhook_outcome(status_code: int | None, attempts: int, now: datetime, retry_after: timedelta | None = None,
-                    scale: float = 1.0, rand: Callable[[], float] = random.random) -> Outcome:
+def webhook_verdict(status_code: int | None, attempts: int, now: datetime, retry_after: timedelta | None = None,
+                    scale: float = 1.0, rand: Callable[[], float] = random.random) -> WebhookVerdict:
     """What follows an attempt that got ``status_code`` (None: no HTTP answer at all)."""
     if status_code is not None and 200 <= status_code < 300:
-        return Outcome(SUCCEEDED)
+        return WebhookVerdict(SUCCEEDED)
     if status_code == 410:
-        return Outcome(FAILED, disable="the endpoint answered 410 Gone")
+        return WebhookVerdict(FAILED, disable="the endpoint answered 410 Gone")
     delay = webhook_retry_delay(attempts, scale, rand)
     if delay is None:
-        return Outcome(FAILED)
+        return WebhookVerdict(FAILED)
     if status_code in (429, 503) and retry_after is not None:
         delay = min(retry_after, WEBHOOK_RETRY_AFTER_MAX)
-    return Outcome(PENDING, next_attempt_at=now + delay)
+    return WebhookVerdict(PENDING, next_attempt_at=now + delay)
 
 
 def failing_too_long(failing_since: datetime | None, now: datetime) -> bool:
@@ -197,8 +245,8 @@ class AllowList:
         return any(ip.version == net.version and ip in net for net in self.networks)
 
 
-def url_refusal(host: str, addresses: list[str], allow: AllowList) -> str | None:
-    """Why a URL whose host resolved to ``addresses`` is refused, or None when it may be called.
+def host_refusal(host: str, addresses: list[str], allow: AllowList) -> str | None:
+    """Why a webhook host that resolved to ``addresses`` is refused, or None when it may be called.
 
     Every address must be safe: a host with one public and one private address is refused, since
     the client may connect to either.
@@ -316,4 +364,31 @@ def summary_mail(summary: dict[str, Any], *, tag: str, sender: str, recipient: s
 
 def envelope_sender(sender: str) -> str:
     return parseaddr(sender)[1] or sender
+
+
+# -- a summary waiting for its track's route --------------------------------------------------
+
+ROUTE_CHECK_FIRST = timedelta(seconds=1)
+ROUTE_CHECK_MAX = timedelta(minutes=1)
+
+
+def route_check_delay(checks: int) -> timedelta:
+    """The wait before looking again for the route of a summary whose track is still unknown,
+    after ``checks`` looks: 1 s, doubling, at most a minute (a track event wakes it at once)."""
+    return min(ROUTE_CHECK_FIRST * (2 ** max(checks - 1, 0)), ROUTE_CHECK_MAX)
+
+
+def is_older(event_time: str | None, kept_time: str | None) -> bool:
+    """Whether an event stamped ``event_time`` is older than the one the kept copy came from."""
+    if not event_time or not kept_time:
+        return False
+    return _instant(event_time) < _instant(kept_time)
+
+
+def _instant(value: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 

@@ -108,18 +108,7 @@ class MessageQuery(PageQuery):
 
 
 # -- events notify consumes (the publishers own them; unknown fields are tolerated) -------------
-
-class TrackEventSchema(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
-    id = fields.String(required=True)
-    event = fields.String(required=True)
-    slug = fields.String(required=True)
-    name = fields.String(load_default="")
-    mailing_list = fields.String(load_default=None, allow_none=True)
-    subject_tag = fields.String(load_default=None, allow_none=True)
-
+# The schedule's track events are read with the kit's ScheduleTrackSchema (services.kit.copies).
 
 class SummaryEventSchema(Schema):
     class Meta:
@@ -135,6 +124,18 @@ class SummaryEventSchema(Schema):
     published_at = fields.String(load_default=None, allow_none=True)
 
 
+class TokenRevokedSchema(Schema):
+    """The data of the gateway's ``ptghub.gateway.token.revoked``."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.String(required=True, metadata={"description": "the token id (a principal's sub)"})
+    name = fields.String(load_default="")
+    role = fields.String(load_default=None, allow_none=True)
+    revoked_at = fields.String(load_default=None, allow_none=True)
+
+
 WebhookPage = page_schema(WebhookSchema, "WebhookPage")
 DeliveryPage = page_schema(DeliverySchema, "DeliveryPage")
 MessagePage = page_schema(MessageSchema, "MessagePage")
@@ -147,7 +148,7 @@ SCHEMAS = {
 
 # Event type -> the schema of its ``data`` (documented in openapi/asyncapi.yaml).
 EVENTS = {
-    "ptghub.notify.message.sent": MessageEventSchema,
-    "ptghub.notify.message.failed": MessageEventSchema,
-    "ptghub.notify.webhook.disabled": WebhookSchema,
+    domain.MESSAGE_SENT: MessageEventSchema,
+    domain.MESSAGE_FAILED: MessageEventSchema,
+    domain.WEBHOOK_DISABLED: WebhookSchema,
 }

@@ -1,14 +1,18 @@
-"""Notify persistence: webhook subscriptions and their delivery log, mailing-list routes, the
-outgoing mail queue. The two work tables carry ``claim``/``claimed_until`` for the delivery loops."""
+"""Notify persistence and every query: webhook subscriptions and their delivery log, mailing-list
+routes, summaries waiting to be mailed, the outgoing mail queue. The two work tables carry
+``claim``/``claimed_until`` for the delivery loops."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from services.kit.auth import INTEGRATION
 from services.kit.db import UTCDateTime, add_kit_tables, new_id, utcnow
-from services.kit.problems import NotFound
+from services.kit.problems import NotFound, Problem
+from services.kit.schemas import paginate
 
 from . import domain
 
@@ -21,11 +25,15 @@ add_kit_tables(Base.metadata)
 
 
 class WebhookSubscription(Base):
+    """An endpoint subscribed to event patterns, owned by the token that created it (its id)."""
+
     __tablename__ = "webhook_subscriptions"
     __table_args__ = (sa.Index("ix_webhook_subscriptions_owner", "owner", "created_at", "id"),
                       sa.Index("ix_webhook_subscriptions_created", "created_at", "id"))
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
-    owner: Mapped[str] = mapped_column(sa.String(200))
+    owner: Mapped[str] = mapped_column(sa.String(200), comment="the owning token's id (the principal's sub)")
+    owner_role: Mapped[str] = mapped_column(sa.String(20), default=INTEGRATION, server_default=INTEGRATION,
+                                            comment="the owning token's role: what fan-out may send it")
     url: Mapped[str] = mapped_column(sa.String(2000))
     secret: Mapped[str] = mapped_column(sa.String(200))
     event_types: Mapped[list] = mapped_column(sa.JSON)
@@ -77,7 +85,8 @@ class WebhookAttempt(Base):
 
 
 class MailRoute(Base):
-    """A track's mailing list, kept from the schedule's ``track.*`` events."""
+    """A track's mailing list, kept from the schedule's ``track.*`` events; ``retired_at`` is set
+    when the track is deleted (no mail goes to it any more) and cleared if it comes back."""
 
     __tablename__ = "mail_routes"
     __table_args__ = (sa.UniqueConstraint("event", "track"),)
@@ -90,7 +99,25 @@ class MailRoute(Base):
     subject_tag: Mapped[str | None] = mapped_column(sa.String(64))
     thread_message_id: Mapped[str | None] = mapped_column(sa.String(300))
     source_time: Mapped[str] = mapped_column(sa.String(40), default="")
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class PendingSummary(Base):
+    """A published summary not yet turned into mail: the mail loop queues its mail as soon as its
+    track's route is known, looking again with back-off until the route arrives or the wait ends."""
+
+    __tablename__ = "pending_summaries"
+    __table_args__ = (sa.Index("ix_pending_summaries_due", "next_check_at"),
+                      sa.Index("ix_pending_summaries_track", "event", "track"))
+    source_event_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    source_event_type: Mapped[str] = mapped_column(sa.String(200))
+    event: Mapped[str] = mapped_column(sa.String(64))
+    track: Mapped[str] = mapped_column(sa.String(64), comment="as the summary names it: slug or track id")
+    summary: Mapped[dict] = mapped_column(sa.JSON, comment="the summary event's (loaded) data")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    checks: Mapped[int] = mapped_column(sa.Integer, default=0)
+    next_check_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class OutgoingMail(Base):
@@ -120,6 +147,23 @@ class OutgoingMail(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+# -- pagination ---------------------------------------------------------------------------------
+
+def _by_creation(model) -> dict[str, Any]:
+    """Keyset pagination by (created_at, id), oldest first."""
+    return dict(keys=[model.created_at, model.id], key_of=lambda r: [r.created_at.isoformat(), r.id],
+                parse=_creation_cursor)
+
+
+def _creation_cursor(values: list) -> list:
+    try:
+        return [datetime.fromisoformat(values[0]), str(values[1])]
+    except (TypeError, ValueError) as exc:
+        raise Problem("cursor: not a cursor this API gave out", errors={"cursor": ["Invalid cursor."]}) from exc
+
+
+# -- webhook subscriptions and deliveries ------------------------------------------------------
+
 def get_subscription(session: Session, subscription_id: str, owner: str | None = None) -> WebhookSubscription:
     """A subscription; when ``owner`` is given, only one of that owner's (others look absent)."""
     row = session.get(WebhookSubscription, subscription_id)
@@ -128,14 +172,69 @@ def get_subscription(session: Session, subscription_id: str, owner: str | None =
     return row
 
 
+def list_subscriptions(session: Session, *, owner: str | None, enabled: bool | None, limit: int,
+                       cursor: str | None) -> tuple[list[WebhookSubscription], str | None]:
+    """A page of subscriptions, oldest first: ``owner``'s only when given."""
+    statement = sa.select(WebhookSubscription)
+    if owner is not None:
+        statement = statement.where(WebhookSubscription.owner == owner)
+    if enabled is not None:
+        statement = statement.where(WebhookSubscription.enabled.is_(enabled))
+    return paginate(session, statement, limit=limit, cursor=cursor, **_by_creation(WebhookSubscription))
+
+
 def enabled_subscriptions(session: Session) -> list[WebhookSubscription]:
     return list(session.scalars(sa.select(WebhookSubscription).where(WebhookSubscription.enabled.is_(True))))
+
+
+def enabled_subscriptions_of(session: Session, owner: str) -> list[WebhookSubscription]:
+    """The enabled subscriptions owned by token ``owner``, locked."""
+    return list(session.scalars(sa.select(WebhookSubscription).where(
+        WebhookSubscription.owner == owner, WebhookSubscription.enabled.is_(True))
+        .order_by(WebhookSubscription.created_at, WebhookSubscription.id).with_for_update()))
+
+
+def delivery_targets(session: Session, subscription_ids: set[str]) -> dict[str, tuple[str, str, bool]]:
+    """``{subscription id: (url, secret, enabled)}`` of the subscriptions that still exist."""
+    return {s.id: (s.url, s.secret, s.enabled) for s in session.scalars(
+        sa.select(WebhookSubscription).where(WebhookSubscription.id.in_(subscription_ids)))}
+
+
+def delete_subscription(session: Session, subscription: WebhookSubscription) -> None:
+    """A subscription goes with its deliveries (and their attempts, by cascade)."""
+    session.execute(sa.delete(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription.id))
+    session.delete(subscription)
 
 
 def delivery_exists(session: Session, subscription_id: str, event_id: str) -> bool:
     return session.scalar(sa.select(sa.func.count()).select_from(WebhookDelivery).where(
         WebhookDelivery.subscription_id == subscription_id, WebhookDelivery.event_id == event_id)) > 0
 
+
+def list_deliveries(session: Session, subscription_id: str, *, status: str | None, limit: int,
+                    cursor: str | None) -> tuple[list[WebhookDelivery], str | None]:
+    statement = sa.select(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription_id)
+    if status is not None:
+        statement = statement.where(WebhookDelivery.status == status)
+    return paginate(session, statement, limit=limit, cursor=cursor, **_by_creation(WebhookDelivery))
+
+
+def claimed_delivery(session: Session, delivery_id: str, claim: str) -> WebhookDelivery | None:
+    """The delivery, locked, if ``claim`` still holds it (None: deleted, or another worker took it over)."""
+    delivery = session.get(WebhookDelivery, delivery_id, with_for_update=True, populate_existing=True)
+    return delivery if delivery is not None and delivery.claim == claim else None
+
+
+def locked_subscription(session: Session, subscription_id: str) -> WebhookSubscription | None:
+    return session.get(WebhookSubscription, subscription_id, with_for_update=True, populate_existing=True)
+
+
+def due_deliveries(table: sa.Table, now: datetime) -> sa.ColumnElement:
+    """The claim condition of the webhook loop: pending deliveries whose next attempt is due."""
+    return sa.and_(table.c.status == domain.PENDING, table.c.next_attempt_at <= now)
+
+
+# -- mailing-list routes and summaries ----------------------------------------------------------
 
 def get_route(session: Session, event: str, track: str, lock: bool = False) -> MailRoute | None:
     statement = sa.select(MailRoute).where(MailRoute.event == event, MailRoute.track == track)
@@ -152,6 +251,32 @@ def route_for_summary(session: Session, event: str, track: str) -> MailRoute | N
     return route
 
 
+def pending_summary_exists(session: Session, source_event_id: str) -> bool:
+    return session.get(PendingSummary, source_event_id) is not None
+
+
+def pending_summaries_due(session: Session, now: datetime) -> bool:
+    return session.scalar(sa.select(PendingSummary.source_event_id).where(PendingSummary.next_check_at <= now)
+                          .limit(1)) is not None
+
+
+def due_pending_summaries(session: Session, now: datetime, limit: int) -> list[PendingSummary]:
+    """Summaries whose route is due to be looked for, locked (rows another worker holds are skipped)."""
+    return list(session.scalars(
+        sa.select(PendingSummary).where(PendingSummary.next_check_at <= now)
+        .order_by(PendingSummary.next_check_at).limit(limit).with_for_update(skip_locked=True)))
+
+
+def wake_pending_summaries(session: Session, route: MailRoute, now: datetime) -> int:
+    """Make the summaries waiting for ``route``'s track due at once (its track event just arrived)."""
+    names = [name for name in (route.track, route.track_id) if name]
+    return session.execute(
+        sa.update(PendingSummary).where(PendingSummary.event == route.event, PendingSummary.track.in_(names))
+        .values(next_check_at=now)).rowcount
+
+
+# -- the outgoing mail queue ----------------------------------------------------------------------
+
 def mail_exists(session: Session, source_event_id: str, recipient: str) -> bool:
     return session.scalar(sa.select(sa.func.count()).select_from(OutgoingMail).where(
         OutgoingMail.source_event_id == source_event_id, OutgoingMail.recipient == recipient)) > 0
@@ -162,3 +287,24 @@ def get_mail(session: Session, mail_id: str) -> OutgoingMail:
     if row is None:
         raise NotFound(f"no message {mail_id!r}", errors={"id": ["unknown message"]})
     return row
+
+
+def list_mail(session: Session, *, status: str | None, recipient: str | None, limit: int,
+              cursor: str | None) -> tuple[list[OutgoingMail], str | None]:
+    statement = sa.select(OutgoingMail)
+    if status is not None:
+        statement = statement.where(OutgoingMail.status == status)
+    if recipient is not None:
+        statement = statement.where(OutgoingMail.recipient == recipient)
+    return paginate(session, statement, limit=limit, cursor=cursor, **_by_creation(OutgoingMail))
+
+
+def claimed_mail(session: Session, mail_id: str, claim: str) -> OutgoingMail | None:
+    """The mail, locked, if ``claim`` still holds it."""
+    mail = session.get(OutgoingMail, mail_id, with_for_update=True, populate_existing=True)
+    return mail if mail is not None and mail.claim == claim else None
+
+
+def due_mail(table: sa.Table, now: datetime) -> sa.ColumnElement:
+    """The claim condition of the mail loop: queued mail whose next attempt is due."""
+    return sa.and_(table.c.status == domain.QUEUED, table.c.next_attempt_at <= now)

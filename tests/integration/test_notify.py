@@ -1,24 +1,38 @@
 """The notify service against real PostgreSQL, RabbitMQ, an SMTP server and a webhook receiver."""
 from __future__ import annotations
 
+import asyncio
 import email
 import json
 import socket
 import threading
+import time
 import uuid
+from collections import Counter
+from contextlib import contextmanager
+from datetime import timedelta
 from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pika
 import pytest
+import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from standardwebhooks.webhooks import Webhook
 
-from services.notify import consumers, dispatch, store
+from services.kit.cloudevents import CloudEvent
+from services.kit.consuming import EventRouter
+from services.kit.db import utcnow
+from services.kit.web import service_app
+from services.notify import consumers, domain, store
+from services.notify.config import NotifySettings
 from services.notify.descriptor import DESCRIPTOR as notify_service
+from services.notify.mail import MailDeliveryLoop
+from services.notify.webhooks import WebhookDeliveryLoop
 
 from ..conftest import ORGANISER, principal_header
 from ..infra import publish_event, wait_until
+from .conftest import GatewayLikeClient
 
 pytestmark = pytest.mark.integration
 
@@ -34,6 +48,7 @@ class SmtpSink:
     def __init__(self):
         self.messages: list[dict] = []
         self.replies: dict[str, list[str]] = {}
+        self.delay = 0.0  # seconds each DATA takes (a slow server)
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -45,6 +60,7 @@ class SmtpSink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.delay)
         with self.lock:
             self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
                                   "message": email.message_from_bytes(envelope.content, policy=policy.default)})
@@ -77,6 +93,7 @@ class Receiver:
     def __init__(self):
         self.requests: list[dict] = []
         self.script: dict[str, list[tuple[int, dict]]] = {}
+        self.delay = 0.0  # seconds each answer takes (a slow endpoint)
         self.lock = threading.Lock()
         receiver = self
 
@@ -89,6 +106,7 @@ class Receiver:
                     receiver.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
                     scripted = receiver.script.get(self.path)
                     status, headers = scripted.pop(0) if scripted else (200, {})
+                time.sleep(receiver.delay)
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
@@ -138,11 +156,11 @@ def notify(start_service, infra, smtp, monkeypatch):
     monkeypatch.setenv("PTGHUB_SMTP_URL", smtp.url)
     monkeypatch.setenv("PTGHUB_MAIL_FROM", "ptghub <ptghub@ptg.example>")
     monkeypatch.setenv("PTGHUB_WEBHOOK_ALLOW", "127.0.0.1/32")
-    monkeypatch.setenv("PTGHUB_DISPATCH_INTERVAL", "0.02")
+    monkeypatch.setenv("PTGHUB_DELIVERY_INTERVAL", "0.02")
     monkeypatch.setenv("PTGHUB_WEBHOOK_RETRY_SCALE", "0.01")   # first retry after 50 ms, not 5 s
     monkeypatch.setenv("PTGHUB_MAIL_RETRY_SCALE", "0.001")     # first retry after 60 ms, not 1 min
     purge_queue(infra, f"{infra.queue_prefix}.notify")
-    service = start_service(notify_service, timers=dispatch.timers)
+    service = start_service(notify_service)
     service.publish = lambda type, data, **kw: publish_event(infra.amqp_url, infra.exchange, type, data, **kw)
     return service
 
@@ -260,12 +278,6 @@ def test_410_gone_disables_the_webhook_and_tells_its_owner(notify, receiver, pro
 
 
 def test_a_webhook_failing_for_five_days_is_disabled(notify, receiver, probe):
-    from datetime import timedelta
-
-    import sqlalchemy as sa
-
-    from services.kit.db import utcnow
-
     receiver.script["/down"] = [(500, {})] * 5
     hook = subscribe(notify, f"{receiver.base}/down", ["ptghub.schedule.#"])
     with notify.database.engine.begin() as connection:
@@ -285,12 +297,9 @@ def test_url_safety_is_checked_again_at_delivery_time(notify, receiver):
     for thread in notify.threads:
         if thread.name != "consumer":
             thread.join(timeout=5)
-    from services.kit.consuming import EventRouter
-    from services.kit.cloudevents import CloudEvent
-
     EventRouter(notify.database, consumers.subscriptions(notify.database)).handle(
         CloudEvent(type="ptghub.schedule.session.scheduled", source="/ptghub/schedule", data=SESSION))
-    strict = dispatch.WebhookDispatcher(notify.database, dispatch.Config(interval=0.01))
+    strict = WebhookDeliveryLoop(notify.database, NotifySettings(interval=0.01))
     try:
         assert strict.deliver_once() == 1
     finally:
@@ -300,17 +309,33 @@ def test_url_safety_is_checked_again_at_delivery_time(notify, receiver):
     assert "loopback" in log["last_error"] and receiver.posts("/late") == []
 
 
+@contextmanager
+def fresh_api(notify):
+    """A second notify api on the same database, reading notify's settings afresh (as a restart would)."""
+    app = service_app(notify_service, settings=notify.settings)
+    app.test_client_class = GatewayLikeClient
+    try:
+        yield app.test_client()
+    finally:
+        app.extensions["database"].dispose()
+
+
 def test_loopback_private_and_metadata_urls_are_refused_without_the_allow_list(notify, monkeypatch):
     monkeypatch.delenv("PTGHUB_WEBHOOK_ALLOW")
-    for url in ("http://127.0.0.1:9/hook", "http://localhost/hook", "http://169.254.169.254/latest/meta-data",
-                "http://10.0.0.7/hook", "http://[::1]/hook", "http://0.0.0.0/"):
-        response = notify.client.post("/webhooks", json={"url": url, "event_types": ["#"]}, headers=BOT)
-        assert response.status_code == 422, url
-        assert response.content_type == "application/problem+json"
-        assert "url" in response.get_json()["errors"]
-    monkeypatch.setenv("PTGHUB_WEBHOOK_ALLOW", "localhost")
-    assert notify.client.post("/webhooks", json={"url": "http://localhost:9/x", "event_types": ["#"]},
+    # The settings are read once, when the api starts: the running one still allows 127.0.0.1.
+    assert notify.client.post("/webhooks", json={"url": "http://127.0.0.1:9/x", "event_types": ["#"]},
                               headers=BOT).status_code == 201
+    with fresh_api(notify) as strict:
+        for url in ("http://127.0.0.1:9/hook", "http://localhost/hook", "http://169.254.169.254/latest/meta-data",
+                    "http://10.0.0.7/hook", "http://[::1]/hook", "http://0.0.0.0/"):
+            response = strict.post("/webhooks", json={"url": url, "event_types": ["#"]}, headers=BOT)
+            assert response.status_code == 422, url
+            assert response.content_type == "application/problem+json"
+            assert "url" in response.get_json()["errors"]
+    monkeypatch.setenv("PTGHUB_WEBHOOK_ALLOW", "localhost")
+    with fresh_api(notify) as allowing:
+        assert allowing.post("/webhooks", json={"url": "http://localhost:9/x", "event_types": ["#"]},
+                             headers=BOT).status_code == 201
 
 
 @pytest.mark.parametrize("body, field, status", [
@@ -380,14 +405,23 @@ def test_summaries_reach_the_track_list_with_tag_and_threading(notify, smtp, pro
 
 def test_a_summary_before_its_track_waits_and_a_track_without_list_mails_nothing(notify, smtp):
     early = notify.publish("ptghub.notes.summary.published", summary("ironic"))
+    wait_until(lambda: _processed(notify, early.id), message="early summary consumed")
+    time.sleep(3)  # once dead-lettered after about a second; now it waits for its route
     notify.publish("ptghub.schedule.track.created", track("ironic", "ironic-list@lists.example"))
     mail = wait_until(lambda: smtp.to("ironic-list@lists.example"), message="late-routed mail")[0]
     assert mail["Subject"] == "[ironic] Train PTG summary"  # no subject tag: the track slug
     notify.publish("ptghub.schedule.track.created", track("edge"))
     quiet = notify.publish("ptghub.notes.summary.published", summary("edge"))
     wait_until(lambda: _processed(notify, quiet.id), message="summary of a list-less track consumed")
+    wait_until(lambda: not _pending(notify), message="pending summaries resolved")
     assert [m["source_event_id"] for m in notify.client.get("/messages", headers=ORGANISER).get_json()["items"]] \
         == [early.id]
+    assert len(smtp.to("ironic-list@lists.example")) == 1
+
+
+def _pending(notify) -> list:
+    with notify.database.sessions() as session:
+        return [row.source_event_id for row in session.query(store.PendingSummary)]
 
 
 def ids(header) -> str:
@@ -396,8 +430,6 @@ def ids(header) -> str:
 
 
 def _processed(notify, event_id):
-    import sqlalchemy as sa
-
     inbox = notify.database.inbox
     with notify.database.engine.connect() as connection:
         return connection.execute(sa.select(inbox.c.event_id).where(inbox.c.event_id == event_id)).first()
@@ -429,18 +461,172 @@ def test_an_unreachable_smtp_server_leaves_mail_queued_for_retry(notify, smtp):
     notify.worker.stop.set()
     for thread in notify.threads:
         thread.join(timeout=5)
-    from services.kit.db import utcnow
-
     with notify.database.unit_of_work() as uow:
         uow.session.add(store.OutgoingMail(
             source_event_id=str(uuid.uuid4()), source_event_type="test", sender="ptghub <ptghub@ptg.example>",
             recipient="x@lists.example", subject="s", message_id="<m@ptg.example>", message="Subject: s\r\n\r\nbody\r\n",
             status="queued", attempts=0, next_attempt_at=utcnow()))
         uow.commit()
-    config = dispatch.Config(smtp_url=f"smtp://127.0.0.1:{free_port()}", mail_retry_scale=1.0)
-    mailer = dispatch.MailDispatcher(notify.database, config)
+    settings = NotifySettings(smtp_url=f"smtp://127.0.0.1:{free_port()}", mail_retry_scale=1.0)
+    mailer = MailDeliveryLoop(notify.database, settings)
     assert mailer.send_once() == 1
     message = notify.client.get("/messages", headers=ORGANISER).get_json()["items"][0]
     assert message["status"] == "queued" and message["attempts"] == 1 and message["last_code"] is None
     assert "cannot connect" in message["last_error"] and message["next_attempt_at"] is not None
     assert mailer.send_once() == 0  # not due again for a minute
+
+
+def test_a_deleted_tracks_list_gets_no_more_mail(notify, smtp):
+    kept = track("cinder", "cinder-list@lists.example", "cinder")
+    notify.publish("ptghub.schedule.track.created", kept)
+    notify.publish("ptghub.notes.summary.published", summary("cinder", "Before"))
+    wait_until(lambda: smtp.to("cinder-list@lists.example"), message="mail before the delete")
+    notify.publish("ptghub.schedule.track.deleted", kept)
+    after = notify.publish("ptghub.notes.summary.published", summary("cinder", "After"))
+    wait_until(lambda: _processed(notify, after.id) and not _pending(notify), message="summary after the delete resolved")
+    notify.publish("ptghub.schedule.track.created", track("glance", "glance-list@lists.example"))
+    sentinel = notify.publish("ptghub.notes.summary.published", summary("glance"))
+    wait_until(lambda: smtp.to("glance-list@lists.example"), message="sentinel mail")
+    assert [m["Subject"] for m in smtp.to("cinder-list@lists.example")] == ["[cinder] Before"]
+    sources = [m["source_event_id"] for m in notify.client.get("/messages", headers=ORGANISER).get_json()["items"]]
+    assert after.id not in sources and sentinel.id in sources
+
+
+# -- ownership by token id -----------------------------------------------------------------------
+
+def bot_token() -> str:
+    return str(uuid.uuid4())
+
+
+def test_two_integration_tokens_named_bot_see_nothing_of_each_other(notify, receiver):
+    first_id, second_id = bot_token(), bot_token()
+    first = principal_header("integration", sub=first_id, name="bot")
+    second = principal_header("integration", sub=second_id, name="bot")
+    mine = subscribe(notify, f"{receiver.base}/first", ["ptghub.schedule.#"], headers=first)
+    theirs = subscribe(notify, f"{receiver.base}/second", ["ptghub.schedule.#"], headers=second)
+    assert mine["owner"] == first_id and theirs["owner"] == second_id
+    event = notify.publish("ptghub.schedule.session.scheduled", SESSION)
+    wait_until(lambda: receiver.posts("/first", event.id) and receiver.posts("/second", event.id), message="both")
+    for me, own, other in ((first, mine, theirs), (second, theirs, mine)):
+        assert [h["id"] for h in notify.client.get("/webhooks", headers=me).get_json()["items"]] == [own["id"]]
+        assert [h["id"] for h in notify.client.get(f"/webhooks?owner={other['owner']}", headers=me)
+                .get_json()["items"]] == [own["id"]]
+        assert len(deliveries(notify, own["id"], headers=me)) == 1
+        assert notify.client.get(f"/webhooks/{other['id']}", headers=me).status_code == 404
+        assert notify.client.get(f"/webhooks/{other['id']}/deliveries", headers=me).status_code == 404
+        assert notify.client.delete(f"/webhooks/{other['id']}", headers=me).status_code == 404
+    assert len(notify.client.get("/webhooks", headers=ORGANISER).get_json()["items"]) == 2
+
+
+def test_an_integration_gets_no_personal_data_and_no_other_tokens_disabled_webhook(notify, receiver, smtp, probe):
+    own_id, other_id = bot_token(), bot_token()
+    own = principal_header("integration", sub=own_id, name="bot")
+    other = principal_header("integration", sub=other_id, name="bot")
+    organiser = subscribe(notify, f"{receiver.base}/organiser", ["ptghub.notify.#"], headers=ORGANISER)
+    watcher = subscribe(notify, f"{receiver.base}/own", ["ptghub.notify.#"], headers=own)
+    stranger = subscribe(notify, f"{receiver.base}/other", ["ptghub.notify.#"], headers=other)
+    receiver.script["/gone"] = [(410, {})]
+    gone = subscribe(notify, f"{receiver.base}/gone", ["ptghub.schedule.session.*"], headers=own)
+    notify.publish("ptghub.schedule.track.created", track("swift", "swift-list@lists.example", "swift"))
+    notify.publish("ptghub.notes.summary.published", summary("swift"))
+    notify.publish("ptghub.schedule.session.scheduled", SESSION)
+    sent = probe.wait_for("ptghub.notify.message.sent", lambda e: e["data"]["recipient"] == "swift-list@lists.example")
+    disabled = probe.wait_for("ptghub.notify.webhook.disabled", lambda e: e["data"]["id"] == gone["id"])
+    wait_until(lambda: receiver.posts("/organiser", sent["id"]) and receiver.posts("/organiser", disabled["id"]),
+               message="the organiser's webhook gets both")
+    assert [json.loads(r["body"])["id"] for r in wait_until(lambda: receiver.posts("/own"))] == [disabled["id"]]
+    assert deliveries(notify, watcher["id"], headers=own)[0]["event_id"] == disabled["id"]
+    # Fan-out of both events is done (the organiser got them): the other integration got no delivery.
+    assert deliveries(notify, stranger["id"], headers=other) == [] and receiver.posts("/other") == []
+    assert len(deliveries(notify, organiser["id"], headers=ORGANISER)) == 2
+
+
+def test_revoking_a_token_disables_its_webhooks_with_the_reason(notify, receiver, probe):
+    revoked_id, kept_id = bot_token(), bot_token()
+    revoked = principal_header("integration", sub=revoked_id, name="bot")
+    kept = principal_header("integration", sub=kept_id, name="bot")
+    first = subscribe(notify, f"{receiver.base}/revoked-1", ["ptghub.schedule.#"], headers=revoked)
+    second = subscribe(notify, f"{receiver.base}/revoked-2", ["#"], headers=revoked)
+    other = subscribe(notify, f"{receiver.base}/kept", ["ptghub.schedule.#"], headers=kept)
+    notify.publish("ptghub.gateway.token.revoked", {"id": revoked_id, "name": "bot", "role": "integration",
+                                                    "revoked_at": "2019-05-02T15:00:00Z"}, source="/ptghub/gateway")
+    for hook in (first, second):
+        event = probe.wait_for("ptghub.notify.webhook.disabled", lambda e, h=hook: e["data"]["id"] == h["id"])
+        assert event["data"]["disabled_reason"] == "owner token revoked" and event["data"]["owner"] == revoked_id
+    state = notify.client.get(f"/webhooks/{first['id']}", headers=ORGANISER).get_json()
+    assert state["enabled"] is False and state["disabled_reason"] == "owner token revoked"
+    assert notify.client.get(f"/webhooks/{other['id']}", headers=kept).get_json()["enabled"] is True
+    event = notify.publish("ptghub.schedule.session.scheduled", SESSION)
+    wait_until(lambda: receiver.posts("/kept", event.id), message="the kept token's delivery")
+    assert receiver.posts("/revoked-1") == [] and receiver.posts("/revoked-2") == []
+    assert deliveries(notify, second["id"], headers=ORGANISER) == []  # not even of the revocation itself
+
+
+# -- leases: two workers on one database, slow receivers ---------------------------------------------
+
+def stop_worker(notify) -> None:
+    notify.worker.stop.set()
+    for thread in notify.threads:
+        thread.join(timeout=5)
+
+
+def run_loops(loops) -> tuple[threading.Event, list[threading.Thread]]:
+    stop = threading.Event()
+    threads = [threading.Thread(target=loop.run, args=(stop,), daemon=True) for loop in loops]
+    for thread in threads:
+        thread.start()
+    return stop, threads
+
+
+def test_two_webhook_loops_and_a_slow_receiver_deliver_each_message_once(notify, receiver):
+    stop_worker(notify)
+    hook = subscribe(notify, f"{receiver.base}/slow", ["ptghub.schedule.#"])
+    router = EventRouter(notify.database, consumers.subscriptions(notify.database))
+    for number in range(6):
+        router.handle(CloudEvent(type="ptghub.schedule.session.scheduled", source="/ptghub/schedule",
+                                 data={**SESSION, "id": f"s-{number}"}))
+    receiver.delay = 0.6  # every answer takes longer than half the lease: the second worker would take over
+    settings = NotifySettings(webhook_allow=domain.AllowList.parse("127.0.0.1/32"), interval=0.02)
+    lease = timedelta(seconds=1)
+    loops = [WebhookDeliveryLoop(notify.database, settings, batch_size=4, lease=lease, concurrency=1),
+             WebhookDeliveryLoop(notify.database, settings, batch_size=1, lease=lease, concurrency=1)]
+    stop, threads = run_loops(loops)
+    try:
+        wait_until(lambda: len([d for d in deliveries(notify, hook["id"]) if d["status"] == "succeeded"]) == 6,
+                   timeout=30, message="six deliveries")
+        time.sleep(1.5)  # a second sender would post within a lease
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=10)
+    sent = Counter(r["headers"]["webhook-id"] for r in receiver.posts("/slow"))
+    assert len(sent) == 6 and set(sent.values()) == {1}, sent
+    assert all(d["attempts"] == 1 for d in deliveries(notify, hook["id"]))
+
+
+def test_two_mail_loops_and_a_slow_smtp_server_send_each_message_once(notify, smtp):
+    stop_worker(notify)
+    smtp.delay = 0.6
+    with notify.database.unit_of_work() as uow:
+        for number in range(6):
+            uow.session.add(store.OutgoingMail(
+                source_event_id=str(uuid.uuid4()), source_event_type="test", sender="ptghub <ptghub@ptg.example>",
+                recipient="slow@lists.example", subject=f"s{number}", message_id=f"<m{number}@ptg.example>",
+                message=f"Message-ID: <m{number}@ptg.example>\r\nSubject: s{number}\r\n\r\nbody\r\n",
+                status="queued", attempts=0, next_attempt_at=utcnow()))
+        uow.commit()
+    settings = NotifySettings(smtp_url=smtp.url, interval=0.02)
+    lease = timedelta(seconds=1)
+    loops = [MailDeliveryLoop(notify.database, settings, batch_size=4, lease=lease),
+             MailDeliveryLoop(notify.database, settings, batch_size=1, lease=lease)]
+    stop, threads = run_loops(loops)
+    try:
+        wait_until(lambda: len(notify.client.get("/messages?status=sent", headers=ORGANISER).get_json()["items"]) == 6,
+                   timeout=30, message="six messages sent")
+        time.sleep(1.5)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=10)
+    sent = Counter(str(m["Message-ID"]).strip() for m in smtp.to("slow@lists.example"))
+    assert len(sent) == 6 and set(sent.values()) == {1}, sent

@@ -1,13 +1,17 @@
-"""Notify's pure rules: signing, retry schedules, URL safety, topic matching, mail headers."""
+"""Notify's pure rules (signing, retry schedules, URL safety, topic matching, who receives what, mail
+headers), and the URL check of webhook delivery that resolves the host with a timeout."""
 import base64
 import email
+import socket
+import time
 from datetime import datetime, timedelta, timezone
 from email import policy
 
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from services.notify import domain
+from services.kit.auth import INTEGRATION, ORGANISER
+from services.notify import domain, webhooks
 from services.notify.schemas import WebhookSchema
 
 NOW = datetime(2019, 5, 2, 15, 0, tzinfo=timezone.utc)
@@ -65,21 +69,21 @@ def test_webhook_retry_schedule_with_ten_percent_jitter():
     assert all(270 <= d <= 330 for d in delays) and len(delays) > 1
 
 
-def test_webhook_outcomes():
-    assert domain.webhook_outcome(204, 1, NOW).status == domain.SUCCEEDED
-    gone = domain.webhook_outcome(410, 1, NOW)
+def test_webhook_verdicts():
+    assert domain.webhook_verdict(204, 1, NOW).status == domain.SUCCEEDED
+    gone = domain.webhook_verdict(410, 1, NOW)
     assert gone.status == domain.FAILED and "410" in gone.disable
-    retry = domain.webhook_outcome(500, 1, NOW, rand=lambda: 0.5)
-    assert retry == domain.Outcome(domain.PENDING, NOW + timedelta(seconds=5))
-    assert domain.webhook_outcome(None, 3, NOW, rand=lambda: 0.5).next_attempt_at == NOW + timedelta(minutes=30)
-    assert domain.webhook_outcome(302, 1, NOW).status == domain.PENDING  # redirects are not followed
-    assert domain.webhook_outcome(500, 10, NOW) == domain.Outcome(domain.FAILED)
+    retry = domain.webhook_verdict(500, 1, NOW, rand=lambda: 0.5)
+    assert retry == domain.WebhookVerdict(domain.PENDING, NOW + timedelta(seconds=5))
+    assert domain.webhook_verdict(None, 3, NOW, rand=lambda: 0.5).next_attempt_at == NOW + timedelta(minutes=30)
+    assert domain.webhook_verdict(302, 1, NOW).status == domain.PENDING  # redirects are not followed
+    assert domain.webhook_verdict(500, 10, NOW) == domain.WebhookVerdict(domain.FAILED)
     # 429 and 503 honour Retry-After; other codes do not.
-    assert domain.webhook_outcome(429, 1, NOW, timedelta(seconds=120)).next_attempt_at == NOW + timedelta(seconds=120)
-    assert domain.webhook_outcome(503, 2, NOW, timedelta(days=9)).next_attempt_at == NOW + timedelta(hours=24)
-    assert domain.webhook_outcome(500, 1, NOW, timedelta(hours=3), rand=lambda: 0.5).next_attempt_at == \
+    assert domain.webhook_verdict(429, 1, NOW, timedelta(seconds=120)).next_attempt_at == NOW + timedelta(seconds=120)
+    assert domain.webhook_verdict(503, 2, NOW, timedelta(days=9)).next_attempt_at == NOW + timedelta(hours=24)
+    assert domain.webhook_verdict(500, 1, NOW, timedelta(hours=3), rand=lambda: 0.5).next_attempt_at == \
         NOW + timedelta(seconds=5)
-    assert domain.webhook_outcome(429, 10, NOW, timedelta(seconds=1)).status == domain.FAILED
+    assert domain.webhook_verdict(429, 10, NOW, timedelta(seconds=1)).status == domain.FAILED
 
 
 def test_retry_after_header_forms():
@@ -135,14 +139,66 @@ def test_webhook_addresses_must_be_public(address, reason):
 
 def test_allow_list_permits_networks_and_host_names():
     allow = domain.AllowList.parse("127.0.0.1/32, hooks.internal ,10.0.0.0/8")
-    assert domain.url_refusal("localhost", ["127.0.0.1"], allow) is None
-    assert "::1" in domain.url_refusal("localhost", ["127.0.0.1", "::1"], allow)
-    assert domain.url_refusal("hooks.internal", ["192.168.1.5"], allow) is None
-    assert domain.url_refusal("x.example", ["10.9.9.9"], allow) is None
-    refusal = domain.url_refusal("x.example", ["93.184.216.34", "192.168.0.1"], domain.AllowList.parse(""))
+    assert domain.host_refusal("localhost", ["127.0.0.1"], allow) is None
+    assert "::1" in domain.host_refusal("localhost", ["127.0.0.1", "::1"], allow)
+    assert domain.host_refusal("hooks.internal", ["192.168.1.5"], allow) is None
+    assert domain.host_refusal("x.example", ["10.9.9.9"], allow) is None
+    refusal = domain.host_refusal("x.example", ["93.184.216.34", "192.168.0.1"], domain.AllowList.parse(""))
     assert "192.168.0.1" in refusal and "private" in refusal
-    assert "does not resolve" in domain.url_refusal("nowhere.invalid", [], allow)
-    assert domain.url_refusal("example.com", ["93.184.216.34"], domain.AllowList()) is None
+    assert "does not resolve" in domain.host_refusal("nowhere.invalid", [], allow)
+    assert domain.host_refusal("example.com", ["93.184.216.34"], domain.AllowList()) is None
+
+
+def test_the_url_check_resolves_with_a_timeout():
+    allow = domain.AllowList.parse("127.0.0.1/32")
+    assert webhooks.url_refusal("http://127.0.0.1:9/hook", allow) is None
+    assert "loopback" in webhooks.url_refusal("http://127.0.0.1:9/hook", domain.AllowList())
+    assert "http or https" in webhooks.url_refusal("ftp://127.0.0.1/x", allow)
+    assert "invalid port" in webhooks.url_refusal("http://127.0.0.1:99999/x", allow)
+
+    def slow_lookup(host, port, **kwargs):
+        time.sleep(1)
+        return socket.getaddrinfo(host, port, **kwargs)
+
+    started = time.monotonic()
+    refusal = webhooks.url_refusal("http://127.0.0.1:9/hook", allow, dns_timeout=0.05, lookup=slow_lookup)
+    assert time.monotonic() - started < 0.5
+    assert refusal == "host 127.0.0.1 did not resolve within 0.05 s"
+
+    def failing_lookup(host, port, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    assert "does not resolve" in webhooks.url_refusal("http://nowhere.invalid/", allow, lookup=failing_lookup)
+
+
+# -- who receives what ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("role, event_type, data, received", [
+    (ORGANISER, "ptghub.schedule.session.scheduled", {}, True),
+    (INTEGRATION, "ptghub.schedule.session.scheduled", {}, True),
+    (ORGANISER, domain.MESSAGE_SENT, {"recipient": "list@example.org"}, True),
+    (INTEGRATION, domain.MESSAGE_SENT, {"recipient": "list@example.org"}, False),
+    (INTEGRATION, domain.MESSAGE_FAILED, {"recipient": "list@example.org"}, False),
+    (ORGANISER, domain.WEBHOOK_DISABLED, {"owner": "token-b"}, True),
+    (INTEGRATION, domain.WEBHOOK_DISABLED, {"owner": "token-b"}, False),
+    (INTEGRATION, domain.WEBHOOK_DISABLED, {"owner": "token-a"}, True),
+    (INTEGRATION, domain.WEBHOOK_DISABLED, None, False),
+    (INTEGRATION, domain.TOKEN_REVOKED, {"id": "token-b"}, False),
+    (INTEGRATION, domain.TOKEN_REVOKED, {"id": "token-a"}, True),
+    (ORGANISER, domain.TOKEN_REVOKED, {"id": "token-b"}, True),
+])
+def test_an_integration_receives_no_personal_data_and_nothing_of_another_token(role, event_type, data, received):
+    assert domain.may_receive("token-a", role, event_type, data) == received
+
+
+def test_a_summary_waiting_for_its_route_looks_again_with_back_off():
+    assert [domain.route_check_delay(n).total_seconds() for n in range(1, 9)] == [1, 2, 4, 8, 16, 32, 60, 60]
+
+
+def test_an_older_track_event_is_older():
+    assert domain.is_older("2019-05-02T10:00:00Z", "2019-05-02T10:00:01+00:00")
+    assert not domain.is_older("2019-05-02T10:00:01Z", "2019-05-02T10:00:00Z")
+    assert not domain.is_older(None, "2019-05-02T10:00:00Z") and not domain.is_older("2019-05-02T10:00:00Z", "")
 
 
 # -- topics -----------------------------------------------------------------------------------

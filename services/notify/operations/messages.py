@@ -1,0 +1,172 @@
+"""Mail: each track's mailing-list route (kept from the schedule's track events, retired when the
+track is deleted), published summaries waiting to be mailed, turning them into queued mail once
+their route is known, recording a send attempt, and the outgoing mail log (organisers only)."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from services.kit.auth import ORGANISER, require_role
+from services.kit.db import UnitOfWork, utcnow
+from services.kit.logs import log
+
+from .. import domain, store
+from ..config import NotifySettings
+from ..schemas import MessageEventSchema
+
+logger = logging.getLogger(__name__)
+
+Page = tuple[list[Any], str | None]
+
+
+# -- the outgoing mail log -------------------------------------------------------------------
+
+def list_messages(uow: UnitOfWork, who: dict, query: dict) -> Page:
+    require_role(who, ORGANISER)
+    return store.list_mail(uow.session, status=query.get("status"), recipient=query.get("recipient"),
+                           limit=query["limit"], cursor=query["cursor"])
+
+
+def get_message(uow: UnitOfWork, who: dict, message_id: str) -> store.OutgoingMail:
+    require_role(who, ORGANISER)
+    return store.get_mail(uow.session, message_id)
+
+
+# -- mailing-list routes, from the schedule's track events -----------------------------------
+
+def keep_track_route(uow: UnitOfWork, track: dict, event_time: str | None) -> store.MailRoute | None:
+    """Create or update a track's route from a ``track.created``/``track.updated`` event's data;
+    summaries waiting for it become due at once. None when the event is older than the copy."""
+    route = _copy_track(uow, track, event_time, retired=False)
+    if route is not None:
+        store.wake_pending_summaries(uow.session, route, utcnow())
+    return route
+
+
+def retire_track_route(uow: UnitOfWork, track: dict, event_time: str | None) -> store.MailRoute | None:
+    """A deleted track's route is retired: no more mail goes to its list (summaries waiting for
+    it are dropped). The row stays, so an older event arriving late does not bring it back."""
+    route = _copy_track(uow, track, event_time, retired=True)
+    if route is not None:
+        store.wake_pending_summaries(uow.session, route, utcnow())
+    return route
+
+
+def _copy_track(uow: UnitOfWork, track: dict, event_time: str | None, retired: bool) -> store.MailRoute | None:
+    session = uow.session
+    route = store.get_route(session, track["event"], track["slug"], lock=True)
+    if route is None:
+        route = store.MailRoute(event=track["event"], track=track["slug"])
+        session.add(route)
+    elif domain.is_older(event_time, route.source_time):
+        log(logger, logging.INFO, "older track event ignored", track=track["slug"], event_time=event_time)
+        return None
+    route.track_id = track["id"]
+    route.name = track["name"]
+    route.mailing_list = track["mailing_list"] or None
+    route.subject_tag = track["subject_tag"] or None
+    route.source_time = event_time or ""
+    route.retired_at = (route.retired_at or utcnow()) if retired else None
+    session.flush()
+    return route
+
+
+# -- summaries: accepted when published, mailed once their route is known ------------------------
+
+def accept_summary(uow: UnitOfWork, summary: dict, source_event_id: str,
+                   source_event_type: str) -> store.PendingSummary | None:
+    """Keep a published summary until the mail loop mails it (:func:`mail_pending_summaries`):
+    at once when its track's route is known, else as soon as the route arrives, within the wait."""
+    if store.pending_summary_exists(uow.session, source_event_id):
+        return None
+    now = utcnow()
+    pending = store.PendingSummary(
+        source_event_id=source_event_id, source_event_type=source_event_type, event=summary["event"],
+        track=summary["track"], summary=summary, received_at=now, checks=0, next_check_at=now)
+    uow.session.add(pending)
+    uow.session.flush()
+    return pending
+
+
+def mail_pending_summaries(uow: UnitOfWork, settings: NotifySettings, limit: int = 16) -> int:
+    """Queue the mail of every due pending summary whose route is known (once per (summary event,
+    recipient)); drop those whose track is deleted or has no list, and those that waited longer
+    than ``settings.route_wait``; look again later, with back-off, for the others. Returns how
+    many it looked at."""
+    session = uow.session
+    now = utcnow()
+    due = store.due_pending_summaries(session, now, limit)
+    for pending in due:
+        route = store.route_for_summary(session, pending.event, pending.track)
+        give_up_at = pending.received_at + settings.route_wait
+        if route is None:
+            if now >= give_up_at:
+                log(logger, logging.WARNING, "summary not mailed: its track's mailing-list route did not arrive",
+                    track=f"{pending.event}/{pending.track}", summary=pending.summary.get("id"),
+                    waited_s=int((now - pending.received_at).total_seconds()))
+                session.delete(pending)
+            else:
+                pending.checks += 1
+                pending.next_check_at = min(now + domain.route_check_delay(pending.checks), give_up_at)
+            continue
+        session.delete(pending)
+        if route.retired_at is not None:
+            log(logger, logging.INFO, "track deleted; summary not mailed", track=route.track,
+                summary=pending.summary.get("id"))
+        elif not route.mailing_list:
+            log(logger, logging.INFO, "track has no mailing list; summary not mailed", track=route.track,
+                summary=pending.summary.get("id"))
+        else:
+            _queue_summary_mail(uow, route, pending, settings.mail_from, now)
+    session.flush()
+    return len(due)
+
+
+def _queue_summary_mail(uow: UnitOfWork, route: store.MailRoute, pending: store.PendingSummary, sender: str,
+                        now: datetime) -> store.OutgoingMail | None:
+    recipient = route.mailing_list
+    if store.mail_exists(uow.session, pending.source_event_id, recipient):
+        return None
+    summary = pending.summary
+    message_id = domain.summary_message_id(summary["id"], pending.source_event_id, recipient,
+                                           domain.mail_domain(sender))
+    message = domain.summary_mail(
+        {**summary, "track_name": summary.get("track_name") or route.name or route.track},
+        tag=route.subject_tag or route.track, sender=sender, recipient=recipient, message_id=message_id,
+        date=now, thread=domain.Thread(root=route.thread_message_id))
+    if route.thread_message_id is None:
+        route.thread_message_id = message_id
+    mail = store.OutgoingMail(
+        source_event_id=pending.source_event_id, source_event_type=pending.source_event_type, sender=sender,
+        recipient=recipient, subject=str(message["Subject"]), message_id=message_id,
+        message=message.as_bytes().decode("utf-8"), status=domain.QUEUED, attempts=0, next_attempt_at=now)
+    uow.session.add(mail)
+    return mail
+
+
+# -- sending -----------------------------------------------------------------------------------
+
+def record_mail_attempt(uow: UnitOfWork, claim: str, mail_id: str, *, error: str | None = None,
+                        code: int | None = None, retry_scale: float = 1.0) -> store.OutgoingMail | None:
+    """Record a send attempt of claimed mail: sent (``error`` None), queued again after a transient
+    failure, or failed (a 5xx reply, or 5 days of retries); a message that is done publishes
+    ``message.sent`` or ``message.failed``. None when the claim is no longer this worker's."""
+    mail = store.claimed_mail(uow.session, mail_id, claim)
+    if mail is None:
+        return None
+    now = utcnow()
+    mail.claim = mail.claimed_until = None
+    mail.attempts += 1
+    mail.last_attempt_at = now
+    if error is None:
+        mail.status, mail.sent_at, mail.next_attempt_at = domain.SENT, now, None
+    else:
+        mail.last_code, mail.last_error = code, error[:1000]
+        retry_at = None if domain.smtp_permanent(code) else domain.mail_retry_at(
+            mail.attempts, mail.created_at, now, retry_scale)
+        mail.status, mail.next_attempt_at = (domain.QUEUED, retry_at) if retry_at else (domain.FAILED, None)
+    if mail.status != domain.QUEUED:
+        uow.publish(domain.MESSAGE_SENT if mail.status == domain.SENT else domain.MESSAGE_FAILED,
+                    MessageEventSchema().dump(mail), subject=mail.id)
+    return mail

@@ -1,0 +1,146 @@
+"""Webhook subscriptions: subscribing, listing, unsubscribing and the delivery log (organisers
+manage every webhook, an integration only its own: a webhook belongs to the token id that created
+it, others look absent); the fan-out of each incoming event to the subscriptions that may receive
+it; recording a delivery attempt; disabling a subscription (410, five days failing, its owner's
+token revoked)."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from services.kit.auth import INTEGRATION, ORGANISER, is_organiser, require_role
+from services.kit.cloudevents import CloudEvent
+from services.kit.db import UnitOfWork, utcnow
+from services.kit.logs import log
+from services.kit.problems import Invalid
+
+from .. import domain, store
+from ..schemas import WebhookSchema
+
+logger = logging.getLogger(__name__)
+
+OWNER_TOKEN_REVOKED = "owner token revoked"
+FAILING_TOO_LONG = "deliveries failed for 5 days"
+
+Page = tuple[list[Any], str | None]
+
+
+def webhook_owner(who: dict) -> str | None:
+    """Whose webhooks ``who`` manages: every one (None) for an organiser, an integration its own (its token id)."""
+    require_role(who, ORGANISER, INTEGRATION)
+    return None if is_organiser(who) else who["sub"]
+
+
+def create_subscription(uow: UnitOfWork, who: dict, data: dict,
+                        url_refusal: Callable[[str], str | None]) -> store.WebhookSubscription:
+    """Subscribe ``data["url"]`` for ``who``, who owns it; ``url_refusal`` says why a URL may not
+    receive webhooks (it resolves to a loopback, private, ... address), or None."""
+    webhook_owner(who)
+    refusal = url_refusal(data["url"])
+    if refusal:
+        raise Invalid("url", refusal)
+    row = store.WebhookSubscription(
+        owner=who["sub"], owner_role=who["role"], url=data["url"], secret=data.get("secret") or domain.new_secret(),
+        event_types=data["event_types"], description=data["description"], enabled=True)
+    uow.session.add(row)
+    uow.session.flush()
+    return row
+
+
+def list_subscriptions(uow: UnitOfWork, who: dict, query: dict) -> Page:
+    """A page of webhooks: an integration's own; an organiser's choice (every one, or one owner's)."""
+    owner = webhook_owner(who)
+    return store.list_subscriptions(uow.session, owner=owner if owner is not None else query.get("owner"),
+                                    enabled=query.get("enabled"), limit=query["limit"], cursor=query["cursor"])
+
+
+def get_subscription(uow: UnitOfWork, who: dict, subscription_id: str) -> store.WebhookSubscription:
+    return store.get_subscription(uow.session, subscription_id, webhook_owner(who))
+
+
+def delete_subscription(uow: UnitOfWork, who: dict, subscription_id: str) -> None:
+    """Unsubscribe: the webhook, its pending deliveries and its delivery log go."""
+    store.delete_subscription(uow.session, store.get_subscription(uow.session, subscription_id, webhook_owner(who)))
+
+
+def list_deliveries(uow: UnitOfWork, who: dict, subscription_id: str, query: dict) -> Page:
+    subscription = store.get_subscription(uow.session, subscription_id, webhook_owner(who))
+    return store.list_deliveries(uow.session, subscription.id, status=query.get("status"), limit=query["limit"],
+                                 cursor=query["cursor"])
+
+
+def fan_out(uow: UnitOfWork, cloud_event: CloudEvent) -> int:
+    """One delivery of ``cloud_event`` per enabled subscription whose patterns match it and whose
+    owner may receive it (:func:`domain.may_receive`), once per (subscription, event); returns how
+    many it added."""
+    payload, added = None, 0
+    for subscription in store.enabled_subscriptions(uow.session):
+        if not domain.matches_any(subscription.event_types, cloud_event.type):
+            continue
+        if not domain.may_receive(subscription.owner, subscription.owner_role, cloud_event.type, cloud_event.data):
+            continue
+        if store.delivery_exists(uow.session, subscription.id, cloud_event.id):
+            continue
+        payload = payload or cloud_event.to_json()
+        uow.session.add(store.WebhookDelivery(
+            subscription_id=subscription.id, event_id=cloud_event.id, event_type=cloud_event.type, payload=payload,
+            status=domain.PENDING, attempts=0, next_attempt_at=utcnow()))
+        added += 1
+    return added
+
+
+def record_attempt(uow: UnitOfWork, claim: str, delivery_id: str, result: domain.AttemptResult,
+                   retry_scale: float = 1.0) -> store.WebhookDelivery | None:
+    """Record what an attempt of a claimed delivery got: its log, its next attempt or end, and the
+    subscription's health (disabled on 410 Gone or after five days of failures). None when the
+    claim is no longer this worker's (deleted meanwhile, or the lease ran out and another took it)."""
+    session = uow.session
+    delivery = store.claimed_delivery(session, delivery_id, claim)
+    if delivery is None:
+        return None
+    delivery.claim = delivery.claimed_until = None
+    if result.skipped:
+        delivery.status, delivery.next_attempt_at, delivery.last_error = domain.CANCELLED, None, result.skipped
+        return delivery
+    now = utcnow()
+    delivery.attempts += 1
+    delivery.last_attempt_at = result.started_at
+    delivery.last_status_code = result.status_code
+    delivery.last_error = result.error
+    delivery.history.append(store.WebhookAttempt(
+        number=delivery.attempts, attempted_at=result.started_at, status_code=result.status_code,
+        error=result.error, duration_ms=result.duration_ms))
+    verdict = domain.webhook_verdict(result.status_code, delivery.attempts, now, result.retry_after, retry_scale)
+    delivery.status, delivery.next_attempt_at = verdict.status, verdict.next_attempt_at
+    subscription = store.locked_subscription(session, delivery.subscription_id)
+    if subscription is None:
+        return delivery
+    if verdict.status == domain.SUCCEEDED:
+        subscription.failing_since = None
+    else:
+        if subscription.failing_since is None:
+            subscription.failing_since = now
+        reason = verdict.disable or (FAILING_TOO_LONG if domain.failing_too_long(subscription.failing_since, now)
+                                     else None)
+        if reason and subscription.enabled:
+            disable_subscription(uow, subscription, reason)
+    return delivery
+
+
+def disable_subscription(uow: UnitOfWork, subscription: store.WebhookSubscription, reason: str) -> None:
+    """Disable a subscription, the reason recorded, and tell its owner (``ptghub.notify.webhook.disabled``)."""
+    subscription.enabled = False
+    subscription.disabled_reason = reason
+    subscription.disabled_at = utcnow()
+    uow.session.flush()
+    uow.publish(domain.WEBHOOK_DISABLED, WebhookSchema().dump(subscription), subject=subscription.id)
+    log(logger, logging.WARNING, "webhook disabled", webhook=subscription.id, owner=subscription.owner, reason=reason)
+
+
+def disable_subscriptions_of(uow: UnitOfWork, token_id: str,
+                             reason: str = OWNER_TOKEN_REVOKED) -> list[store.WebhookSubscription]:
+    """Disable every enabled subscription owned by token ``token_id`` (its token was revoked)."""
+    disabled = store.enabled_subscriptions_of(uow.session, token_id)
+    for subscription in disabled:
+        disable_subscription(uow, subscription, reason)
+    return disabled
