@@ -460,3 +460,27 @@ def test_the_content_hash_is_stable_and_follows_the_content():
     assert content_hash(ironic(edited)) != first
     assert content_hash(ironic(_with_states({"look into pre-upgrade checks": DISMISSED}))) != first
     assert content_hash(ironic(note=None)) != first
+
+
+# -- the shapes of a pad --------------------------------------------------------------------------------------
+def test_a_pad_line_after_a_bullet_is_a_line_of_its_own_and_topics_are_headings():
+    body = ("#topic Power sync\n"
+            "* Nova asserts power state if the instance should be off but is on out-of-band.\n"
+            "dansmith offered to help with the callback.\n"
+            "### Details\n"
+            "Operators need to be aware of this when doing maintenance on active machines.\n")
+    text = render(build_track_summary(EVENT, IRONIC, [Session("Nova", at(15), at(16), None, body, [])]), "text")
+    assert "## Power sync\n\n* Nova asserts power state" in text
+    assert "  out-of-band.\n\ndansmith offered to help with the callback.\n" in text
+    assert "#### Details\n" in text  # a topic is the note's level 1, a '###' stays two below it
+
+
+def test_a_stored_row_with_a_state_is_an_item_and_formats_are_named():
+    class Row:  # what a store might hand over: the Item's attributes and a state
+        kind, text, line, owners, due, suggested, url, urls, state = (
+            "action", "write the spec", 1, ("mgoddard",), None, True, None, (), "dismissed")
+    session = Session("Specs", at(15), at(16), None, "#action mgoddard write the spec\n", [Row()])
+    text = render(build_track_summary(EVENT, IRONIC, [session]), "text")
+    assert "Action (mgoddard): write the spec" in text and "# Action items" not in text
+    with pytest.raises(ValueError):
+        render(ironic(), "pdf")

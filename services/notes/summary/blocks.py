@@ -36,6 +36,7 @@ _BARE_URL = re.compile(r"^\s*(?:[-*+\u2022]\s+)?<?(" + il.URL + r")>?\s*$")
 _FOOTNOTE = re.compile(r"^\s*\[(\d{1,3})\]:?\s+<?(" + il.URL + r")>?\s*$"
                        r"|^\s*\[([^\[\]]+)\]:\s+<?(" + il.URL + r")>?\s*$")
 _SENTENCE_END = re.compile(r"[.!?]['\")\]]*$")
+_ABBREVIATION = re.compile(r"(?:\be\.g|\bi\.e|\betc|\bvs|\bcf)\.$", re.IGNORECASE)
 
 
 @dataclass
@@ -257,13 +258,12 @@ class _Parser:
 
 
 def _level_headings(blocks: list) -> None:
-    """The note's top heading level becomes level 1 (a note may start at ``##``); ``#topic`` headings
-    are at that top level."""
-    levels = [b.level for b in blocks if isinstance(b, Heading) and b.level]
-    top = min(levels, default=1)
+    """The note's top heading level becomes level 1 (a note may start at ``##``). A ``#topic`` is at
+    level 1, so a ``##`` after it sits below it."""
+    top = min((b.level or 1 for b in blocks if isinstance(b, Heading)), default=1)
     for n, block in enumerate(blocks):
         if isinstance(block, Heading):
-            blocks[n] = Heading(max(1, block.level - top + 1) if block.level else 1, block.inline)
+            blocks[n] = Heading(max(1, (block.level or 1) - top + 1), block.inline)
 
 
 def _joins(previous: str, line: str) -> bool:
@@ -280,7 +280,9 @@ def _joins(previous: str, line: str) -> bool:
 
 def _continues_item(previous: str, line: str) -> bool:
     """A line right after a list item continues it (Markdown's lazy continuation) only when the item
-    looks wrapped: in a pad, a line after a list is a new paragraph."""
+    looks wrapped, cut mid-sentence: in a pad, a line after a list item is a line of its own."""
+    if _SENTENCE_END.search(previous.rstrip()) and not _ABBREVIATION.search(previous.rstrip()):
+        return False
     return _joins(previous, line) and (line[:1].islower() or 55 <= len(previous.strip()) <= 80)
 
 

@@ -38,6 +38,8 @@ def wrap(text: str, first: str = "", rest: str | None = None) -> str:
     """``text`` wrapped at 72 columns: a word longer than the line (a URL) is never broken; ``first``
     starts the first line (a bullet), ``rest`` the others (its hanging indent)."""
     rest = " " * len(first) if rest is None else rest
+    if len(first) + len(text) <= WIDTH and text == text.strip() and text.isprintable():
+        return first + text if text else first.rstrip()  # it fits: what textwrap would give, sooner
     lines = _wrapper(first, rest).wrap(text)
     return "\n".join(lines) if lines else first.rstrip()
 
