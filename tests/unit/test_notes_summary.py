@@ -180,6 +180,10 @@ def test_the_subject_intro_and_signature_name_the_event_not_its_slug(text):
     assert text.startswith("Here is a summary of the Ironic sessions at the OpenStack PTG Denver\n2018:")
     assert text.endswith("\n-- \nIronic team, OpenStack PTG Denver 2018\n")
     assert "denver-2018" not in text
+    # A mailer that signs the mail itself drops the summary's signature.
+    unsigned = replace(summary, signature=())
+    assert all("Ironic team," not in render(unsigned, fmt) for fmt in ("text", "markdown", "html"))
+    assert render(unsigned, "text").endswith("[5] https://review.openstack.org/#/c/603161/\n")
 
 
 def test_decisions_list_agreed_accepted_and_rejected_in_the_order_written(text):

@@ -290,7 +290,7 @@ def _link_text(text: str) -> str:
     """``#link URL description`` reads "description URL" ("the spec [6]"); a bare one "See URL.\""""
     match = re.match(r"^<?(" + il.URL + r")>?\s+(.+)$", text)
     if match and not re.match(il.URL, match.group(2)):
-        url, rest = il.trim_url(match.group(1))
+        url, _ = il.trim_url(match.group(1))
         return f"{match.group(2).strip()} {url}"
     if re.fullmatch(r"<?" + il.URL + r">?", text.strip()):
         return f"See {text.strip()}."
