@@ -64,7 +64,8 @@ def parse_body(body: str, refs: il.References, items_by_line: Mapping[int, Seque
     ``items_by_line``: the extracted items by their 1-based line, so that a ``#action`` line names
     the owners extraction found (none is guessed here)."""
     items_by_line = items_by_line or {}
-    lines = body.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4).replace("\u00a0", " ").split("\n")
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").expandtabs(4).replace("\u00a0", " ")
+    lines = il.CONTROL.sub("", lines).split("\n")
     footnotes: dict[str, str] = {}
     skip: set[int] = set()
     for index, raw in enumerate(lines):

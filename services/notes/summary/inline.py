@@ -60,6 +60,9 @@ class References:
         return tuple((n, url) for url, n in self._numbers.items())
 
 
+# Control characters (a pad export may carry some) never reach a rendering.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
 # Code spans first (their content is left alone), then links of every kind, then emphasis.
 _CODE = re.compile(r"(`+)(.+?)\1")
 _LINK = re.compile(
@@ -77,6 +80,7 @@ def parse(text: str, refs: References, footnotes: Mapping[str, str] | None = Non
     """Segments of one line. ``footnotes``: the note's own numbered links (``[1] https://...`` lines,
     ``[label]: https://...`` definitions), so that its ``[1]`` points at the mail's reference."""
     footnotes = footnotes or {}
+    text = CONTROL.sub("", text)
     out: list[Segment] = []
     pos = 0
     for match in _CODE.finditer(text):
