@@ -1,5 +1,6 @@
 """The schedule's pure rules: event days, the slot grid, session times, clashes and conflicts."""
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -53,7 +54,7 @@ def test_session_times_lie_within_the_event_days_in_its_timezone():
 def test_rezone_keeps_the_wall_clock_time():
     moved = domain.rezone(at(2, "09:00"), DENVER, "Europe/Berlin")
     assert moved == datetime(2019, 5, 2, 7, 0, tzinfo=UTC)
-    assert moved.astimezone(domain.ZoneInfo("Europe/Berlin")).strftime("%H:%M") == "09:00"
+    assert moved.astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M") == "09:00"
 
 
 # -- the slot grid -----------------------------------------------------------------------------
