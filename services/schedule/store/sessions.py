@@ -35,7 +35,7 @@ def room_sessions_overlapping(session: Session, room: Room, start: datetime, end
                               exclude_id: str | None = None) -> list[SessionRow]:
     statement = sa.select(SessionRow).where(
         SessionRow.room_id == room.id,
-        SessionRow.status != "cancelled",
+        SessionRow.status != domain.CANCELLED,
         SessionRow.start < end,
         SessionRow.end > start,
     ).order_by(SessionRow.start)
