@@ -1,7 +1,7 @@
 """The gateway process: a connexion AsyncApp serving openapi/gateway.yaml under /api/v1.
 
 ``gunicorn -k uvicorn_worker.UvicornWorker gateway.app:app``. Every operation's ``operationId``
-names its owner: ``schedule.create_event`` is proxied to the schedule service, ``gateway.*`` is
+names its owner: ``schedule.events.create_event`` is proxied to the schedule service, ``gateway.*`` is
 handled here. ``x-ptghub-roles`` lists the roles an operation admits; the service then applies
 its object-level rules to the principal passed in ``X-Ptghub-Principal``.
 """

@@ -123,7 +123,11 @@ def create_app(service: str, database: Database, blueprints: list[Blueprint], am
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        return problem_response(Problem(exc.description or exc.name, status=exc.code, title=exc.name))
+        response = problem_response(Problem(exc.description or exc.name, status=exc.code, title=exc.name))
+        for name, value in exc.get_headers(request.environ):  # a 405's Allow, say (not its HTML type)
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -8,10 +8,18 @@ from . import SERVICE, consumers, schemas, store, timers
 
 
 def blueprints():
-    """The api's routes (imported here, so the worker never loads them)."""
-    from . import api
+    """The api's routes, one blueprint per feature, under one ``schedule`` blueprint: every endpoint
+    is ``schedule.<feature>.<view>``, as the gateway's operationIds name them. Imported here, so
+    the worker never loads them."""
+    from flask import Blueprint
 
-    return [api.blueprint]
+    from . import api_exports, api_live
+    from .routes import events, grid, links, rooms, sessions, tracks
+
+    schedule = Blueprint(SERVICE, __name__)
+    for feature in (events, rooms, tracks, grid, links, sessions, api_live, api_exports):
+        schedule.register_blueprint(feature.blueprint)
+    return [schedule]
 
 
 DESCRIPTOR = ServiceDescriptor(

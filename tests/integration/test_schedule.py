@@ -677,6 +677,17 @@ def test_odd_input_anywhere_gets_a_problem_never_a_500(start_service):
     assert not bad, bad
 
 
+def test_a_method_a_path_does_not_answer_gets_a_405_with_the_right_allow(schedule):
+    client = schedule.client
+    refused = client.put("/events/denver", json={"name": "n"}, headers=ORGANISER)
+    assert refused.status_code == 405 and refused.content_type == "application/problem+json"
+    assert set(refused.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS", "PATCH", "DELETE"}
+    assert set(client.put("/events", json={}, headers=ORGANISER).headers["Allow"].split(", ")) == {
+        "GET", "HEAD", "OPTIONS", "POST"}
+    assert "POST" in client.options("/events", headers=ORGANISER).headers["Allow"].split(", ")
+    assert "PUT" in client.options("/events/denver/slots", headers=ORGANISER).headers["Allow"].split(", ")
+
+
 def test_session_listings_revalidate_and_never_serve_a_stale_page(schedule):
     client = schedule.client
     assert client.post("/events/denver/sessions", json=session_body(), headers=ORGANISER).status_code == 201

@@ -1,9 +1,10 @@
 """The schedule's pure rules: event days, the slot grid, session times, clashes and conflicts."""
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.kit.problems import Conflict, Invalid
+from services.kit.problems import Conflict, Forbidden, Invalid
 from services.schedule import domain
 from services.schedule.domain import SessionView, SlotView
 
@@ -53,7 +54,7 @@ def test_session_times_lie_within_the_event_days_in_its_timezone():
 def test_rezone_keeps_the_wall_clock_time():
     moved = domain.rezone(at(2, "09:00"), DENVER, "Europe/Berlin")
     assert moved == datetime(2019, 5, 2, 7, 0, tzinfo=UTC)
-    assert moved.astimezone(domain.ZoneInfo("Europe/Berlin")).strftime("%H:%M") == "09:00"
+    assert moved.astimezone(ZoneInfo("Europe/Berlin")).strftime("%H:%M") == "09:00"
 
 
 # -- the slot grid -----------------------------------------------------------------------------
@@ -197,3 +198,72 @@ def test_day_bounds_follow_the_timezone():
     first, last = domain.day_bounds(MAY4, DENVER)
     assert first == at(4, "00:00") and last - first == timedelta(days=1)
     assert domain.local_day(datetime(2019, 5, 5, 4, tzinfo=UTC), DENVER) == MAY4
+
+
+# -- an event's days, a new grid, what a room offers, deleting --------------------------------
+def test_new_days_or_a_new_timezone_plan_who_moves_and_refuse_what_would_lie_outside():
+    session = domain.Held.session_of("s1", "Python 3", at(2, "09:00"), at(2, "10:45"))
+    slot = domain.Held.slot_of("x1", "ThuA1", at(4, "20:00"), at(4, "21:00"))
+    assert domain.plan_event_days([session, slot], DENVER, MAY2, date(2019, 5, 5), DENVER) == {}
+    moves = domain.plan_event_days([session, slot], DENVER, MAY2, MAY4, "Europe/Berlin")
+    assert moves["s1"].start.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d %H:%M") == "02 09:00"
+    with pytest.raises(Conflict) as outside:
+        domain.plan_event_days([session, slot], DENVER, MAY2, date(2019, 5, 3), DENVER)
+    assert "slot ThuA1" in outside.value.detail and "end_date" in outside.value.errors
+    assert "conflicting_session" not in outside.value.extra
+    with pytest.raises(Conflict) as session_outside:
+        domain.plan_event_days([session], DENVER, date(2019, 5, 3), MAY4, DENVER)
+    assert session_outside.value.extra == {"conflicting_session": "s1"} and "start_date" in session_outside.value.errors
+    with pytest.raises(Invalid):
+        domain.plan_event_days([], DENVER, MAY4, MAY2, DENVER)
+
+
+def test_a_new_grid_is_planned_by_code():
+    a, b = SlotView("A", at(2, "09:00"), at(2, "10:00")), SlotView("B", at(2, "10:00"), at(2, "11:00"))
+    later_b, c = SlotView("B", at(2, "10:30"), at(2, "11:00")), SlotView("C", at(3, "09:00"), at(3, "10:00"))
+    assert domain.plan_grid([a, b], [a, b]).empty
+    change = domain.plan_grid([a, b], [later_b, c])
+    assert (change.removed, change.moved, change.added) == ({"A"}, {"B"}, {"C"})
+
+
+def test_slots_that_sessions_were_placed_in_stay():
+    placed = [view("s1", "09:00", "10:00"), SessionView(id="s2", title="t2", track="kolla", room="aspen",
+                                                       start=at(2, "10:00"), end=at(2, "11:00"), slots=("B",))]
+    domain.check_slots_unused({"A"}, placed)
+    with pytest.raises(Conflict) as in_use:
+        domain.check_slots_unused({"A", "B"}, placed)
+    assert in_use.value.extra == {"conflicting_session": "s2"}
+
+
+def test_a_room_offers_slots_of_the_grid_each_once():
+    assert domain.check_offered_slots(None, ["A"]) is None
+    assert domain.check_offered_slots(["B", "A", "B"], ["A", "B"]) == ["B", "A"]
+    with pytest.raises(Invalid) as unknown:
+        domain.check_offered_slots(["A", "Z", "Y"], ["A"])
+    assert unknown.value.errors == {"offered_slots": ["unknown slot codes Z, Y"]}
+    assert domain.without_slots(["A", "B"], {"B"}) == ["A"]
+    assert domain.without_slots(["A"], {"B"}) is None and domain.without_slots(None, {"B"}) is None
+
+
+def test_deleting_what_holds_sessions_needs_cascade():
+    domain.check_cascade("room aspen", [], cascade=False)
+    domain.check_cascade("room aspen", ["s1"], cascade=True)
+    with pytest.raises(Conflict) as refused:
+        domain.check_cascade("room aspen", ["s1", "s2"], cascade=False)
+    assert "room aspen holds 2 sessions (first s1)" in refused.value.detail
+    with pytest.raises(Conflict) as event:
+        domain.check_event_empty("denver", {"rooms": 1, "tracks": 0}, cascade=False)
+    assert event.value.detail.startswith("event denver holds 1 rooms;")
+
+
+def test_chairs_are_listed_once_and_change_only_their_fields():
+    domain.check_chairs([{"nick": "a"}, {"nick": "b"}])
+    with pytest.raises(Invalid):
+        domain.check_chairs([{"nick": "a"}, {"nick": "A"}])
+    domain.check_track_fields(["name"], organiser=True)
+    domain.check_track_fields(["colour", "notes_url"], organiser=False)
+    with pytest.raises(Forbidden):
+        domain.check_track_fields(["colour", "mailing_list"], organiser=False)
+    with pytest.raises(Forbidden):
+        domain.check_allow_conflict_right(True, False, organiser=False)
+    domain.check_allow_conflict_right(True, True, organiser=False)

@@ -100,10 +100,6 @@ class TrackSchema(StrictSchema):
     status_updated_at = fields.AwareDateTime(dump_only=True, allow_none=True)
 
 
-# Track fields a chair may change on its own tracks; the others are the organisers'.
-TRACK_FIELDS_FOR_CHAIRS = ("description", "colour", "meeting_url", "notes_url")
-
-
 class SlotSchema(StrictSchema):
     code = fields.String(required=True, validate=SLOT_CODE, metadata={"description": "e.g. MonA1"})
     day = fields.Date(required=True, metadata={"description": "a day of the event"})

@@ -1,0 +1,48 @@
+"""Queries of events: by slug (locked for a write), pages, what an event holds, and its removal."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.kit.problems import NotFound
+
+from .models import Event, Link, Motd, Room, SessionRow, Slot, Track
+from .pages import keyset_page
+
+
+def get_event(session: Session, slug: str, lock: bool = False) -> Event:
+    """The event by slug; ``lock`` takes its row lock (``FOR UPDATE``).
+
+    Every write of sessions locks its event first, before anything else, so writes of one event
+    are serialised (the room, track and moderator checks see each other's result) and never
+    deadlock with each other.
+    """
+    statement = sa.select(Event).where(Event.slug == slug)
+    if lock:
+        statement = statement.with_for_update()
+    event = session.scalar(statement)
+    if event is None:
+        raise NotFound(f"no event {slug!r}", errors={"event": ["unknown event"]})
+    return event
+
+
+def event_slug_taken(session: Session, slug: str) -> bool:
+    return session.scalar(sa.select(sa.func.count()).select_from(Event).where(Event.slug == slug)) > 0
+
+
+def events_page(session: Session, limit: int, cursor: str | None) -> tuple[list[Event], str | None]:
+    """A page of events by slug."""
+    return keyset_page(session, sa.select(Event), [Event.slug], lambda e: [e.slug], (str,), limit, cursor)
+
+
+def counts(session: Session, event: Event) -> dict[str, int]:
+    """How many rooms, tracks, sessions and slots an event holds."""
+    return {name: session.scalar(sa.select(sa.func.count()).select_from(model).where(model.event_id == event.id))
+            for name, model in (("rooms", Room), ("tracks", Track), ("sessions", SessionRow), ("slots", Slot))}
+
+
+def delete_event_lists(session: Session, event: Event) -> None:
+    """Delete the event's slots, links and message of the day at once (the event goes with them:
+    no :func:`~.versions.touch` needed)."""
+    for model in (Slot, Link, Motd):
+        session.execute(sa.delete(model).where(model.event_id == event.id))
