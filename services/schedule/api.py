@@ -1164,8 +1164,7 @@ def list_conflicts(event: str):
         return json_response(conflict_list_schema.dump({"items": items}))
 
 
-# The live board, booking, status and ptgbot's command language; the public exports.
-from . import api_exports, api_live  # noqa: E402  (they use the helpers above)
+# The live board, booking, status and ptgbot's command language.
+from . import api_live  # noqa: E402  (they use the helpers above)
 
 blueprint.register_blueprint(api_live.blueprint)
-blueprint.register_blueprint(api_exports.blueprint)

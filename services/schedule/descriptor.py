@@ -10,8 +10,9 @@ from . import SERVICE, consumers, schemas, store, timers
 def blueprints():
     """The api's routes (imported here, so the worker never loads them)."""
     from . import api
+    from .routes import exports
 
-    return [api.blueprint]
+    return [api.blueprint, exports.blueprint]
 
 
 DESCRIPTOR = ServiceDescriptor(
