@@ -1163,8 +1163,3 @@ def list_conflicts(event: str):
                   "moderator": pair.what if pair.reason == "moderator" else None} for pair in pairs]
         return json_response(conflict_list_schema.dump({"items": items}))
 
-
-# The live board, booking, status and ptgbot's command language.
-from . import api_live  # noqa: E402  (they use the helpers above)
-
-blueprint.register_blueprint(api_live.blueprint)

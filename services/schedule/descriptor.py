@@ -10,9 +10,10 @@ from . import SERVICE, consumers, schemas, store, timers
 def blueprints():
     """The api's routes (imported here, so the worker never loads them)."""
     from . import api
-    from .routes import exports
+    from .routes import board, booking, exports, live, motd, ptgbot
 
-    return [api.blueprint, exports.blueprint]
+    return [api.blueprint, live.blueprint, booking.blueprint, motd.blueprint, board.blueprint, ptgbot.blueprint,
+            exports.blueprint]
 
 
 DESCRIPTOR = ServiceDescriptor(

@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 from services.kit.cache import RenderCache
-from services.schedule.live import PALETTE
+from services.schedule.domain.live import PALETTE
 from services.schedule.exports import frab, ical, ids, ptg_json
 from services.schedule.exports.data import (EventData, ExportData, LinkData, MotdData, RoomData, SessionData,
                                             SlotData, TrackData)

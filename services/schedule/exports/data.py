@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
-from ..live import PALETTE
+from ..domain.live import PALETTE
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timezone
 from typing import Any
 
-from ..live import WEEKDAYS
+from ..ptgbot.format import WEEKDAYS
 from .data import ExportData, track_colour, unique_room_names
 
 
