@@ -80,7 +80,8 @@ def test_too_many_next_is_refused_in_chat_words(database):
     for i in range(20):
         assert say(database, "gibi", f"#nova next topic {i}").applied
     outcome = say(database, "gibi", "#nova next one more")
-    assert not outcome.applied and outcome.reply == "gibi: Too many 'next' entries (at most 20): set 'now' or 'clean' first"
+    assert not outcome.applied
+    assert outcome.reply == "gibi: Too many 'next' entries (at most 20): set 'now' or 'clean' first"
 
 
 def test_booking_by_chat_books_through_the_booking_operation_and_refuses_a_taken_slot(database):

@@ -20,7 +20,8 @@ from services.kit.problems import Conflict, NotFound, Problem
 
 from .. import SERVICE, domain, store
 from ..domain import live as rules
-from ..ptgbot import commands as language, nicks, replies
+from ..ptgbot import commands as language
+from ..ptgbot import nicks, replies
 from ..ptgbot.commands import CommandError
 from ..schemas.gathering import EventSchema, TrackSchema
 from ..store import live as live_queries
