@@ -8,18 +8,12 @@ from . import SERVICE, consumers, schemas, store, timers
 
 
 def blueprints():
-    """The api's routes, one blueprint per feature, under one ``schedule`` blueprint: every endpoint
-    is ``schedule.<feature>.<view>``, as the gateway's operationIds name them. Imported here, so
-    the worker never loads them."""
-    from flask import Blueprint
+    """The api's routes, one blueprint per feature (endpoint ``<feature>.<view>``, operationId
+    ``schedule.<feature>.<view>`` at the gateway). Imported here, so the worker never loads them."""
+    from .routes import board, booking, events, exports, grid, links, live, motd, ptgbot, rooms, sessions, tracks
 
-    from . import api_exports, api_live
-    from .routes import events, grid, links, rooms, sessions, tracks
-
-    schedule = Blueprint(SERVICE, __name__)
-    for feature in (events, rooms, tracks, grid, links, sessions, api_live, api_exports):
-        schedule.register_blueprint(feature.blueprint)
-    return [schedule]
+    return [feature.blueprint for feature in (events, rooms, tracks, grid, links, sessions, live, booking, motd,
+                                              board, ptgbot, exports)]
 
 
 DESCRIPTOR = ServiceDescriptor(

@@ -1,5 +1,15 @@
-"""The schedule worker's timers: the session clock (``session.started`` / ``session.ended`` when a
-session's start / end time passes) and the new day at each event's local midnight (``timers_live``)."""
+"""The schedule worker's timers, each a loop calling operations in units of work of its own:
+
+- the session clock: ``session.started`` / ``session.ended`` when a session's start / end time
+  passes (:func:`..operations.clock.announce_due`);
+- the new day: at each event's local midnight every track's now/next is emptied
+  (:func:`..operations.live.clear_stale_statuses`).
+
+Both are safe with any number of workers. The clock claims each session once (a stamp set by one
+``UPDATE``). The new day needs no marker table: a track's own ``status_updated_at`` is the marker,
+compared and set under the event's lock, so each status is cleared and announced exactly once; a
+worker that was down at midnight clears the old day's statuses when it comes back.
+"""
 from __future__ import annotations
 
 import logging
@@ -9,50 +19,60 @@ from typing import Callable
 
 import sqlalchemy as sa
 
-from services.kit.cloudevents import event_type
 from services.kit.db import Database, utcnow
 from services.kit.logs import log
 
-from . import SERVICE, store, timers_live
-from .schemas.gathering import SessionSchema
+from .domain.live import status_is_stale
+from .operations import clock, live
+from .store import live as live_queries
 
 logger = logging.getLogger(__name__)
 
-
-session_schema = SessionSchema()
-
 # How often the clock looks for sessions that started or ended.
 CLOCK_INTERVAL = 1.0
-# A start or end that passed longer ago than this (the worker was down, or the session was entered
-# after the fact) is stamped without being announced: "started" a week late is news to no one.
+# A start or end that passed longer ago than this is stamped without being announced.
 LATE_LIMIT = timedelta(hours=1)
 BATCH = 200
+# Seconds between new-day checks: a status is cleared at most this long after midnight.
+NEW_DAY_INTERVAL = 30.0
 
 
 def announce_due(database: Database, now: datetime | None = None, late_limit: timedelta = LATE_LIMIT) -> int:
-    """Publish ``session.started`` / ``session.ended`` for sessions whose start / end has passed.
-
-    Each session is claimed once (``UPDATE ... WHERE started_published_at IS NULL``), in the same
-    transaction as its outbox row, so two workers never announce one session twice and a crash
-    announces nothing half-way. Cancelled sessions are skipped. Returns how many were announced.
-    """
+    """Announce every session whose start / end has passed, a batch per transaction; returns how many."""
     now = now or utcnow()
     announced = 0
-    for which, verb in (("start", "started"), ("end", "ended")):
+    for which in ("start", "end"):
         claimed = BATCH
         while claimed == BATCH:
             with database.unit_of_work() as uow:
-                rows = store.claim_due_sessions(uow.session, which, now, limit=BATCH)
-                claimed = len(rows)
-                for row in rows:
-                    instant = row.start if which == "start" else row.end
-                    if now - instant > late_limit:
-                        continue
-                    uow.publish(event_type(SERVICE, "session", verb), session_schema.dump(row), subject=row.id)
-                    announced += 1
-                if rows:
+                claimed, count = clock.announce_due(uow, which, now, late_limit, BATCH)
+                announced += count
+                if claimed:
                     uow.commit()
     return announced
+
+
+def clear_stale_statuses(database: Database, at: datetime | None = None) -> int:
+    """One pass of the new day: clear every status set before its event's last local midnight.
+
+    The candidates are read without locks; each event's are then cleared in a transaction of its
+    own, under the event's lock, by a compare-and-set. Returns how many statuses were cleared.
+    """
+    at = at or utcnow()
+    with database.engine.connect() as connection:
+        candidates = live_queries.statuses_set_before(connection, at)
+    stale: dict[str, list[str]] = {}
+    for track_id, updated_at, slug, zone in candidates:
+        if status_is_stale(updated_at, at, zone):
+            stale.setdefault(slug, []).append(track_id)
+    cleared = 0
+    for slug, track_ids in sorted(stale.items()):
+        with database.unit_of_work() as uow:
+            cleared += live.clear_stale_statuses(uow, slug, track_ids, at)
+            uow.commit()
+    if cleared:
+        logger.info("new day: cleared the status of %d track(s)", cleared)
+    return cleared
 
 
 def session_clock(database: Database, interval: float = CLOCK_INTERVAL) -> Callable[[threading.Event], None]:
@@ -69,6 +89,20 @@ def session_clock(database: Database, interval: float = CLOCK_INTERVAL) -> Calla
     return session_clock
 
 
+def new_day_loop(database: Database, interval: float = NEW_DAY_INTERVAL) -> Callable[[threading.Event], None]:
+    """The worker timer: clears the old day's statuses, checking every ``interval`` seconds."""
+
+    def new_day(stop: threading.Event) -> None:
+        while not stop.is_set():
+            try:
+                clear_stale_statuses(database)
+            except sa.exc.SQLAlchemyError as exc:
+                logger.warning("new-day check failed: %r", exc)
+            stop.wait(interval)
+
+    return new_day
+
+
 def timers(database: Database, interval: float = CLOCK_INTERVAL) -> list[Callable[[threading.Event], None]]:
-    """The session clock, and the new day at each event's local midnight (timers_live)."""
-    return [session_clock(database, interval), timers_live.new_day_loop(database)]
+    """The worker's timers: the session clock and the new day."""
+    return [session_clock(database, interval), new_day_loop(database)]

@@ -21,7 +21,8 @@ import pytest
 import sqlalchemy as sa
 from lxml import etree
 
-from services.schedule import exports, store
+from services.schedule import store
+from services.schedule.exports import ids as export_ids
 from services.schedule.descriptor import DESCRIPTOR as schedule_service
 
 from ..conftest import ORGANISER
@@ -79,7 +80,7 @@ class Gathering:
 
     def etag(self, kind: str, scope: tuple[str, str] | None = None) -> str:
         row = self.event_row()
-        return f'W/"{exports.etag(row["id"], row["version"], kind, scope)}"'
+        return f'W/"{export_ids.etag(row["id"], row["version"], kind, scope)}"'
 
 
 def build(gathering: Gathering) -> None:
@@ -304,8 +305,8 @@ def test_the_frab_xml_validates_against_the_c3voc_xsd(gathering):
     events = {e.get("guid"): e for e in document.iter("event")}
     ids = gathering.ids
     # the cancelled session is left out; every other one has the guid derived from its id
-    assert set(events) == {exports.session_guid(ids[k]) for k in ("cells", "images", "keynote")}
-    cells = events[str(uuid.uuid5(exports.NAMESPACE, f"session:{ids['cells']}"))]
+    assert set(events) == {export_ids.session_guid(ids[k]) for k in ("cells", "images", "keynote")}
+    cells = events[str(uuid.uuid5(export_ids.NAMESPACE, f"session:{ids['cells']}"))]
     assert cells.findtext("room") == "Ballroom A" and cells.findtext("track") == "Nova"
     assert cells.findtext("start") == "09:00" and cells.findtext("duration") == "03:30"
     assert cells.findtext("date") == "2018-09-10T09:00:00-06:00"
@@ -333,7 +334,7 @@ def test_the_frab_json_validates_against_the_c3voc_schema_and_mirrors_pretalx(ga
     cells = first_day["rooms"]["Ballroom A"][0]
     pretalx_event = next(e for events in like["days"][0]["rooms"].values() for e in events)
     assert set(pretalx_event) - {"logo"} <= set(cells)
-    assert cells["guid"] == exports.session_guid(gathering.ids["cells"])
+    assert cells["guid"] == export_ids.session_guid(gathering.ids["cells"])
     assert cells["duration"] == "03:30" and cells["start"] == "09:00" and cells["type"] == "work_session"
     assert [p["name"] for p in cells["persons"]] == ["mriedem", "melwitt"]
     assert {link["url"] for link in cells["links"]} == {NOVA_NOTES, SESSION_VIDEO}

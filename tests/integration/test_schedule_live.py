@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from services.schedule import store, timers_live
+from services.schedule import store, timers
 from services.schedule.descriptor import DESCRIPTOR as schedule_service
 
 from ..conftest import ORGANISER, principal_header
@@ -194,7 +194,7 @@ def test_new_day_on_demand_clears_every_track(live):
 # == the new-day timer ================================================================================
 
 def test_the_timer_clears_statuses_from_before_the_events_midnight(start_service, probe):
-    service = start_service(schedule_service, timers=lambda db: [timers_live.new_day_loop(db, interval=0.1)])
+    service = start_service(schedule_service, timers=lambda db: [timers.new_day_loop(db, interval=0.1)])
     live = build_live_event(service)
     for track in ("swift", "nova"):
         ok(live.client.post(f"/events/live/tracks/{track}/status/now", json={"text": f"{track} topic"},
@@ -220,7 +220,7 @@ def test_two_workers_clear_each_stale_status_exactly_once(live):
     before = len(live.outbox("status.changed"))
     at = datetime.now(timezone.utc) + timedelta(days=1)  # tomorrow: every status is from an older day
     results = []
-    threads = [threading.Thread(target=lambda: results.append(timers_live.clear_stale_statuses(live.service.database,
+    threads = [threading.Thread(target=lambda: results.append(timers.clear_stale_statuses(live.service.database,
                                                                                                 at)))
                for _ in range(4)]
     for thread in threads:
@@ -229,12 +229,10 @@ def test_two_workers_clear_each_stale_status_exactly_once(live):
         thread.join()
     assert sum(results) == 3
     assert len(live.outbox("status.changed")) == before + 3
-    assert timers_live.clear_stale_statuses(live.service.database, at) == 0
+    assert timers.clear_stale_statuses(live.service.database, at) == 0
 
 
 def test_the_worker_runs_the_new_day_timer():
-    from services.schedule import timers
-
     assert [loop.__name__ for loop in timers.timers(None)] == ["session_clock", "new_day"]
 
 

@@ -13,7 +13,11 @@ import jsonschema
 import pytest
 from lxml import etree
 
-from services.schedule import exports as X
+from services.kit.cache import RenderCache
+from services.schedule.domain.live import PALETTE
+from services.schedule.exports import frab, ical, ids, ptg_json
+from services.schedule.exports.data import (EventData, ExportData, LinkData, MotdData, RoomData, SessionData,
+                                            SlotData, TrackData)
 
 from ..infra import DENVER_BASE_JSON as BASE_JSON, schedule_schema
 
@@ -25,34 +29,34 @@ def local(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2018, 9, day, hour, minute, tzinfo=ZONE).astimezone(timezone.utc)
 
 
-def gathering(**event_changes) -> X.ScheduleData:
-    event = X.EventData(id="ev-1", slug="denver", name="Denver PTG", timezone="America/Denver",
+def gathering(**event_changes) -> ExportData:
+    event = EventData(id="ev-1", slug="denver", name="Denver PTG", timezone="America/Denver",
                         start_date=date(2018, 9, 10), end_date=date(2018, 9, 12), version=7,
                         updated_at=datetime(2018, 9, 1, 12, 0, 30, 123456, tzinfo=timezone.utc),
                         description="The Stein PTG")
     event = replace(event, **event_changes)
-    slots = [X.SlotData("MonA1", local(10, 9), local(10, 10, 45)), X.SlotData("MonA2", local(10, 10, 45), local(10, 12, 30)),
-             X.SlotData("TueA1", local(11, 9), local(11, 10, 45))]
-    rooms = [X.RoomData("r-aspen", "aspen", "Aspen", 10, "Fits a team of 10", None, "facetime-video",
+    slots = [SlotData("MonA1", local(10, 9), local(10, 10, 45)), SlotData("MonA2", local(10, 10, 45), local(10, 12, 30)),
+             SlotData("TueA1", local(11, 9), local(11, 10, 45))]
+    rooms = [RoomData("r-aspen", "aspen", "Aspen", 10, "Fits a team of 10", None, "facetime-video",
                         "Videoprojection available", ["MonA1", "MonA2"]),
-             X.RoomData("r-ballroom", "ballroom-a", "Ballroom A", 60, "", "https://meet.jit.si/BallroomA")]
-    tracks = [X.TrackData("t-nova", "nova", "Nova", notes_url="https://etherpad.opendev.org/p/nova", colour="#dc0d0e",
+             RoomData("r-ballroom", "ballroom-a", "Ballroom A", 60, "", "https://meet.jit.si/BallroomA")]
+    tracks = [TrackData("t-nova", "nova", "Nova", notes_url="https://etherpad.opendev.org/p/nova", colour="#dc0d0e",
                           now="cells v2", next=["placement", "limits"], location="Ballroom A"),
-              X.TrackData("t-kolla", "kolla", "Kolla", meeting_url="https://meet.jit.si/kolla")]
+              TrackData("t-kolla", "kolla", "Kolla", meeting_url="https://meet.jit.si/kolla")]
     sessions = [
-        X.SessionData("s-cells", "t-nova", "r-ballroom", local(10, 9), local(10, 10, 45), "Cells v2",
+        SessionData("s-cells", "t-nova", "r-ballroom", local(10, 9), local(10, 10, 45), "Cells v2",
                       "Where cells stand.\n\nAnd next.", moderators=["mriedem", {"nick": "efried", "name": "Eric Fried",
                                                                                    "email": "efried@example.org"}],
                       video_url="https://meet.jit.si/cells", sequence=2, created_at=CREATED,
                       updated_at=CREATED + timedelta(days=1)),
-        X.SessionData("s-images", "t-kolla", "r-aspen", local(10, 9), local(10, 12, 30), "Python 3 images",
+        SessionData("s-images", "t-kolla", "r-aspen", local(10, 9), local(10, 12, 30), "Python 3 images",
                       slot_codes=["MonA1", "MonA2"], created_at=CREATED, updated_at=CREATED),
-        X.SessionData("s-dropped", "t-kolla", "r-ballroom", local(11, 9), local(11, 10, 45), "Dropped",
+        SessionData("s-dropped", "t-kolla", "r-ballroom", local(11, 9), local(11, 10, 45), "Dropped",
                       status="cancelled", sequence=3, created_at=CREATED, updated_at=CREATED),
     ]
-    return X.ScheduleData(event=event, rooms=rooms, tracks=tracks, sessions=sessions, slots=slots,
-                          motd=[X.MotdData("info", "Welcome"), X.MotdData("danger", "Fire drill at 11")],
-                          links=[X.LinkData("venue map", "https://example.org/map.pdf")])
+    return ExportData(event=event, rooms=rooms, tracks=tracks, sessions=sessions, slots=slots,
+                          motd=[MotdData("info", "Welcome"), MotdData("danger", "Fire drill at 11")],
+                          links=[LinkData("venue map", "https://example.org/map.pdf")])
 
 
 @pytest.fixture(scope="module")
@@ -71,15 +75,15 @@ def errors(validator, document) -> list[str]:
 
 # -- etag ----------------------------------------------------------------------------------------
 def test_the_etag_names_event_version_kind_and_scope():
-    assert X.etag("ev-1", 7, "ics", ("track", "nova")) == f"ev-1-7-ics-track-nova-f{X.FORMAT_REVISION}"
-    assert X.etag("ev-1", 7, "ptg.json") == f"ev-1-7-ptg.json-f{X.FORMAT_REVISION}"
-    assert X.etag("ev-1", 8, "ics") != X.etag("ev-1", 7, "ics")
-    assert X.etag("ev-1", 7, "ics", ("room", "nova")) != X.etag("ev-1", 7, "ics", ("track", "nova"))
+    assert ids.etag("ev-1", 7, "ics", ("track", "nova")) == f"ev-1-7-ics-track-nova-f{ids.FORMAT_REVISION}"
+    assert ids.etag("ev-1", 7, "ptg.json") == f"ev-1-7-ptg.json-f{ids.FORMAT_REVISION}"
+    assert ids.etag("ev-1", 8, "ics") != ids.etag("ev-1", 7, "ics")
+    assert ids.etag("ev-1", 7, "ics", ("room", "nova")) != ids.etag("ev-1", 7, "ics", ("track", "nova"))
 
 
 # -- ptg.json --------------------------------------------------------------------------------------
 def test_ptg_json_keys_and_shapes_match_ptgbots_base_json():
-    doc = X.ptg_json(gathering())
+    doc = ptg_json.ptg_json(gathering())
     base = json.loads(BASE_JSON.read_text())
     assert set(doc) == set(base) | {"timestamp"}
     for key, value in base.items():
@@ -108,38 +112,38 @@ def test_ptg_json_keys_and_shapes_match_ptgbots_base_json():
 
 
 def test_every_track_gets_a_colour_as_ptgbots_colorize_does():
-    colours = X.ptg_json(gathering())["colors"]
+    colours = ptg_json.ptg_json(gathering())["colors"]
     assert colours["nova"] == "#dc0d0e"
-    assert colours["kolla"] in X.PTGBOT_PALETTE
-    assert X.ptg_json(gathering())["colors"] == colours  # deterministic
+    assert colours["kolla"] in PALETTE
+    assert ptg_json.ptg_json(gathering())["colors"] == colours  # deterministic
 
 
 def test_voice_keeps_ptgbots_meaning():
-    assert X.ptg_json(gathering(open_commands=False))["voice"] == 1  # voice required
-    assert X.ptg_json(gathering(open_commands=True))["voice"] == 0  # everyone may speak
+    assert ptg_json.ptg_json(gathering(open_commands=False))["voice"] == 1  # voice required
+    assert ptg_json.ptg_json(gathering(open_commands=True))["voice"] == 0  # everyone may speak
 
 
 def test_a_session_without_slot_codes_occupies_the_slots_its_times_overlap():
     data = gathering()
-    data = X.ScheduleData(event=data.event, rooms=data.rooms, tracks=data.tracks, slots=data.slots, sessions=[
-        X.SessionData("s-x", "t-nova", "r-ballroom", local(10, 10), local(10, 11), "Straddles two slots")])
-    assert X.ptg_json(data)["schedule"]["Ballroom A"] == {
+    data = ExportData(event=data.event, rooms=data.rooms, tracks=data.tracks, slots=data.slots, sessions=[
+        SessionData("s-x", "t-nova", "r-ballroom", local(10, 10), local(10, 11), "Straddles two slots")])
+    assert ptg_json.ptg_json(data)["schedule"]["Ballroom A"] == {
         "url": "https://meet.jit.si/BallroomA", "MonA1": "nova", "MonA2": "nova", "TueA1": ""}
 
 
 def test_rooms_of_one_name_are_told_apart():
     data = gathering()
-    twin = X.RoomData("r-twin", "aspen-2", "Aspen", offered_slots=[])
-    data = X.ScheduleData(event=data.event, rooms=[*data.rooms, twin], tracks=data.tracks, slots=data.slots)
-    assert set(X.ptg_json(data)["schedule"]) == {"Aspen (aspen)", "Aspen (aspen-2)", "Ballroom A"}
+    twin = RoomData("r-twin", "aspen-2", "Aspen", offered_slots=[])
+    data = ExportData(event=data.event, rooms=[*data.rooms, twin], tracks=data.tracks, slots=data.slots)
+    assert set(ptg_json.ptg_json(data)["schedule"]) == {"Aspen (aspen)", "Aspen (aspen-2)", "Ballroom A"}
 
 
 # -- iCalendar -----------------------------------------------------------------------------------
 def test_the_calendar_parses_back_with_every_property_a_client_needs():
-    body = X.ical(gathering())
-    assert body == X.ical(gathering())  # the same data renders to the same bytes
+    body = ical.ical(gathering())
+    assert body == ical.ical(gathering())  # the same data renders to the same bytes
     calendar = icalendar.Calendar.from_ical(body)
-    assert str(calendar["PRODID"]) == X.PRODID and str(calendar["VERSION"]) == "2.0"
+    assert str(calendar["PRODID"]) == ical.PRODID and str(calendar["VERSION"]) == "2.0"
     assert str(calendar["X-WR-CALNAME"]) == "Denver PTG" and str(calendar["X-WR-TIMEZONE"]) == "America/Denver"
     timezones = calendar.walk("VTIMEZONE")
     assert [str(tz["TZID"]) for tz in timezones] == ["America/Denver"]
@@ -175,7 +179,7 @@ def test_the_calendar_parses_back_with_every_property_a_client_needs():
 
 def test_a_utc_event_needs_no_vtimezone():
     data = gathering(timezone="UTC")
-    calendar = icalendar.Calendar.from_ical(X.ical(data, calendar_name="Online"))
+    calendar = icalendar.Calendar.from_ical(ical.ical(data, calendar_name="Online"))
     assert calendar.walk("VTIMEZONE") == []
     assert str(calendar["X-WR-CALNAME"]) == "Online"
     event = calendar.walk("VEVENT")[0]
@@ -184,21 +188,21 @@ def test_a_utc_event_needs_no_vtimezone():
 
 def test_an_empty_calendar_is_still_a_calendar():
     data = gathering()
-    body = X.ical(X.ScheduleData(event=data.event, rooms=data.rooms, tracks=data.tracks))
+    body = ical.ical(ExportData(event=data.event, rooms=data.rooms, tracks=data.tracks))
     calendar = icalendar.Calendar.from_ical(body)
     assert calendar.walk("VEVENT") == [] and str(calendar["VERSION"]) == "2.0"
 
 
 # -- frab / C3VOC ----------------------------------------------------------------------------------
 def test_the_xml_validates_and_leaves_cancelled_sessions_out(xsd):
-    body = X.frab_xml(gathering())
+    body = frab.frab_xml(gathering())
     document = etree.fromstring(body)
     assert xsd.validate(document), xsd.error_log
-    assert body == X.frab_xml(gathering())
-    assert {e.get("guid") for e in document.iter("event")} == {X.session_guid("s-cells"), X.session_guid("s-images")}
+    assert body == frab.frab_xml(gathering())
+    assert {e.get("guid") for e in document.iter("event")} == {ids.session_guid("s-cells"), ids.session_guid("s-images")}
     assert document.findtext("version") == "7"
     assert [d.get("index") for d in document.findall("day")] == ["1", "2", "3"]
-    cells = next(e for e in document.iter("event") if e.get("guid") == X.session_guid("s-cells"))
+    cells = next(e for e in document.iter("event") if e.get("guid") == ids.session_guid("s-cells"))
     assert cells.findtext("abstract") == "Where cells stand."
     assert cells.findtext("description") == "Where cells stand.\n\nAnd next."
     assert cells.findtext("url") == "https://etherpad.opendev.org/p/nova"
@@ -208,7 +212,7 @@ def test_the_xml_validates_and_leaves_cancelled_sessions_out(xsd):
 
 
 def test_the_json_validates_and_mirrors_the_pretalx_example(json_validator):
-    doc = X.frab_json(gathering())
+    doc = frab.frab_json(gathering())
     assert not errors(json_validator, doc)
     example = json.loads(schedule_schema("example-pretalx-democon.json").read_text())
     assert not errors(json_validator, example)  # the validator itself is sound
@@ -223,75 +227,73 @@ def test_the_json_validates_and_mirrors_the_pretalx_example(json_validator):
 
 
 def test_guids_are_uuid5_of_the_session_id_in_a_fixed_namespace():
-    assert X.NAMESPACE == uuid.uuid5(uuid.NAMESPACE_URL, "urn:ptghub:schedule:exports")
-    assert X.session_guid("s-cells") == str(uuid.uuid5(X.NAMESPACE, "session:s-cells"))
-    assert X.session_guid("s-cells") != X.session_guid("s-images")
+    assert ids.NAMESPACE == uuid.uuid5(uuid.NAMESPACE_URL, "urn:ptghub:schedule:exports")
+    assert ids.session_guid("s-cells") == str(uuid.uuid5(ids.NAMESPACE, "session:s-cells"))
+    assert ids.session_guid("s-cells") != ids.session_guid("s-images")
 
 
 def test_frab_ids_are_positive_java_ints_and_stay_with_their_session():
     sessions = gathering().sessions
-    ids = X.frab_ids(sessions)
-    assert all(1 <= n <= 2**31 - 1 for n in ids.values()) and len(set(ids.values())) == len(ids)
-    later = X.SessionData("s-new", "t-nova", "r-aspen", local(12, 9), local(12, 10), "New",
-                          created_at=CREATED + timedelta(days=3))
-    assert {k: v for k, v in X.frab_ids([later, *sessions]).items() if k != "s-new"} == ids
+    numbers = ids.frab_ids(sessions)
+    assert all(1 <= n <= 2**31 - 1 for n in numbers.values()) and len(set(numbers.values())) == len(numbers)
+    later = SessionData("s-new", "t-nova", "r-aspen", local(12, 9), local(12, 10), "New",
+                             created_at=CREATED + timedelta(days=3))
+    assert {k: v for k, v in ids.frab_ids([later, *sessions]).items() if k != "s-new"} == numbers
 
 
 def test_a_frab_id_collision_goes_to_the_later_session(monkeypatch):
-    monkeypatch.setattr(X, "_hashed_id", lambda _session_id: 42)
-    first = X.SessionData("b", "t", "r", local(10, 9), local(10, 10), "first", created_at=CREATED)
-    second = X.SessionData("a", "t", "r", local(10, 9), local(10, 10), "second", created_at=CREATED + timedelta(1))
-    assert X.frab_ids([second, first]) == {"b": 42, "a": 43}
+    monkeypatch.setattr(ids, "_hashed_id", lambda _session_id: 42)
+    first = SessionData("b", "t", "r", local(10, 9), local(10, 10), "first", created_at=CREATED)
+    second = SessionData("a", "t", "r", local(10, 9), local(10, 10), "second", created_at=CREATED + timedelta(1))
+    assert ids.frab_ids([second, first]) == {"b": 42, "a": 43}
 
 
 @pytest.mark.parametrize("slug", ["ptg", "den-ptg", "berlin-2024", "a_b", "x-2024-berlin", "openinfra-summit"])
 def test_any_event_slug_gives_valid_documents(slug, xsd, json_validator):
     data = gathering(slug=slug)
-    assert re.fullmatch(r"[a-z0-9_-]{4,}", X.acronym(slug))
-    assert xsd.validate(etree.fromstring(X.frab_xml(data))), xsd.error_log
-    assert not errors(json_validator, X.frab_json(data))
+    assert re.fullmatch(r"[a-z0-9_-]{4,}", frab.acronym(slug))
+    assert xsd.validate(etree.fromstring(frab.frab_xml(data))), xsd.error_log
+    assert not errors(json_validator, frab.frab_json(data))
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata", "America/Argentina/Buenos_Aires", "Etc/GMT+5"])
 def test_any_timezone_gives_valid_documents(zone, xsd, json_validator):
     data = gathering(timezone=zone)
-    assert xsd.validate(etree.fromstring(X.frab_xml(data))), xsd.error_log
-    assert not errors(json_validator, X.frab_json(data))
+    assert xsd.validate(etree.fromstring(frab.frab_xml(data))), xsd.error_log
+    assert not errors(json_validator, frab.frab_json(data))
 
 
 def test_awkward_text_stays_valid(xsd, json_validator):
     data = gathering()
-    odd = X.SessionData("s-odd", "t-nova", "r-aspen", local(12, 9), local(12, 9, 50), "Ünïcode & <tags> \x07bell",
+    odd = SessionData("s-odd", "t-nova", "r-aspen", local(12, 9), local(12, 9, 50), "Ünïcode & <tags> \x07bell",
                         "tab\there\x0bvertical", moderators=["", {"name": "Zoë"}], created_at=CREATED)
-    track = X.TrackData("t-odd", "odd_", "Odd track", colour="red", notes_url="not a url")
-    data = X.ScheduleData(event=data.event, rooms=data.rooms, tracks=[*data.tracks, track],
+    track = TrackData("t-odd", "odd_", "Odd track", colour="red", notes_url="not a url")
+    data = ExportData(event=data.event, rooms=data.rooms, tracks=[*data.tracks, track],
                           sessions=[*data.sessions, odd, replace(odd, id="s-odd2", track_id="t-odd",
                                                                  start=local(12, 10), end=local(12, 11))])
-    document = etree.fromstring(X.frab_xml(data))
+    document = etree.fromstring(frab.frab_xml(data))
     assert xsd.validate(document), xsd.error_log
-    assert not errors(json_validator, X.frab_json(data))
+    assert not errors(json_validator, frab.frab_json(data))
     titles = [e.findtext("title") for e in document.iter("event")]
     assert "Ünïcode & <tags> bell" in titles
-    calendar = icalendar.Calendar.from_ical(X.ical(data))
+    calendar = icalendar.Calendar.from_ical(ical.ical(data))
     assert len(calendar.walk("VEVENT")) == 5
 
 
 def test_the_timeslot_is_the_grid_sessions_fall_on():
-    def at(start: tuple[int, int], minutes: int) -> X.SessionData:
+    def at(start: tuple[int, int], minutes: int) -> SessionData:
         begin = local(10, *start)
-        return X.SessionData("s", "t", "r", begin, begin + timedelta(minutes=minutes), "x")
+        return SessionData("s", "t", "r", begin, begin + timedelta(minutes=minutes), "x")
 
-    assert X.timeslot_minutes([at((9, 0), 105), at((10, 45), 105)], ZONE) == 15
-    assert X.timeslot_minutes([at((9, 0), 60), at((10, 0), 30)], ZONE) == 30
-    assert X.timeslot_minutes([at((9, 0), 120)], ZONE) == 60
-    assert X.timeslot_minutes([at((9, 1), 60)], ZONE) == 5
-    assert X.timeslot_minutes([], ZONE) == 15
+    assert frab.timeslot_minutes([at((9, 0), 105), at((10, 45), 105)], ZONE) == 15
+    assert frab.timeslot_minutes([at((9, 0), 60), at((10, 0), 30)], ZONE) == 30
+    assert frab.timeslot_minutes([at((9, 0), 120)], ZONE) == 60
+    assert frab.timeslot_minutes([at((9, 1), 60)], ZONE) == 5
+    assert frab.timeslot_minutes([], ZONE) == 15
 
 
 # -- the api's cache of renderings -------------------------------------------------------------
 def test_the_render_cache_keeps_the_most_recent_within_its_bounds():
-    from services.schedule.api_exports import RenderCache
-
     cache = RenderCache(max_entries=2, max_bytes=100)
     cache.put(("db", "a"), b"x" * 10)
     cache.put(("db", "b"), b"y" * 10)

@@ -9,7 +9,7 @@ from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, pre_d
 
 from services.kit.schemas import NUL_MESSAGE, PageQuery, StrictSchema, page_schema
 
-from .. import live
+from ..domain import live
 from . import gathering as core
 
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$", error="lowercase letters, digits, - and _ only (at most 64)")
