@@ -1,6 +1,8 @@
 """The in-process tier: a service's operations against a SQLite database in a temp dir, without
 Flask or the broker. A rule written in an operation gets a test of a few milliseconds here; the
 integration tier (real PostgreSQL and RabbitMQ) stays for what needs them."""
+from contextlib import contextmanager
+
 import pytest
 
 from services.kit.db import Database
@@ -30,3 +32,12 @@ def outbox_types(database: Database) -> list[str]:
     with database.engine.connect() as connection:
         return [row.event_type for row in connection.execute(
             database.outbox.select().order_by(database.outbox.c.seq))]
+
+
+@contextmanager
+def transaction(database: Database):
+    """A unit of work committed when the block ends without an error, as a route or the event
+    router commits after its operation (operations never commit themselves)."""
+    with database.unit_of_work() as uow:
+        yield uow
+        uow.commit()

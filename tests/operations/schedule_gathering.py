@@ -1,6 +1,8 @@
 """A small gathering for the schedule's operation tests: commands loaded with the service's own
 schemas (so they carry its defaults), principals as the gateway signs them."""
 from services.kit.db import Database
+
+from .conftest import transaction
 from services.schedule import store
 from services.schedule.operations import events, grid, rooms, sessions, tracks
 from services.schedule.schemas.gathering import (EventSchema, RoomSchema, SessionChanges, SessionSchema, SlotGridSchema,
@@ -38,21 +40,21 @@ def changes(**fields) -> dict:
 
 def make_gathering(database: Database, event: dict = DENVER, grid_slots: bool = False) -> None:
     """``event`` with rooms aspen and boulder and tracks kolla and nova (and the slot grid ``GRID``)."""
-    with database.unit_of_work() as uow:
+    with transaction(database) as uow:
         events.create_event(uow, ORGANISER, EventSchema().load(event))
     slug = event["slug"]
     for room in ("aspen", "boulder"):
-        with database.unit_of_work() as uow:
+        with transaction(database) as uow:
             rooms.create_room(uow, ORGANISER, slug, RoomSchema().load({"slug": room, "name": room.title()}))
     for track in ("kolla", "nova"):
-        with database.unit_of_work() as uow:
+        with transaction(database) as uow:
             tracks.create_track(uow, ORGANISER, slug, TrackSchema().load({"slug": track, "name": track.title()}))
     if grid_slots:
-        with database.unit_of_work() as uow:
+        with transaction(database) as uow:
             grid.replace_slots(uow, ORGANISER, slug, SlotGridSchema().load(GRID))
 
 
 def schedule(database: Database, who: dict = ORGANISER, event: str = "denver", **fields) -> store.SessionRow:
     """A session scheduled through the operation (``fields``: as :func:`session_command`)."""
-    with database.unit_of_work() as uow:
+    with transaction(database) as uow:
         return sessions.create_session(uow, who, event, session_command(**fields))

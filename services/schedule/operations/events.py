@@ -29,7 +29,6 @@ def create_event(uow: UnitOfWork, who: dict, data: dict) -> store.Event:
     uow.session.add(event)
     uow.session.flush()
     publish(uow, "event", "created", event_schema.dump(event), event.slug)
-    uow.commit()
     return event
 
 
@@ -72,7 +71,6 @@ def update_event(uow: UnitOfWork, who: dict, slug: str, changes: dict) -> store.
             publish(uow, "session", "updated", session_schema.dump(row), row.id)
         if slots:
             publish(uow, "slot", "changed", grid_schema.dump(grid_of(event, slots)), event.slug)
-    uow.commit()
     return event
 
 
@@ -93,4 +91,3 @@ def delete_event(uow: UnitOfWork, who: dict, slug: str, cascade: bool) -> None:
     store.delete_event_lists(uow.session, event)
     uow.session.delete(event)
     publish(uow, "event", "deleted", body, slug)
-    uow.commit()

@@ -58,7 +58,6 @@ def create_slot(uow: UnitOfWork, who: dict, event_slug: str, data: dict) -> stor
     row = store.Slot(event_id=event.id, event=event, code=view.code, start=view.start, end=view.end)
     uow.session.add(row)
     publish_grid(uow, event)
-    uow.commit()
     return row
 
 
@@ -84,7 +83,6 @@ def replace_slots(uow: UnitOfWork, who: dict, event_slug: str, data: dict) -> di
     uow.session.flush()
     _prune_offered_slots(uow, event, set(change.removed))
     grid = publish_grid(uow, event)
-    uow.commit()
     return grid
 
 
@@ -109,4 +107,3 @@ def delete_slot(uow: UnitOfWork, who: dict, event_slug: str, code: str) -> None:
     uow.session.flush()
     _prune_offered_slots(uow, event, {code})
     publish_grid(uow, event)
-    uow.commit()

@@ -28,7 +28,6 @@ def create_link(uow: UnitOfWork, who: dict, event_slug: str, data: dict) -> stor
     uow.session.add(row)
     links.insert(position, row)
     _publish_links(uow, event, links)
-    uow.commit()
     return row
 
 
@@ -58,7 +57,6 @@ def update_link(uow: UnitOfWork, who: dict, event_slug: str, link_id: str, chang
             changed["position"] = position
     if changed:
         _publish_links(uow, event, links)
-        uow.commit()
     return row
 
 
@@ -70,4 +68,3 @@ def delete_link(uow: UnitOfWork, who: dict, event_slug: str, link_id: str) -> No
     links = [link for link in store.event_links(uow.session, event) if link.id != row.id]
     uow.session.delete(row)
     _publish_links(uow, event, links)
-    uow.commit()

@@ -16,14 +16,13 @@ def publish(uow: UnitOfWork, entity: str, verb: str, body: Any, subject: str) ->
     uow.publish(event_type(SERVICE, entity, verb), body, subject=subject)
 
 
-def commit_changes(uow: UnitOfWork, row: Any, changed: dict[str, Any], schema: Schema, entity: str,
+def apply_changes(uow: UnitOfWork, row: Any, changed: dict[str, Any], schema: Schema, entity: str,
                    subject: str) -> Any:
     """Write ``changed`` onto ``row``; when anything changed, publish ``<entity>.updated`` with the
-    row as it now is and commit (nothing changed: nothing published). Returns the row."""
+    row as it now is (nothing changed: nothing published). Returns the row; the caller commits."""
     if changed:
         for name, value in changed.items():
             setattr(row, name, value)
         uow.session.flush()
         publish(uow, entity, "updated", schema.dump(row), subject)
-        uow.commit()
     return row

@@ -7,7 +7,7 @@ from services.kit.problems import Conflict
 
 from .. import domain, store
 from ..schemas.gathering import RoomSchema
-from .outbox import commit_changes, publish
+from .outbox import apply_changes, publish
 from .rights import require_organiser
 from .sessions import delete_sessions
 
@@ -31,7 +31,6 @@ def create_room(uow: UnitOfWork, who: dict, event_slug: str, data: dict) -> stor
     uow.session.add(row)
     uow.session.flush()
     publish(uow, "room", "created", room_schema.dump(row), f"{event_slug}/{row.slug}")
-    uow.commit()
     return row
 
 
@@ -50,7 +49,7 @@ def update_room(uow: UnitOfWork, who: dict, event_slug: str, room_slug: str, cha
     row = store.get_room(uow.session, event, room_slug)
     changes = _with_offered_slots(uow, event, changes)
     changed = domain.changed_fields({name: getattr(row, name) for name in changes}, changes)
-    return commit_changes(uow, row, changed, room_schema, "room", f"{event_slug}/{row.slug}")
+    return apply_changes(uow, row, changed, room_schema, "room", f"{event_slug}/{row.slug}")
 
 
 def delete_room(uow: UnitOfWork, who: dict, event_slug: str, room_slug: str, cascade: bool) -> None:
@@ -63,4 +62,3 @@ def delete_room(uow: UnitOfWork, who: dict, event_slug: str, room_slug: str, cas
     delete_sessions(uow, held)
     publish(uow, "room", "deleted", room_schema.dump(row), f"{event_slug}/{row.slug}")
     uow.session.delete(row)
-    uow.commit()

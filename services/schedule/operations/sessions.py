@@ -65,7 +65,6 @@ def create_session(uow: UnitOfWork, who: dict, event_slug: str, data: dict) -> s
     uow.session.add(row)
     uow.session.flush()
     publish(uow, "session", "scheduled", session_schema.dump(row), row.id)
-    uow.commit()
     return row
 
 
@@ -143,7 +142,6 @@ def update_session(uow: UnitOfWork, who: dict, session_id: str, changes: dict) -
     row.track, row.room = track, room
     uow.session.flush()
     publish(uow, "session", domain.change_verb(old_status, status), session_schema.dump(row), row.id)
-    uow.commit()
     return row
 
 
@@ -157,7 +155,6 @@ def delete_session(uow: UnitOfWork, who: dict, session_id: str) -> None:
     event, row = store.lock_event_of(uow.session, session_id)
     require_track_writer(who, event.slug, row.track.slug)
     delete_sessions(uow, [row])
-    uow.commit()
 
 
 def list_conflicts(uow: UnitOfWork, event_slug: str) -> list[dict]:

@@ -8,7 +8,7 @@ from services.kit.problems import Conflict
 
 from .. import domain, store
 from ..schemas.gathering import TrackSchema
-from .outbox import commit_changes, publish
+from .outbox import apply_changes, publish
 from .rights import require_organiser
 from .sessions import delete_sessions
 
@@ -26,7 +26,6 @@ def create_track(uow: UnitOfWork, who: dict, event_slug: str, data: dict) -> sto
     uow.session.add(row)
     uow.session.flush()
     publish(uow, "track", "created", track_schema.dump(row), f"{event_slug}/{row.slug}")
-    uow.commit()
     return row
 
 
@@ -48,7 +47,7 @@ def update_track(uow: UnitOfWork, who: dict, event_slug: str, track_slug: str, c
         domain.check_chairs(changes["chairs"])
     changed = domain.changed_fields({name: getattr(row, name) for name in changes}, changes)
     domain.check_track_fields(changed, is_organiser(who))
-    return commit_changes(uow, row, changed, track_schema, "track", f"{event_slug}/{row.slug}")
+    return apply_changes(uow, row, changed, track_schema, "track", f"{event_slug}/{row.slug}")
 
 
 def delete_track(uow: UnitOfWork, who: dict, event_slug: str, track_slug: str, cascade: bool) -> None:
@@ -61,4 +60,3 @@ def delete_track(uow: UnitOfWork, who: dict, event_slug: str, track_slug: str, c
     delete_sessions(uow, held)
     publish(uow, "track", "deleted", track_schema.dump(row), f"{event_slug}/{row.slug}")
     uow.session.delete(row)
-    uow.commit()

@@ -31,6 +31,7 @@ def create_event():
     data = load(event_schema)
     with unit_of_work() as uow:
         row = events.create_event(uow, principal(), data)
+        uow.commit()
         return json_response(event_schema.dump(row), 201, {"Location": f"/events/{row.slug}"})
 
 
@@ -91,7 +92,9 @@ def update_event(event: str):
     """
     changes = load(EventChanges)
     with unit_of_work() as uow:
-        return json_response(event_schema.dump(events.update_event(uow, principal(), event, changes)))
+        row = events.update_event(uow, principal(), event, changes)
+        uow.commit()
+        return json_response(event_schema.dump(row))
 
 
 @blueprint.delete("/events/<event>")
@@ -114,4 +117,5 @@ def delete_event(event: str):
     query = load_query(DeleteQuery())
     with unit_of_work() as uow:
         events.delete_event(uow, principal(), event, query["cascade"])
+        uow.commit()
     return Response(status=204)

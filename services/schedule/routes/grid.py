@@ -36,6 +36,7 @@ def create_slot(event: str):
     data = load(slot_schema)
     with unit_of_work() as uow:
         row = grid.create_slot(uow, principal(), event, data)
+        uow.commit()
         return json_response(slot_schema.dump(row), 201, {"Location": f"/events/{event}/slots/{row.code}"})
 
 
@@ -63,7 +64,9 @@ def replace_slots(event: str):
     """
     data = load(grid_schema)
     with unit_of_work() as uow:
-        return json_response(grid_schema.dump(grid.replace_slots(uow, principal(), event, data)))
+        row = grid.replace_slots(uow, principal(), event, data)
+        uow.commit()
+        return json_response(grid_schema.dump(row))
 
 
 @blueprint.get("/events/<event>/slots")
@@ -118,4 +121,5 @@ def delete_slot(event: str, code: str):
     """
     with unit_of_work() as uow:
         grid.delete_slot(uow, principal(), event, code)
+        uow.commit()
     return Response(status=204)

@@ -33,6 +33,7 @@ def create_link(event: str):
     data = load(link_schema)
     with unit_of_work() as uow:
         row = links.create_link(uow, principal(), event, data)
+        uow.commit()
         return json_response(link_schema.dump(row), 201, {"Location": f"/events/{event}/links/{row.id}"})
 
 
@@ -91,7 +92,9 @@ def update_link(event: str, link_id: str):
     """
     changes = load(LinkChanges)
     with unit_of_work() as uow:
-        return json_response(link_schema.dump(links.update_link(uow, principal(), event, link_id, changes)))
+        row = links.update_link(uow, principal(), event, link_id, changes)
+        uow.commit()
+        return json_response(link_schema.dump(row))
 
 
 @blueprint.delete("/events/<event>/links/<link_id>")
@@ -109,4 +112,5 @@ def delete_link(event: str, link_id: str):
     """
     with unit_of_work() as uow:
         links.delete_link(uow, principal(), event, link_id)
+        uow.commit()
     return Response(status=204)

@@ -35,6 +35,7 @@ def create_room(event: str):
     data = load(room_schema)
     with unit_of_work() as uow:
         row = rooms.create_room(uow, principal(), event, data)
+        uow.commit()
         return json_response(room_schema.dump(row), 201, {"Location": f"/events/{event}/rooms/{row.slug}"})
 
 
@@ -94,7 +95,9 @@ def update_room(event: str, room: str):
     """
     changes = load(RoomChanges)
     with unit_of_work() as uow:
-        return json_response(room_schema.dump(rooms.update_room(uow, principal(), event, room, changes)))
+        row = rooms.update_room(uow, principal(), event, room, changes)
+        uow.commit()
+        return json_response(room_schema.dump(row))
 
 
 @blueprint.delete("/events/<event>/rooms/<room>")
@@ -116,4 +119,5 @@ def delete_room(event: str, room: str):
     query = load_query(DeleteQuery())
     with unit_of_work() as uow:
         rooms.delete_room(uow, principal(), event, room, query["cascade"])
+        uow.commit()
     return Response(status=204)

@@ -62,6 +62,7 @@ def create_session(event: str):
     data = load(session_schema)
     with unit_of_work() as uow:
         row = sessions.create_session(uow, principal(), event, data)
+        uow.commit()
         return json_response(session_schema.dump(row), 201, {"Location": f"/sessions/{row.id}"})
 
 
@@ -125,7 +126,9 @@ def update_session(session_id: str):
     """
     changes = load(SessionChanges)
     with unit_of_work() as uow:
-        return json_response(session_schema.dump(sessions.update_session(uow, principal(), session_id, changes)))
+        row = sessions.update_session(uow, principal(), session_id, changes)
+        uow.commit()
+        return json_response(session_schema.dump(row))
 
 
 @blueprint.post("/sessions/<session_id>/cancel")
@@ -141,7 +144,9 @@ def cancel_session(session_id: str):
         404: {description: unknown session, content: {application/problem+json: {schema: Problem}}}
     """
     with unit_of_work() as uow:
-        return json_response(session_schema.dump(sessions.cancel_session(uow, principal(), session_id)))
+        row = sessions.cancel_session(uow, principal(), session_id)
+        uow.commit()
+        return json_response(session_schema.dump(row))
 
 
 @blueprint.delete("/sessions/<session_id>")
@@ -158,6 +163,7 @@ def delete_session(session_id: str):
     """
     with unit_of_work() as uow:
         sessions.delete_session(uow, principal(), session_id)
+        uow.commit()
     return Response(status=204)
 
 

@@ -35,6 +35,7 @@ def create_track(event: str):
     data = load(track_schema)
     with unit_of_work() as uow:
         row = tracks.create_track(uow, principal(), event, data)
+        uow.commit()
         return json_response(track_schema.dump(row), 201, {"Location": f"/events/{event}/tracks/{row.slug}"})
 
 
@@ -96,7 +97,9 @@ def update_track(event: str, track: str):
     """
     changes = load(TrackChanges)
     with unit_of_work() as uow:
-        return json_response(track_schema.dump(tracks.update_track(uow, principal(), event, track, changes)))
+        row = tracks.update_track(uow, principal(), event, track, changes)
+        uow.commit()
+        return json_response(track_schema.dump(row))
 
 
 @blueprint.delete("/events/<event>/tracks/<track>")
@@ -118,4 +121,5 @@ def delete_track(event: str, track: str):
     query = load_query(DeleteQuery())
     with unit_of_work() as uow:
         tracks.delete_track(uow, principal(), event, track, query["cascade"])
+        uow.commit()
     return Response(status=204)
