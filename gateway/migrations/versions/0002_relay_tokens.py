@@ -6,6 +6,7 @@ Create Date: 2026-11-23 03:15:01.556437
 """
 from alembic import op
 import sqlalchemy as sa
+import services.kit.db
 
 
 revision = '0002'
