@@ -1,4 +1,4 @@
-"""The actions api process: ``gunicorn services.actions.app:app``."""
+"""The actions api process: ``gunicorn 'services.actions.app:create_app()'`` (as the launcher starts it)."""
 from services.kit.web import service_app
 
 from .descriptor import DESCRIPTOR

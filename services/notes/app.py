@@ -1,4 +1,4 @@
-"""The notes api process: ``gunicorn services.notes.app:app``."""
+"""The notes api process: ``gunicorn 'services.notes.app:create_app()'`` (as the launcher starts it)."""
 from services.kit.web import service_app
 
 from .descriptor import DESCRIPTOR

@@ -1,4 +1,4 @@
-"""The notify api process: ``gunicorn services.notify.app:app``."""
+"""The notify api process: ``gunicorn 'services.notify.app:create_app()'`` (as the launcher starts it)."""
 from services.kit.web import service_app
 
 from .descriptor import DESCRIPTOR

@@ -1,4 +1,4 @@
-"""The schedule api process: ``gunicorn services.schedule.app:app``."""
+"""The schedule api process: ``gunicorn 'services.schedule.app:create_app()'`` (as the launcher starts it)."""
 from services.kit.web import service_app
 
 from .descriptor import DESCRIPTOR
