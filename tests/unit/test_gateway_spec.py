@@ -3,6 +3,7 @@ import functools
 import importlib
 import logging
 import re
+import subprocess
 import sys
 
 import pytest
@@ -234,3 +235,23 @@ def test_options_answers_without_a_token(gateway_client):
     response = gateway_client.options("/api/v1/events", headers={"Authorization": ""})
     assert response.status_code == 204 and response.headers["allow"] == "GET, HEAD, OPTIONS, POST"
     assert gateway_client.options("/api/v1/events/denver").headers["allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH"
+
+
+def test_the_gateway_worker_is_the_relay_alone_and_never_loads_the_app(tmp_path, monkeypatch):
+    probe = ("import sys, gateway.worker; from services.kit.service import build_worker; "
+             "from gateway.descriptor import DESCRIPTOR; "
+             "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'connexion') or m == 'gateway.app'); "
+             "print(loaded); sys.exit(1 if loaded else 0)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, f"the gateway worker imports {result.stdout.strip()} {result.stderr[-1000:]}"
+    from gateway.descriptor import DESCRIPTOR
+    from services.kit.service import build_worker
+
+    monkeypatch.setenv("PTGHUB_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("PTGHUB_GATEWAY_DATABASE_URL", f"sqlite:///{tmp_path / 'gateway.db'}")
+    worker = build_worker(DESCRIPTOR)
+    try:
+        assert [name for name, _loop in worker.loops()] == ["relay"]
+        assert worker.database.outbox is not None
+    finally:
+        worker.database.dispose()
