@@ -2,8 +2,10 @@
 
 ``gunicorn -k uvicorn_worker.UvicornWorker gateway.app:app``. Every operation's ``operationId``
 names its owner: ``schedule.create_event`` is proxied to the schedule service, ``gateway.*`` is
-handled here. ``x-ptghub-roles`` lists the roles an operation admits; the service then applies
-its object-level rules to the principal passed in ``X-Ptghub-Principal``.
+handled here (the token operations of :mod:`gateway.tokens`). ``x-ptghub-roles`` lists the roles
+an operation admits; the service then applies its object-level rules to the principal passed in
+``X-Ptghub-Principal``, signed for that service alone (:mod:`services.kit.identity`). ``OPTIONS``
+and 405 answers take their ``Allow`` from the document (:class:`AllowedMethodsMiddleware`).
 """
 from __future__ import annotations
 
@@ -26,9 +28,9 @@ from starlette.responses import FileResponse, JSONResponse, Response
 
 from services.kit import config, identity, logs
 from services.kit.db import Database
-from services.kit.service import database as service_database
 from services.kit.logs import request_id_var
 from services.kit.problems import PROBLEM_JSON, Forbidden, NotFound, Problem
+from services.kit.service import database as service_database
 from services.kit.web import PRINCIPAL_HEADER, REQUEST_ID_HEADER
 
 from . import SERVICE, tokens
