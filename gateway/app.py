@@ -2,21 +2,26 @@
 
 ``gunicorn -k uvicorn_worker.UvicornWorker gateway.app:app``. Every operation's ``operationId``
 names its owner: ``schedule.events.create_event`` is proxied to the schedule service, ``gateway.*`` is
-handled here. ``x-ptghub-roles`` lists the roles an operation admits; the service then applies
-its object-level rules to the principal passed in ``X-Ptghub-Principal``.
+handled here (the token operations of :mod:`gateway.tokens`). ``x-ptghub-roles`` lists the roles
+an operation admits; the service then applies its object-level rules to the principal passed in
+``X-Ptghub-Principal``, signed for that service alone (:mod:`services.kit.identity`). ``OPTIONS``
+and 405 answers take their ``Allow`` from the document (:class:`AllowedMethodsMiddleware`).
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+import re
 import uuid
 from pathlib import Path
 
 import aiohttp
 import sqlalchemy as sa
+import yaml
 from connexion import AsyncApp, request
 from connexion.context import context
+from connexion.lifecycle import ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolution, Resolver
 from starlette.responses import FileResponse, JSONResponse, Response
@@ -25,10 +30,11 @@ from services.kit import config, identity, logs
 from services.kit.db import Database
 from services.kit.logs import request_id_var
 from services.kit.problems import PROBLEM_JSON, Forbidden, NotFound, Problem
+from services.kit.service import database as service_database
 from services.kit.web import PRINCIPAL_HEADER, REQUEST_ID_HEADER
 
 from . import SERVICE, tokens
-from .store import Base
+from .descriptor import DESCRIPTOR
 from .validation import VALIDATORS
 
 logger = logging.getLogger(__name__)
@@ -41,7 +47,7 @@ FORWARDED_RESPONSE_HEADERS = ("content-type", "etag", "location", "retry-after",
 
 
 def gateway_database() -> Database:
-    return Database(config.database_url(SERVICE), Base.metadata, source=f"/ptghub/{SERVICE}")
+    return service_database(DESCRIPTOR)
 
 
 class State:
@@ -135,7 +141,7 @@ def make_proxy(service: str, roles: list[str] | None):
     return proxy
 
 
-# -- operations the gateway answers itself ------------------------------------------------------
+# -- operations the gateway answers itself (load -> one operation in gateway.tokens -> dump) -----
 def token_body(row) -> dict:
     return {"id": row.id, "name": row.name, "role": row.role, "tracks": row.tracks, "relay": row.relay,
             "created_at": row.created_at.isoformat()}
@@ -143,14 +149,9 @@ def token_body(row) -> dict:
 
 async def create_token(body: dict):
     check_roles(["organiser"], current_principal())
-    if body["role"] == "chair" and not body.get("tracks"):
-        return problem(Problem("tracks: a chair token needs the tracks it chairs", status=422,
-                               errors={"tracks": ["required for role chair"]}))
-    if body.get("relay") and body["role"] != "integration":
-        return problem(Problem("relay: only an integration token may relay chat commands", status=422,
-                               errors={"relay": ["only for role integration"]}))
-    row, token = await asyncio.to_thread(tokens.issue, state().database, body["name"], body["role"],
-                                         body.get("tracks", []), None, body.get("relay", False))
+    command = tokens.NewToken(name=body["name"], role=body["role"], tracks=body.get("tracks", []),
+                              relay=body.get("relay", False))
+    row, token = await asyncio.to_thread(tokens.issue, state().database, command)
     return JSONResponse({**token_body(row), "token": token}, status_code=201)
 
 
@@ -162,8 +163,7 @@ async def list_tokens():
 
 async def revoke_token(token_id: str):
     check_roles(["organiser"], current_principal())
-    if not await asyncio.to_thread(tokens.revoke, state().database, token_id):
-        return problem(NotFound(f"no token {token_id!r}", errors={"token_id": ["unknown token"]}))
+    await asyncio.to_thread(tokens.revoke, state().database, token_id)
     state().tokens.forget()
     return Response(status_code=204)
 
@@ -182,6 +182,55 @@ class RoutingResolver(Resolver):
         if owner not in config.SERVICE_NAMES:
             raise ValueError(f"operationId {operation_id!r} names no service")
         return Resolution(make_proxy(owner, operation._operation.get("x-ptghub-roles")), operation_id)
+
+
+SPEC_METHODS = ("get", "put", "post", "delete", "patch")
+
+
+def methods_by_path(spec_file: Path = SPEC, base_path: str = BASE_PATH) -> list[tuple[re.Pattern, frozenset[str]]]:
+    """``[(path pattern, methods)]`` of the gateway document: the methods each path defines, plus
+    HEAD where GET is served and OPTIONS everywhere (it answers with the list)."""
+    paths = yaml.safe_load(spec_file.read_text())["paths"]
+    table = []
+    for template, item in paths.items():
+        methods = {m.upper() for m in SPEC_METHODS if m in item}
+        if "GET" in methods:
+            methods.add("HEAD")
+        methods.add("OPTIONS")
+        pattern = "".join("[^/]+" if part.startswith("{") else re.escape(part)
+                          for part in re.split(r"(\{[^}]+\})", template))
+        table.append((re.compile(re.escape(base_path) + pattern + "$"), frozenset(methods)))
+    return table
+
+
+class AllowedMethodsMiddleware:
+    """``Allow`` from the document, not from the router: ``OPTIONS`` on a path of the API answers
+    204 with the methods the path defines, and a method it does not define is a 405 problem with
+    the same ``Allow`` (the router alone knows only the one route it tried last)."""
+
+    def __init__(self, app, table: list[tuple[re.Pattern, frozenset[str]]]):
+        self.app = app
+        self.table = table
+
+    def allowed(self, path: str) -> frozenset[str] | None:
+        found = [methods for pattern, methods in self.table if pattern.match(path)]
+        return frozenset().union(*found) if found else None
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        allowed = self.allowed(scope["path"])
+        method = scope["method"].upper()
+        if allowed is None or (method in allowed and method != "OPTIONS"):
+            return await self.app(scope, receive, send)
+        allow = ", ".join(sorted(allowed))
+        if method == "OPTIONS":
+            response = Response(status_code=204, headers={"allow": allow})
+        else:
+            response = problem(Problem(f"{method} is not allowed on {scope['path']}; allowed: {allow}", status=405,
+                                       title="Method Not Allowed", errors={"method": [f"one of {allow}"]}))
+            response.headers["allow"] = allow
+        await response(scope, receive, send)
 
 
 class RequestIdMiddleware:
@@ -209,8 +258,9 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
 
 
-def problem_handler(_request, exc: Problem):
-    return problem(exc)
+def problem_handler(_request, exc: Problem) -> ConnexionResponse:
+    """A Problem raised by a local operation (gateway.tokens) becomes its problem+json answer."""
+    return ConnexionResponse(status_code=exc.status, mimetype=PROBLEM_JSON, body=json.dumps(exc.to_dict()))
 
 
 async def healthz(_request):
@@ -269,6 +319,7 @@ def create_app() -> AsyncApp:
     app.add_url_rule("/static/{path:path}", "static", static_file)
     app.add_error_handler(Problem, problem_handler)
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(AllowedMethodsMiddleware, position=MiddlewarePosition.BEFORE_ROUTING, table=methods_by_path())
     return app
 
 

@@ -1,10 +1,15 @@
-"""The gateway's descriptor: its token store and migrations (it has no routes of Flask's, no events)."""
+"""The gateway's descriptor: its token store, its migrations and the one event it publishes.
+
+The gateway has no Flask routes (it is a connexion app, ``gateway.app``) and consumes nothing; its
+worker (``python -m gateway.worker``) is the outbox relay alone.
+"""
 from pathlib import Path
 
 import gateway as package
 from services.kit.descriptor import ServiceDescriptor
 
 from . import SERVICE
+from .schemas import EVENTS
 from .store import Base
 
 DESCRIPTOR = ServiceDescriptor(
@@ -12,4 +17,5 @@ DESCRIPTOR = ServiceDescriptor(
     description=package.__doc__.strip().splitlines()[0],
     package_dir=Path(package.__file__).parent,
     metadata=Base.metadata,
+    events=EVENTS,
 )

@@ -1,17 +1,28 @@
-"""The gateway's own database: API tokens, stored as SHA-256 hashes only."""
+"""The gateway's own database: API tokens (stored as SHA-256 hashes only) and the kit's outbox,
+through which the gateway announces a revoked token. All of the gateway's SQL is here."""
 from __future__ import annotations
 
 import json
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from services.kit.db import UTCDateTime, new_id, utcnow
+from services.kit.auth import CHAIR, ORGANISER
+from services.kit.db import UTCDateTime, add_kit_tables, new_id, utcnow
 
 
 class Base(DeclarativeBase):
     pass
+
+
+add_kit_tables(Base.metadata)  # the outbox (ptghub.gateway.token.revoked) and the inbox
+
+
+def is_chaired_track(entry) -> bool:
+    """An (event, track) pair: ``{"event": "denver", "track": "nova"}``."""
+    return (isinstance(entry, dict) and isinstance(entry.get("event"), str) and bool(entry["event"])
+            and isinstance(entry.get("track"), str) and bool(entry["track"]))
 
 
 class ApiToken(Base):
@@ -28,9 +39,51 @@ class ApiToken(Base):
 
     @property
     def tracks(self) -> list[dict]:
-        """The (event, track) pairs a chair token chairs: ``[{"event": "denver", "track": "nova"}]``."""
-        return json.loads(self.tracks_json)
+        """The (event, track) pairs a chair token chairs: ``[{"event": "denver", "track": "nova"}]``.
+
+        A chair token issued before chair scope was per event holds plain track slugs
+        (``["nova"]``): no event can be known for them, so they are left out and grant nothing."""
+        return [entry for entry in json.loads(self.tracks_json) if is_chaired_track(entry)]
+
+    @property
+    def unscoped_tracks(self) -> list:
+        """What a chair token issued before per-event scope names without an event (it must be re-issued)."""
+        return [entry for entry in json.loads(self.tracks_json) if not is_chaired_track(entry)]
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
 
     def principal(self) -> dict:
         """Who this token is: ``sub`` is the token id (ownership is by id, never by display name)."""
         return {"sub": self.id, "name": self.name, "role": self.role, "tracks": self.tracks, "relay": self.relay}
+
+
+def token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
+    """The token with this hash, active or revoked."""
+    return session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == token_hash))
+
+
+def active_token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
+    return session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None)))
+
+
+def active_tokens(session: Session) -> list[ApiToken]:
+    return list(session.scalars(sa.select(ApiToken).where(ApiToken.revoked_at.is_(None))
+                                .order_by(ApiToken.created_at, ApiToken.id)))
+
+
+def active_organiser_ids(session: Session, lock: bool = False) -> list[str]:
+    """The ids of the active organiser tokens. With ``lock``, their rows are locked until the
+    transaction ends (PostgreSQL ``FOR UPDATE``; SQLite's write lock is already held), so two
+    revocations running at once cannot both see another organiser left."""
+    statement = sa.select(ApiToken.id).where(ApiToken.role == ORGANISER, ApiToken.revoked_at.is_(None))
+    if lock:
+        statement = statement.with_for_update()
+    return list(session.scalars(statement))
+
+
+def chairs_without_events(session: Session) -> list[ApiToken]:
+    """Active chair tokens that name tracks without their event (issued before per-event chair scope)."""
+    rows = session.scalars(sa.select(ApiToken).where(ApiToken.role == CHAIR, ApiToken.revoked_at.is_(None)))
+    return [row for row in rows if row.unscoped_tracks]

@@ -212,6 +212,7 @@ class Consumer:
         self.connected = threading.Event()
 
     def run(self) -> None:
+        """Consume until ``stop`` is set; a broker lost while stopping ends the loop without a word."""
         backoff = 0.5
         while not self.stop.is_set():
             try:
@@ -219,6 +220,9 @@ class Consumer:
                 backoff = 0.5
             except (AMQPError, OSError) as exc:
                 self.connected.clear()
+                if self.stop.is_set():
+                    logger.debug("consumer stopped while the broker connection broke (%r)", exc)
+                    return
                 logger.warning("consumer lost the broker (%r); reconnecting in %.1fs", exc, backoff)
                 self.stop.wait(backoff)
                 backoff = min(backoff * 2, 15)
@@ -238,7 +242,7 @@ class Consumer:
             if connection.is_open:
                 try:
                     connection.close()
-                except AMQPError:
+                except (AMQPError, OSError):  # already broken: nothing left to close
                     pass
 
     def _on_message(self, channel, method, properties, body) -> None:

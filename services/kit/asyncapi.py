@@ -1,4 +1,4 @@
-"""The AsyncAPI document of ptghub's events, generated from every service's ``schemas.EVENTS``.
+"""The AsyncAPI document of ptghub's events, generated from the ``events`` of every publisher's descriptor.
 
 ``python -m services.kit.asyncapi`` writes ``openapi/asyncapi.yaml`` (AsyncAPI 2.6.0): the RabbitMQ
 server, one channel per event type (the routing key is the type) whose message is the CloudEvents
@@ -260,10 +260,15 @@ def render(descriptors: list[ServiceDescriptor]) -> str:
     return yaml.dump(build(descriptors), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
-def main(_argv: list[str]) -> int:
+def publishers() -> list[ServiceDescriptor]:
+    """Everything that publishes events: the four services, and the gateway (``token.revoked``)."""
     from services import catalog  # the composition root: the commands' only way to the services
 
-    ASYNCAPI_FILE.write_text(render(catalog.services()))
+    return [*catalog.services(), catalog.gateway()]
+
+
+def main(_argv: list[str]) -> int:
+    ASYNCAPI_FILE.write_text(render(publishers()))
     print(f"wrote openapi/{ASYNCAPI_FILE.name}")
     return 0
 

@@ -1,9 +1,15 @@
-"""A service's worker process: the outbox relay, the event consumer and any timers, one thread each."""
+"""A service's worker process: the outbox relay, the event consumer and any timers, one thread each.
+
+SIGTERM or SIGINT (Ctrl-C) stops it quietly: every loop sees the stop event, finishes what it is
+doing and closes its connections; a loop that fails while stopping is not a crash (a connection
+the broker or the database drops now is expected), so nothing is logged as an error.
+"""
 from __future__ import annotations
 
 import logging
 import signal
 import threading
+import time
 from typing import Callable
 
 from .amqp import ConfirmingPublisher, Consumer, declare_service_queue
@@ -56,9 +62,25 @@ class Worker:
         while not self.stop.is_set():
             try:
                 loop(self.stop)
-            except Exception:
+            except Exception as exc:
+                if self.stop.is_set():
+                    logger.info("%s loop ended while stopping (%r)", name, exc)
+                    return
                 logger.exception("%s loop crashed; restarting it", name)
                 self.stop.wait(1)
+
+    def shutdown(self, threads: list[threading.Thread], timeout: float = 5.0) -> None:
+        """Wait (``timeout`` in all) for the loops to finish, then release the database."""
+        # pika reports a connection the broker drops while we close it at ERROR: expected now.
+        logging.getLogger("pika").setLevel(logging.CRITICAL)
+        deadline = time.monotonic() + timeout
+        for thread in threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        busy = [t.name for t in threads if t.is_alive()]
+        if busy:
+            logger.warning("still busy after %.0fs, exiting anyway: %s", timeout, ", ".join(busy))
+        else:
+            self.database.dispose()
 
     def run_forever(self) -> None:
         signal.signal(signal.SIGTERM, lambda *_: self.stop.set())
@@ -66,7 +88,6 @@ class Worker:
         threads = self.start()
         logger.info("worker started: %s", ", ".join(t.name for t in threads))
         self.stop.wait()
-        for thread in threads:
-            thread.join(timeout=5)
-        self.database.dispose()
+        logger.info("worker stopping")
+        self.shutdown(threads)
         logger.info("worker stopped")

@@ -49,7 +49,7 @@ class Stack:
     def _read(self):
         for line in self.process.stdout:
             self.output.append(line.rstrip())
-            if "ptghub is up" in line:
+            if "Ctrl-C stops everything" in line:  # the last line the launcher prints once up
                 self._up.set()
 
     def url(self, path: str) -> str:
@@ -71,6 +71,18 @@ class Stack:
                 pass
             time.sleep(0.05)
         raise AssertionError(f"{name} was not restarted")
+
+    def interrupt(self, timeout: float = 30) -> float:
+        """Ctrl-C as a terminal sends it (SIGINT to the launcher's process group); seconds until it exited."""
+        started = time.monotonic()
+        os.killpg(self.process.pid, signal.SIGINT)
+        self.process.wait(timeout)
+        return time.monotonic() - started
+
+    def logs(self) -> dict[str, list[str]]:
+        """Every process's log under var/log/, by process name."""
+        return {path.stem: path.read_text(errors="replace").splitlines()
+                for path in sorted((self.var_dir / "log").glob("*.log"))}
 
     def stop(self):
         if self.process.poll() is None:
@@ -136,25 +148,38 @@ def webhook_receiver():
     receiver.close()
 
 
+def stack_environment(infra, var_dir: Path, smtp_url: str, postgres: bool) -> dict[str, str]:
+    """The environment ``make run`` would see: no PTGHUB_* of the test run's own (not its internal
+    key either: the launcher makes one under ``var_dir``), free ports, this run's broker names."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PTGHUB_")}
+    env.update(infra.environment())
+    env.update({
+        "PTGHUB_VAR_DIR": str(var_dir), "PTGHUB_BOOTSTRAP_TOKEN": TOKEN, "PTGHUB_SMTP_URL": smtp_url,
+        "PTGHUB_WEBHOOK_ALLOW": "127.0.0.1/32", "PTGHUB_GATEWAY_PORT": str(free_port()),
+        "PTGHUB_GATEWAY_WORKERS": "1",
+    })
+    for service in SERVICE_NAMES:
+        env[f"PTGHUB_{service.upper()}_PORT"] = str(free_port())
+    if postgres:
+        for service in (*SERVICE_NAMES, "gateway"):
+            env[f"PTGHUB_{service.upper()}_DATABASE_URL"] = infra.database_url(f"e2e_{service}")
+    return env
+
+
 @pytest.fixture
 def start_stack(infra, tmp_path, smtp_server):
+    """``start(postgres)`` starts a stack; ``start(postgres, like=stack)`` starts one again on the
+    same var/ and databases (after ``stack.interrupt()``), as a second ``make run`` would."""
     stacks = []
 
-    def start(postgres: bool) -> Stack:
-        var_dir = tmp_path / f"var{len(stacks)}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PTGHUB_")}
-        env.update(infra.environment())
-        env.update({
-            "PTGHUB_VAR_DIR": str(var_dir), "PTGHUB_BOOTSTRAP_TOKEN": TOKEN, "PTGHUB_SMTP_URL": smtp_server.url,
-            "PTGHUB_WEBHOOK_ALLOW": "127.0.0.1/32", "PTGHUB_GATEWAY_PORT": str(free_port()),
-            "PTGHUB_GATEWAY_WORKERS": "1",
-        })
-        for service in SERVICE_NAMES:
-            env[f"PTGHUB_{service.upper()}_PORT"] = str(free_port())
-        if postgres:
-            for service in (*SERVICE_NAMES, "gateway"):
-                env[f"PTGHUB_{service.upper()}_DATABASE_URL"] = infra.database_url(f"e2e_{service}")
-        stack = Stack(env, var_dir)
+    def start(postgres: bool, like: Stack | None = None) -> Stack:
+        if like is not None:
+            env = {**like.env, "PTGHUB_GATEWAY_PORT": str(free_port()),
+                   **{f"PTGHUB_{s.upper()}_PORT": str(free_port()) for s in SERVICE_NAMES}}
+            stack = Stack(env, like.var_dir)
+        else:
+            var_dir = tmp_path / f"var{len(stacks)}"
+            stack = Stack(stack_environment(infra, var_dir, smtp_server.url, postgres), var_dir)
         stacks.append(stack)
         return stack
 

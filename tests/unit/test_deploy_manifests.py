@@ -185,3 +185,117 @@ def test_manifests_set_only_documented_variables():
     text = (DEPLOY / "compose.yaml").read_text() + "".join(p.read_text() for p in K8S.glob("*.yaml"))
     used = set(re.findall(r"\b(PTGHUB_[A-Z0-9_]+)", text))
     assert used - documented == set()
+
+
+# -- who may reach whom: compose publishes only the gateway; k8s NetworkPolicies ----------------
+
+APIS = [f"{s}-api" for s in SERVICE_NAMES]
+WORKERS = [f"{s}-worker" for s in (*SERVICE_NAMES, "gateway")]
+
+
+def test_compose_publishes_only_the_gateway_port():
+    services = compose()["services"]
+    published = {name: s["ports"] for name, s in services.items() if s.get("ports")}
+    assert published == {"gateway": ["8080:8080"]}
+    for api, service in zip(APIS, SERVICE_NAMES):
+        assert services[api]["expose"] == [str(DEFAULT_PORTS[service])]
+
+
+def test_compose_gives_the_internal_key_to_the_gateway_and_the_apis_only():
+    text = (DEPLOY / "compose.yaml").read_text()
+    assert "${PTGHUB_INTERNAL_KEY:?" in text, "required, never a default key"
+    services = compose()["services"]
+    holders = {name for name, s in services.items() if "PTGHUB_INTERNAL_KEY" in (s.get("environment") or {})}
+    assert holders == {"gateway", *APIS}
+
+
+def test_compose_runs_the_gateway_worker():
+    worker = compose()["services"]["gateway-worker"]
+    assert worker["command"] == ["python", "-m", "gateway.worker"]
+    assert {"PTGHUB_GATEWAY_DATABASE_URL", "PTGHUB_AMQP_URL"} <= set(worker["environment"])
+    assert worker["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+
+
+def test_k8s_takes_the_internal_key_from_the_secret_for_the_gateway_and_the_apis_only():
+    holders = set()
+    for name, deployment in k8s("Deployment").items():
+        (container,) = containers(deployment)
+        for variable in container.get("env", []):
+            if variable["name"] == "PTGHUB_INTERNAL_KEY":
+                assert variable["valueFrom"]["secretKeyRef"] == {"name": "ptghub-secrets", "key": "internal-key"}
+                holders.add(name)
+    assert holders == {"gateway", *APIS}
+
+
+def test_k8s_runs_the_gateway_worker():
+    (container,) = containers(k8s("Deployment")["gateway-worker"])
+    assert container["command"] == ["python", "-m", "gateway.worker"]
+    assert {"PTGHUB_GATEWAY_DATABASE_URL", "PTGHUB_AMQP_URL"} <= env_names(container)
+    assert "ports" not in container
+
+
+def pod_labels() -> dict[str, dict[str, str]]:
+    return {name: w["spec"]["template"]["metadata"]["labels"] for name, w in {**k8s("Deployment"), **k8s("Job")}.items()}
+
+
+def selects(selector: dict, labels: dict[str, str]) -> bool:
+    assert set(selector) <= {"matchLabels"}, f"only matchLabels is understood here: {selector}"
+    return all(labels.get(k) == v for k, v in selector.get("matchLabels", {}).items())
+
+
+def ingress_policies(labels: dict[str, str]) -> list[dict]:
+    return [p for p in k8s("NetworkPolicy").values()
+            if "Ingress" in p["spec"]["policyTypes"] and selects(p["spec"]["podSelector"], labels)]
+
+
+def ingress_rules(labels: dict[str, str]) -> list[dict]:
+    return [rule for p in ingress_policies(labels) for rule in p["spec"].get("ingress", [])]
+
+
+def admitted_pods(rule: dict) -> set[str]:
+    """The ptghub pods a rule lets in (a rule without ``from`` admits everyone, inside or out)."""
+    sources = rule.get("from")
+    assert sources, "a rule with no sources admits everything"
+    admitted = set()
+    for source in sources:
+        assert set(source) == {"podSelector"}, f"only pods of this namespace may be admitted: {source}"
+        admitted |= {name for name, labels in pod_labels().items() if selects(source["podSelector"], labels)}
+    return admitted
+
+
+def test_every_ptghub_pod_is_isolated_for_ingress():
+    deny = k8s("NetworkPolicy")["ptghub-default-deny-ingress"]["spec"]
+    assert deny["policyTypes"] == ["Ingress"] and not deny.get("ingress")
+    for name, labels in pod_labels().items():
+        assert selects(deny["podSelector"], labels), f"{name} is not covered by the default deny"
+
+
+def test_every_policy_selects_a_pod():
+    for name, policy in k8s("NetworkPolicy").items():
+        assert any(selects(policy["spec"]["podSelector"], labels) for labels in pod_labels().values()), name
+
+
+def test_only_the_gateway_is_reachable_from_outside_and_only_on_its_port():
+    for name, labels in pod_labels().items():
+        open_rules = [rule for rule in ingress_rules(labels) if not rule.get("from")]
+        if name == "gateway":
+            assert open_rules and all(rule["ports"] == [{"protocol": "TCP", "port": "http"}] for rule in open_rules)
+        else:
+            assert not open_rules, f"{name} is reachable from anywhere"
+
+
+@pytest.mark.parametrize("api", APIS)
+def test_each_service_api_is_reachable_from_the_gateway_only(api):
+    rules = ingress_rules(pod_labels()[api])
+    assert rules, f"nothing may reach {api}: the gateway could not either"
+    for rule in rules:
+        assert admitted_pods(rule) == {"gateway"}, f"{api} admits {admitted_pods(rule)}"
+        assert rule["ports"] == [{"protocol": "TCP", "port": "http"}]
+    (container,) = containers(k8s("Deployment")[api])
+    assert container["ports"][0]["name"] == "http"
+
+
+@pytest.mark.parametrize("pod", [*WORKERS, "ptghub-migrate"])
+def test_workers_and_the_migrate_job_take_no_ingress(pod):
+    assert ingress_policies(pod_labels()[pod]), f"{pod} is not isolated"
+    assert ingress_rules(pod_labels()[pod]) == []

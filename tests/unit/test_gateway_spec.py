@@ -3,6 +3,7 @@ import functools
 import importlib
 import logging
 import re
+import subprocess
 import sys
 
 import pytest
@@ -153,3 +154,106 @@ def test_a_body_that_is_not_utf8_is_a_400_naming_the_body(tmp_path, monkeypatch)
         "Authorization": "Bearer ptg_unit-test-organiser", "Content-Type": "application/json"})
     assert response.status_code == 400
     assert response.json()["errors"] == {"body": ["Invalid UTF-8."]}
+
+
+# -- tokens and methods through the gateway app itself (its own SQLite token store) -------------
+
+ORGANISER_TOKEN = "ptg_unit-test-organiser"
+
+
+@pytest.fixture
+def gateway_client(tmp_path, monkeypatch):
+    monkeypatch.setenv("PTGHUB_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("PTGHUB_GATEWAY_DATABASE_URL", f"sqlite:///{tmp_path / 'gateway.db'}")
+    monkeypatch.setenv("PTGHUB_BOOTSTRAP_TOKEN", ORGANISER_TOKEN)
+    from starlette.testclient import TestClient
+
+    from gateway import bootstrap
+    from gateway.app import create_app
+    from services.kit.manage import migrate
+
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    migrate([catalog.gateway()])
+    bootstrap.ensure_organiser_token()
+    client = TestClient(create_app())
+    client.headers["Authorization"] = f"Bearer {ORGANISER_TOKEN}"
+    yield client
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def test_a_chair_token_needs_event_and_track_pairs(gateway_client):
+    missing = gateway_client.post("/api/v1/tokens", json={"name": "kolla chairs", "role": "chair"})
+    assert missing.status_code == 422 and missing.headers["content-type"] == "application/problem+json"
+    assert set(missing.json()["errors"]) == {"tracks"}
+    slugs = gateway_client.post("/api/v1/tokens", json={"name": "kolla chairs", "role": "chair", "tracks": ["kolla"]})
+    assert slugs.status_code == 400 and list(slugs.json()["errors"]) == ["tracks.0"]
+    issued = gateway_client.post("/api/v1/tokens", json={"name": "kolla chairs", "role": "chair",
+                                                         "tracks": [{"event": "denver", "track": "kolla"}]})
+    assert issued.status_code == 201, issued.text
+    assert issued.json()["tracks"] == [{"event": "denver", "track": "kolla"}]
+
+
+def test_the_last_organiser_token_is_kept_and_a_token_may_revoke_itself(gateway_client):
+    (me,) = gateway_client.get("/api/v1/tokens").json()["items"]
+    kept = gateway_client.delete(f"/api/v1/tokens/{me['id']}")
+    assert kept.status_code == 409 and kept.headers["content-type"] == "application/problem+json"
+    assert "last active organiser" in kept.json()["detail"] and set(kept.json()["errors"]) == {"token_id"}
+    other = gateway_client.post("/api/v1/tokens", json={"name": "second organiser", "role": "organiser"})
+    assert gateway_client.delete(f"/api/v1/tokens/{me['id']}").status_code == 204
+    assert gateway_client.get("/api/v1/tokens").status_code == 401, "the revoked token works no more"
+    second = {"Authorization": f"Bearer {other.json()['token']}"}
+    assert gateway_client.delete(f"/api/v1/tokens/{me['id']}", headers=second).status_code == 404
+
+
+@pytest.mark.parametrize("method, path, allow", [
+    ("PUT", "/api/v1/events/denver", "DELETE, GET, HEAD, OPTIONS, PATCH"),
+    ("DELETE", "/api/v1/events", "GET, HEAD, OPTIONS, POST"),
+    ("PATCH", "/api/v1/tokens", "GET, HEAD, OPTIONS, POST"),
+    ("GET", "/api/v1/tokens/some-id", "DELETE, OPTIONS"),
+])
+def test_a_method_the_path_lacks_is_a_405_with_the_methods_of_the_document(gateway_client, method, path, allow):
+    response = gateway_client.request(method, path)
+    assert response.status_code == 405
+    assert response.headers["allow"] == allow
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"] == {"method": [f"one of {allow}"]}
+
+
+def test_options_lists_the_methods_of_every_path():
+    from gateway.app import BASE_PATH, AllowedMethodsMiddleware, methods_by_path
+
+    middleware = AllowedMethodsMiddleware(None, methods_by_path())
+    for path, item in GATEWAY["paths"].items():
+        concrete = BASE_PATH + re.sub(r"\{[^}]+\}", "x1", path)
+        allowed = middleware.allowed(concrete)
+        defined = {m.upper() for m in METHODS if m in item}
+        assert defined | {"OPTIONS"} <= allowed, path
+        assert ("HEAD" in allowed) == ("GET" in allowed or "HEAD" in defined), path
+
+
+def test_options_answers_without_a_token(gateway_client):
+    response = gateway_client.options("/api/v1/events", headers={"Authorization": ""})
+    assert response.status_code == 204 and response.headers["allow"] == "GET, HEAD, OPTIONS, POST"
+    assert gateway_client.options("/api/v1/events/denver").headers["allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH"
+
+
+def test_the_gateway_worker_is_the_relay_alone_and_never_loads_the_app(tmp_path, monkeypatch):
+    probe = ("import sys, gateway.worker; from services.kit.service import build_worker; "
+             "from gateway.descriptor import DESCRIPTOR; "
+             "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'connexion') or m == 'gateway.app'); "
+             "print(loaded); sys.exit(1 if loaded else 0)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, f"the gateway worker imports {result.stdout.strip()} {result.stderr[-1000:]}"
+    from gateway.descriptor import DESCRIPTOR
+    from services.kit.service import build_worker
+
+    monkeypatch.setenv("PTGHUB_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("PTGHUB_GATEWAY_DATABASE_URL", f"sqlite:///{tmp_path / 'gateway.db'}")
+    worker = build_worker(DESCRIPTOR)
+    try:
+        assert [name for name, _loop in worker.loops()] == ["relay"]
+        assert worker.database.outbox is not None
+    finally:
+        worker.database.dispose()

@@ -24,18 +24,18 @@ def test_the_committed_openapi_document_is_current(service):
 def test_the_committed_asyncapi_document_is_current():
     path = asyncapi.ASYNCAPI_FILE
     assert path.exists(), STALE.format(name=path.name)
-    assert path.read_text() == asyncapi.render(catalog.services()), STALE.format(name=path.name)
+    assert path.read_text() == asyncapi.render(asyncapi.publishers()), STALE.format(name=path.name)
 
 
 # -- what the AsyncAPI document says ----------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def document():
-    return asyncapi.build(catalog.services())
+    return asyncapi.build(asyncapi.publishers())
 
 
 def all_events():
-    return {event_type: descriptor.name for descriptor in catalog.services() for event_type in descriptor.events}
+    return {event_type: descriptor.name for descriptor in asyncapi.publishers() for event_type in descriptor.events}
 
 
 def test_every_event_type_has_a_channel_named_by_its_routing_key(document):
@@ -55,6 +55,13 @@ def test_every_event_type_has_a_channel_named_by_its_routing_key(document):
         assert envelope["source"]["const"] == f"/ptghub/{service}"
         data_schema = envelope["data"]["$ref"].rsplit("/", 1)[-1]
         assert data_schema in document["components"]["schemas"]
+
+
+def test_the_gateway_announces_revoked_tokens(document):
+    channel = document["channels"]["ptghub.gateway.token.revoked"]
+    assert channel["x-ptghub-publisher"] == "gateway"
+    data = document["components"]["schemas"]["TokenRevoked"]
+    assert set(data["required"]) == {"id", "name", "role", "revoked_at"}
 
 
 def test_operation_ids_are_unique(document):
@@ -121,6 +128,6 @@ def test_the_consumers_are_listed_from_the_code(document):
 
 
 def test_the_document_is_plain_yaml():
-    text = asyncapi.render(catalog.services())
+    text = asyncapi.render(asyncapi.publishers())
     assert "&id" not in text and "*id" not in text  # no anchors or aliases
     assert yaml.safe_load(text)["asyncapi"] == "2.6.0"
