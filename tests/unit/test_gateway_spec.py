@@ -81,6 +81,20 @@ def test_each_proxied_operation_is_a_documented_service_operation(service):
             f"{operation['operationId']}: {method.upper()} {path} is not in openapi/{service}.yaml")
 
 
+def test_the_gateway_documents_every_status_its_services_answer():
+    """A status a service documents for an operation reaches the client through the gateway: the
+    public document must list it too (the gateway adds its own: 401, 403, 429 ...)."""
+    missing = []
+    for path, method, operation in gateway_operations():
+        owner = operation["operationId"].partition(".")[0]
+        if owner not in SERVICE_SPECS:
+            continue
+        upstream = SERVICE_SPECS[owner]["paths"].get(path, {}).get(method, {})
+        lacking = {str(code) for code in upstream.get("responses", {})} - {str(c) for c in operation["responses"]}
+        missing += [f"{method.upper()} {path}: {code}" for code in sorted(lacking)]
+    assert not missing, "add to openapi/gateway.yaml: " + "; ".join(missing)
+
+
 def test_every_public_service_path_is_reachable_through_the_gateway():
     exposed = {(op["operationId"].partition(".")[0], method.upper(), path) for path, method, op in gateway_operations()}
     missing = []
