@@ -17,7 +17,6 @@ import uuid
 from pathlib import Path
 
 import aiohttp
-import sqlalchemy as sa
 import yaml
 from connexion import AsyncApp, request
 from connexion.context import context
@@ -270,7 +269,7 @@ async def healthz(_request):
 async def readyz(_request):
     checks = {}
     try:
-        await asyncio.to_thread(_ping, state().database)
+        await asyncio.to_thread(state().database.ping)
         checks["database"] = "ok"
     except Exception as exc:  # readiness reports, it doesn't crash
         checks["database"] = f"unreachable: {exc.__class__.__name__}"
@@ -301,10 +300,6 @@ async def static_file(request):
         return Response(status_code=304, headers={"etag": etag})
     return FileResponse(target, headers={"etag": etag}, stat_result=stat)
 
-
-def _ping(database: Database) -> None:
-    with database.engine.connect() as connection:
-        connection.execute(sa.text("SELECT 1"))
 
 
 def create_app() -> AsyncApp:
