@@ -1,0 +1,472 @@
+"""Commitments and decisions written as prose, found sentence by sentence. Items found here are
+*suggested*: a chair confirms or dismisses them.
+
+Commitments (actions), the subject being who commits:
+
+- "X took an action (item) to ...", "X has an action to ...", "X took on ...";
+- "X is going to ...", "X is planning to ...";  "X will ...", "X'll ...";
+- "X intends/plans/promised/committed to ...", "X is happy/keen/willing to ...";
+- "X offered/volunteered/signed up/stepped up to ...", and the bare "X volunteered";
+- "X agreed to ..." when X is a person ("dansmith agreed to help");
+- at the start of a sentence, the minutes' shorthand "X to <verb> ..." ("mgoddard to write the spec");
+- "action item for X: ...", "AI for X", "owner: X", "assigned to X";
+- "needs an owner", "owner needed", "looking for a volunteer", "up for grabs": an action nobody owns.
+
+Who the subject is decides the owners:
+
+- people (known or nick-shaped, see :mod:`owners`), "I"/"me"/"myself" (the writer), several joined by
+  "and", "," or "/" ("Myself and mgoddard"): they own it;
+- "he"/"she": an action with no owner (the text does not say who);
+- "we", a team, a project, a company, "folks", "someone": nobody owns it. Their "took an action",
+  "is going to" and "volunteered" are actions with no owner ("Oath is going to investigate"); their
+  "will" is a plan, not a commitment, and is not an item ("kolla will support python 3");
+- a clause with no subject ("..., so will ask how they do it") takes the sentence's first subject.
+
+A second clause that only helps ("and dansmith volunteered to help out") adds its subject as an owner of
+the commitment before it instead of making an item of its own.
+
+Not commitments: hedges ("will probably", "may", "might", "would"), "will need/have to/be" (unless
+"will be <verb>ing"), questions, conditionals ("if someone volunteers"), negations, and past or ongoing
+work ("has been working on", "proposed the patch", "has started investigating").
+
+Decisions: "we (all/also/generally) agreed/decided/concluded/settled on/chose to/opted to ...", "X agreed
+that ...", "it was agreed/decided", "there was (general) agreement/consensus that", "the decision/outcome
+was that/to", "we came to a conclusion/compromise", a team's "agreed" ("Nova agreed to add a hook"). Not
+"to agree", "will decide", "need to agree", "did not agree", "I agree". One decision per sentence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .context import People
+from .items import ACTION, DECISION
+from .owners import SELF, people_in, person, resolve
+from .words import GROUP_HEADS, PROJECTS, STOP_WORDS
+
+# Subject classes
+PERSONS, HE_SHE, WE, GROUP, OTHER, ELIDED = "persons", "he/she", "we", "group", "other", "elided"
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    kind: str
+    text: str
+    owners: tuple[str, ...] = ()
+    needs_context: bool = False   # "Needs an owner.": the item's text is the sentence before
+
+
+_HINT = re.compile(
+    r"\b(?:will|shall|going|planning|intend|intends|plan|plans|promised|committed|offered|volunteer|volunteered|"
+    r"volunteers|signed|stepped|took|action|actions|ai|todo|task|owner|owners|assigned|assignee|"
+    r"agree|agreed|decided|decision|decisions|concluded|conclusion|consensus|outcome|outcomes|resolved|settled|"
+    r"chose|opted|voted|accepted|rejected|agreement|keen|happy|willing|glad|grabs|champion|looking|seeking|"
+    r"compromise)\b|'ll\b", re.I)
+_DECISION_HINTS = frozenset(
+    "agree agreed decided decision decisions concluded conclusion consensus outcome outcomes resolved settled "
+    "chose opted voted accepted rejected agreement compromise".split())
+_COMMIT_HINTS = frozenset(
+    "will shall going planning intend intends plan plans promised committed offered volunteer volunteered "
+    "volunteers signed stepped took action agreed keen happy willing glad 'll".split())
+_FOR_HINTS = frozenset("action actions ai todo task owner owners assigned assignee".split())
+_OWNER_HINTS = frozenset("owner owners volunteer volunteers grabs champion looking seeking needs need".split())
+_TO_START = re.compile(r"^(?:[-–*]\s*)?\S+(?:(?:\s*,\s*|\s+and\s+|\s*&\s*|\s*/\s*)\S+){0,5}\s+to\s+\w", re.I)
+
+_COMMIT = re.compile(
+    r"(?P<took>\btook\s+(?:on\s+)?(?:an?|the|this|that|one|two|some|another)\s+(?:\w+\s+)?"
+    r"(?:action(?:[- ]items?)?|AIs?|todo|task)s?\s+(?:to|for|of)\b|\btook\s+on\s+(?:the\s+(?:task|job)\s+of\s+)?"
+    r"|\b(?:has|have|got)\s+(?:an?|the)\s+action(?:[- ]item)?\s+to\b)"
+    r"|(?P<going>\b(?:is|are|am)\s+(?:(?P<gadv>also|still|now|then|probably|likely|hopefully|definitely|"
+    r"possibly|maybe)\s+)?(?:going|planning|intending|volunteering|offering|signing\s+up|hoping)\s+to\b"
+    r"|'(?:s|re|m)\s+(?:(?P<gadv2>also|still|now|probably|likely)\s+)?(?:going|planning)\s+to\b)"
+    r"|(?P<will>\b(?:will|shall)\b|'ll\b)"
+    r"|(?P<intend>\b(?:intends?|plans?|promised|committed|(?:is|are|am)\s+(?:happy|keen|willing|glad))\s+to\b)"
+    r"|(?P<offer>\b(?:offered|volunteered|volunteers|signed\s+up|stepped\s+(?:up|forward)|agreed)"
+    r"(?:\s+(?P<to>to)\b|\s+(?P<for>for)\b|(?=\s*(?:[.,;!)]|$|\s+(?:as|and|but)\b))))"
+    , re.I)
+
+_DECIDE = re.compile(
+    r"(?P<verb>\b(?:agreed|agree|decided|concluded|settled\s+on|chose\s+to|opted\s+to|voted\s+to|"
+    r"resolved\s+to|accepted|rejected))\b(?P<after>\s*\S*)", re.I)
+_PASSIVE = re.compile(
+    r"\b(?:it|this|that|which)\s+(?:was|has\s+been|had\s+been|is)\s+(?:(?:\w+ly|also)\s+)?"
+    r"(?:agreed|decided|concluded|resolved|settled)\b"
+    r"|\b(?:there\s+(?:was|is|were)|there's|we\s+(?:reached|had|have|came\s+to)|(?:was|is|were))\s+"
+    r"(?:(?:also|general|broad|rough|wide|clear|full|some|overall|an?|unanimous|strong)\s+){0,3}"
+    r"(?:agreement|consensus)(?:\s+(?:that|to|on|about|around|for)\b|\s*:)"
+    r"|\b(?:decisions?|outcomes?|conclusions?|resolutions?|consensus)\s+(?:was|were|is|are)\s+(?:that|to)\b"
+    r"|\bwe\s+(?:came\s+to|reached|made)\s+(?:an?\s+)?(?:\w+\s+)?(?:decision|conclusion|compromise)\b",
+    re.I)
+_NOT_DECIDED = re.compile(r"\b(?:not|never|no|nobody|nothing|neither|without)\b|n't\b", re.I)
+
+_TO_VERB = re.compile(
+    r"^(?P<subj>@?[\w\-\[\]\\^{}|`]+(?:(?:\s*,\s*and\s+|\s*,\s*|\s+and\s+|\s*&\s*|\s*/\s*)@?[\w\-\[\]\\^{}|`]+){0,5})"
+    r"\s+to\s+(?P<verb>[a-z]\w*)", re.I)
+_ACTION_FOR = re.compile(
+    r"\b(?:action(?:[- ]items?)?|AIs?|todo|task)\s+(?:for|on)\s+"
+    r"(?P<subj>@?[\w\-\[\]\\^{}|`]+(?:(?:\s*,\s*and\s+|\s*,\s*|\s+and\s+|\s*&\s*|\s*/\s*)@?[\w\-\[\]\\^{}|`]+){0,5})"
+    r"\s*[:,\-–]?\s*(?P<rest>.*)$"
+    r"|\bAI\s*\((?P<subj2>[^)]{1,60})\)\s*:?\s*(?P<rest2>.*)$"
+    r"|\bassigned\s+to\s+(?P<subj3>@?[\w\-\[\]\\^{}|`]+(?:(?:\s*,\s*and\s+|\s*,\s*|\s+and\s+|\s*&\s*)"
+    r"@?[\w\-\[\]\\^{}|`]+){0,5})", re.I | re.S)
+_NEEDS_OWNER = re.compile(
+    r"\b(?:needs?|requires?|wants?|is\s+looking\s+for|are\s+looking\s+for|looking\s+for|seeking)\s+"
+    r"(?:an?\s+|some\s+|one\s+|more\s+|new\s+)*(?:owner|volunteer|champion|assignee|taker|driver\s+for\s+this)s?\b"
+    r"|\b(?:owner|owners|volunteer|volunteers|champion)\s+(?:needed|wanted|required)\b"
+    r"|\blooking\s+for\s+someone\s+to\b|\bno\s+owner\s+yet\b|\bup\s+for\s+grabs\b"
+    r"|\bowner\s*[:=]\s*(?:none|tbd|tba|\?+|nobody|unassigned|n/?a)\b", re.I)
+_HEDGED_BEFORE = re.compile(r"\b(?:would|might|could|may|doesn't|does\s+not|no\s+longer|if|unless)\s+\w*\s*$", re.I)
+
+_TOKEN_END = re.compile(r"(@?[\w\-\[\]\\^{}|`'.]+)\s*$")
+_SEP_END = re.compile(r"(?:,\s*and|,|\band|&|/|\+)\s*$", re.I)
+_BOUNDARY_END = re.compile(r"(?:^|[,;:(\[]|\b(?:and|so|then|but|also|or|now|plus)|\s[-–—])\s*$", re.I)
+_ADVERBS = frozenset(
+    """also again both all then now kindly gladly happily already still just later eventually each first
+    subsequently initially finally personally further additionally separately similarly actually basically
+    generally mostly broadly largely quickly unanimously tentatively collectively jointly together""".split())
+_HEDGES = frozenset("probably perhaps maybe possibly likely hopefully".split())
+_OBJECT_BEFORE = frozenset(
+    """with to for from by of about at on in into thank thanks ask asked asking told tell let help helping
+    ping pinged cc than like via between among""".split())
+_NOT_AFTER_WILL = re.compile(
+    r"^\s*(?:(?:also|then|now|still|again|just|first|both|all|each)\s+)*"
+    r"(?:probably|perhaps|maybe|possibly|likely|hopefully|not|never|no\b|need|needs|have\s+to|has\s+to|"
+    r"want|depend|require|be\s+(?!\w+ing\b)|likely|see\b|tell\b|find\b|happen|work\s+for|cause|break|"
+    r"fail|help\s+(?:to\s+)?(?:reduce|improve)|allow|mean|make\s+sense|go\s+away|remain|"
+    # the write-up talking about itself: "I'll cover them one by one:", "I'll go into more detail"
+    r"cover\s+(?:them|these|those|this|each|the\s+\w+\s+(?:below|here))|describe\s+(?:them|these|each)|summari[sz]e|recap|"
+    r"outline|go\s+(?:into|over|through)|start\s+with|try\s+to\s+(?:summari[sz]e|cover|describe)|"
+    r"focus\s+on\s+(?:the|a\s+few)|highlight)|n't", re.I)
+_NOT_AFTER_GOING = re.compile(r"^\s*(?:be|have\s+to|need|stop\s+shipping)\b", re.I)
+_MODAL_BEFORE = frozenset("to will 'll should must can could would may might need needs shall cannot let's lets let".split())
+_LEAD_ADVERBIAL = re.compile(
+    r"^(?:(?:on|in|at|after|before|during|for|from|since|again|also|finally|then|next|later|overall|so|and|"
+    r"but|however|still|first|lastly|otherwise|meanwhile|instead|today|tomorrow|yesterday|eventually|"
+    r"ultimately|as\s+\w+|once|in\s+short|in\s+the\s+end|at\s+the\s+end)\b[^,]{0,50},\s*)", re.I)
+_HELP_ONLY = re.compile(r"^(?:help|assist|pitch\s+in|join)(?:\s+(?:out|too|as\s+well|with\s+(?:this|it|that)))*\W*$", re.I)
+_CONDITIONAL = re.compile(r"\b(?:if|unless|whether|once|until|when|whoever)\b", re.I)
+
+
+def find(sentence: str, people: People, self_nick: str | None) -> list[Found]:
+    """The commitments and the decision one sentence states."""
+    hints = {word.lower() for word in _HINT.findall(sentence)}
+    if not hints and not _TO_START.match(sentence):
+        return []
+    text = " ".join(sentence.replace("’", "'").split())
+    if text.endswith("?"):
+        return []
+    first = _Lazy(text, people)
+    out: list[Found] = []
+    if hints & _DECISION_HINTS:
+        decision = _decision(text, people, first)
+        if decision is not None:
+            out.append(decision)
+    out.extend(_commitments(text, people, self_nick, first, hints))
+    return out
+
+
+class _Lazy:
+    """The sentence's first subject, worked out when a clause without a subject needs it."""
+
+    __slots__ = ("text", "people", "value")
+
+    def __init__(self, text: str, people: People):
+        self.text, self.people, self.value = text, people, None
+
+    def get(self) -> tuple[str, list[str]]:
+        if self.value is None:
+            self.value = _first_subject(self.text, self.people)
+        return self.value
+
+
+# --- subjects -------------------------------------------------------------------------------------
+
+def _classify(word: str, people: People) -> str:
+    lower = word.lower().strip(",.;:()")
+    if lower == "we" or lower == "us":
+        return WE
+    if lower in ("he", "she"):
+        return HE_SHE
+    if lower == "they" or lower in GROUP_HEADS:
+        return GROUP
+    if lower in STOP_WORDS:
+        return GROUP if lower in PROJECTS else OTHER
+    if word[:1].isupper():
+        return GROUP   # an organisation, a project, a product: "Oath", "Neutron", "Intel"
+    return OTHER
+
+
+_TOKENS = re.compile(r"[^\s,&/+]+|[,&/+]")
+_JOINERS = frozenset({",", "&", "/", "+", "and"})
+
+
+def _subject(before: str, people: People) -> tuple[str, list[str], int]:
+    """The subject right before a verb: (class, person references, start offset of the subject).
+
+    Reads backwards: people joined by "and", ",", "&" or "/"; stops at the first word that is not one."""
+    tokens = [(m.group(0), m.start()) for m in _TOKENS.finditer(before)]
+    refs: list[str] = []
+    start = len(before)
+    i = len(tokens) - 1
+    while i >= 0:
+        who, n = None, 1
+        for size in range(min(people.longest_alias, 3, i + 1), 1, -1):
+            words = [tok for tok, _ in tokens[i - size + 1:i + 1]]
+            if not any(w in _JOINERS for w in words):
+                known = people.lookup(" ".join(words))
+                if known:
+                    who, n = known, size
+                    break
+        if who is None:
+            word = tokens[i][0].rstrip(".")
+            who = person(word, people)
+            if who is None:
+                if not refs:
+                    return _classify(word, people), [], tokens[i][1]
+                break
+        refs.insert(0, who)
+        start = tokens[i - n + 1][1]
+        i -= n
+        j = i
+        while j >= 0 and tokens[j][0].lower() in _JOINERS:
+            j -= 1
+        if j == i or j < 0:
+            break
+        i = j
+    if not refs:
+        return OTHER, [], len(before)
+    left = before[:start].split()
+    if left and left[-1].lower() in _OBJECT_BEFORE:
+        return OTHER, [], start
+    return PERSONS, refs, start
+
+
+def _first_subject(text: str, people: People) -> tuple[str, list[str]]:
+    body = _LEAD_ADVERBIAL.sub("", text, count=1)
+    match = re.match(r"^(@?[\w\-\[\]\\^{}|`']+(?:(?:\s*,\s*and\s+|\s*,\s*|\s+and\s+|\s*&\s*|\s*/\s*)"
+                     r"@?[\w\-\[\]\\^{}|`']+){0,5})", body)
+    if not match:
+        return OTHER, []
+    phrase = match.group(1)
+    for cut in range(len(phrase.split()), 0, -1):
+        words = phrase.split()[:cut]
+        found = people_in(" ".join(words).rstrip(","), people)
+        if found:
+            return PERSONS, found
+    word = phrase.split()[0]
+    if word.lower().endswith("'ll") or word.lower().endswith("'m"):
+        who = person(word.split("'")[0], people)
+        if who:
+            return PERSONS, [who]
+    second = body.split()[1].lower() if len(body.split()) > 1 else ""
+    cls = _classify(word, people)
+    if cls == OTHER and second in GROUP_HEADS:
+        return GROUP, []
+    return cls, []
+
+
+def _strip_adverbs(before: str) -> tuple[str, bool]:
+    """``before`` without trailing adverbs ("I also", "dansmith again"), and whether one was a hedge."""
+    hedged = False
+    while True:
+        token = _TOKEN_END.search(before)
+        if not token:
+            return before, hedged
+        word = token.group(1).lower()
+        if word in _ADVERBS or word in _HEDGES or (word.endswith("ly") and len(word) > 4 and word not in ("only", "early", "family", "supply", "apply", "reply")):
+            hedged = hedged or word in _HEDGES
+            before = before[:token.start(1)]
+            continue
+        return before, hedged
+
+
+# --- commitments ----------------------------------------------------------------------------------
+
+def _commitments(text: str, people: People, self_nick: str | None, first: "_Lazy",
+                 hints: set[str]) -> list[Found]:
+    found: list[tuple[int, int, str, list[str], str]] = []   # (subject start, verb end, class, refs, form)
+    for match in (_COMMIT.finditer(text) if hints & _COMMIT_HINTS else ()):
+        form = match.lastgroup if match.lastgroup in ("took", "going", "will", "intend", "offer") else None
+        if form is None:
+            for name in ("took", "going", "will", "intend", "offer"):
+                if match.group(name):
+                    form = name
+                    break
+        after = text[match.end():]
+        if form == "going" and ((match.group("gadv") or match.group("gadv2") or "").lower() in _HEDGES
+                                or _NOT_AFTER_GOING.match(after)):
+            continue
+        if form == "will" and _NOT_AFTER_WILL.match(after):
+            continue
+        if form == "offer":
+            verb = match.group(0).split()[0].lower()
+            if verb == "agreed" and not match.group("to"):
+                continue  # "we agreed that", "X agreed": decisions
+            if verb == "volunteers" and not match.group("to"):
+                continue
+        before = text[:match.start()]
+        if match.group(0).startswith("'"):
+            before = before  # "I'll": the subject is glued to the verb
+        before, hedged = _strip_adverbs(before)
+        if hedged:
+            continue
+        if _CONDITIONAL.search(before[-40:]) and _CONDITIONAL.search(before.split(",")[-1]):
+            continue
+        if _NOT_DECIDED.search(" ".join(before.split()[-2:])) and form != "took":
+            continue
+        if _BOUNDARY_END.search(before):
+            cls, refs = first.get() if before.strip() else (ELIDED, [])
+            start = len(before)
+        else:
+            cls, refs, start = _subject(before, people)
+        if form == "offer" and match.group(0).lower().startswith("agreed"):
+            if cls in (WE, GROUP, OTHER) or (cls == ELIDED and not refs):
+                continue  # "we agreed to ...": a decision, found by _decision
+        if not _accepts(cls, form):
+            continue
+        found.append((start, match.end(), cls, refs, form))
+    out: list[Found] = []
+    for i, (start, verb_end, cls, refs, form) in enumerate(found):
+        stop = found[i + 1][0] if i + 1 < len(found) else len(text)
+        vp = _clause(text[verb_end:stop])
+        owners = resolve(refs, self_nick) if cls == PERSONS else ()
+        if out and _HELP_ONLY.match(vp or "help") and vp is not None and (vp or form == "offer"):
+            previous = out[-1]
+            out[-1] = Found(ACTION, previous.text, _merge(previous.owners, owners))
+            continue
+        if not vp:
+            out.append(Found(ACTION, text.rstrip("."), owners, needs_context=True))
+            continue
+        if not owners and _HELP_ONLY.match(vp):
+            continue  # "folks volunteered to help": nobody and nothing in particular
+        out.append(Found(ACTION, vp, owners))
+    extra = _action_for(text, people, self_nick) if hints & _FOR_HINTS else None
+    if extra is not None and not out:
+        out.append(extra)
+    elif extra is not None and out and not out[-1].owners:
+        out[-1] = Found(ACTION, out[-1].text, extra.owners, out[-1].needs_context)
+    if not out and _TO_START.match(text):
+        minutes = _minutes_form(text, people, self_nick)
+        if minutes is not None:
+            out.append(minutes)
+    if not out and hints & _OWNER_HINTS and _NEEDS_OWNER.search(text):
+        match = _NEEDS_OWNER.search(text)
+        if not _HEDGED_BEFORE.search(text[:match.start()]):
+            out.append(Found(ACTION, text.rstrip("."), (), needs_context=True))
+    return out
+
+
+def _accepts(cls: str, form: str) -> bool:
+    if cls in (PERSONS, HE_SHE):
+        return True
+    if cls == ELIDED:
+        return form != "intend" or True
+    if cls in (WE,):
+        return form in ("took", "offer")
+    if cls == GROUP:
+        return form in ("took", "going", "offer")
+    return False
+
+
+def _clause(rest: str) -> str:
+    """The verb phrase of a commitment: up to the end of its clause."""
+    rest = rest.strip()
+    cut = re.search(r";|\s[-–—]\s|,\s*(?:but|and\s+(?:I|we|he|she|they|then)\b|so\b|which\b)|\s+but\s+", rest)
+    if cut:
+        rest = rest[:cut.start()]
+    rest = re.sub(r"(?:,?\s*(?:and|but|so|then|,))+\s*$", "", rest, flags=re.I)
+    rest = rest.strip(" ,.;:!")
+    if rest.lower().startswith(("to ", "for ")):
+        rest = rest.split(" ", 1)[1]
+    return rest
+
+
+def _merge(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    out = list(a)
+    for nick in b:
+        if nick.lower() not in (o.lower() for o in out):
+            out.append(nick)
+    return tuple(out)
+
+
+def _action_for(text: str, people: People, self_nick: str | None) -> Found | None:
+    """"action item for X: ...", "AI(X): ...", "assigned to X", "owner: X"."""
+    match = _ACTION_FOR.search(text)
+    if match:
+        subj = match.group("subj") or match.group("subj2") or match.group("subj3")
+        refs = people_in(subj, people)
+        if refs:
+            rest = match.group("rest") or match.group("rest2") or text
+            return Found(ACTION, _clause(rest) or text.rstrip("."), resolve(refs, self_nick))
+        if match.group("subj") and match.group("subj").lower() in ("me", "myself"):
+            return Found(ACTION, _clause(match.group("rest")) or text, resolve([SELF], self_nick))
+    field = re.search(r"\b(?:owners?|assignees?)\s*[:=]\s*(@?[\w\-|`^]+(?:\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s*&\s*|\s*/\s*)"
+                      r"@?[\w\-|`^]+)*)", text, re.I)
+    if field:
+        refs = people_in(field.group(1), people)
+        if refs:
+            head = text[:field.start()].rstrip(" ,;:-–(").strip()
+            return Found(ACTION, head or text, resolve(refs, self_nick))
+    return None
+
+
+def _minutes_form(text: str, people: People, self_nick: str | None) -> Found | None:
+    """"mgoddard to write the spec", "mgoddard and hrw to look into it" at the start of a sentence."""
+    body = re.sub(r"^[-–*]\s*", "", text)
+    match = _TO_VERB.match(body)
+    if not match:
+        return None
+    from .owners import is_verb  # noqa: PLC0415
+    if not is_verb(match.group("verb")) or match.group("verb").lower() == "be":
+        return None
+    refs = people_in(match.group("subj"), people)
+    vp = _clause(body[match.start("verb"):])
+    if refs:
+        return Found(ACTION, vp, resolve(refs, self_nick))
+    words = match.group("subj").split()
+    if len(words) <= 3 and _classify(words[-1], people) == GROUP:
+        return Found(ACTION, vp, ())
+    return None
+
+
+# --- decisions ------------------------------------------------------------------------------------
+
+def _decision(text: str, people: People, first) -> Found | None:
+    passive = _PASSIVE.search(text)
+    if passive and not _NOT_DECIDED.search(" ".join(text[:passive.start()].split()[-2:])):
+        if not _CONDITIONAL.search(text[max(0, passive.start() - 30):passive.start()]):
+            return Found(DECISION, text)
+    for match in _DECIDE.finditer(text):
+        verb = match.group("verb").lower()
+        after = match.group("after").strip().lower()
+        before, _ = _strip_adverbs(text[:match.start()])
+        words = before.split()
+        prev = words[-1].lower() if words else ""
+        if prev in _MODAL_BEFORE:
+            continue
+        if _NOT_DECIDED.search(" ".join(words[-3:])):
+            continue
+        if after.startswith("with") or (verb == "concluded" and not re.match(r"(?:that|to|we|it|there)\b", after)):
+            continue
+        if verb in ("accepted", "rejected") and prev not in ("was", "were", "been", "is", "are", "we"):
+            continue
+        if prev in ("was", "were", "been", "is", "are", "be"):
+            if verb in ("agreed", "decided", "accepted", "rejected") and (len(words) < 2 or words[-2].lower() not in ("not",)):
+                return Found(DECISION, text)
+            continue
+        if _BOUNDARY_END.search(before):
+            cls, refs = first.get() if before.strip() else (ELIDED, [])
+        else:
+            cls, refs, _start = _subject(before, people)
+        if _CONDITIONAL.search(" ".join(words[-4:])):
+            continue
+        if verb == "agree" and cls not in (WE, GROUP):
+            continue  # "I agree": an opinion
+        if cls == OTHER and prev not in ("all", "everyone", "everybody", "both"):
+            if not (verb in ("agreed", "decided") and prev in ("and",)):
+                continue
+        if cls == PERSONS and after in ("to",) and verb == "agreed":
+            continue  # "dansmith agreed to help": a commitment
+        return Found(DECISION, text)
+    return None
+
