@@ -54,6 +54,8 @@ _MINUTES_NOISE = re.compile(r"^(?:meeting\s+(?:started|ended)\b|generated\s+by\s
 _TRAILER_TOPIC = re.compile(r"\(([\w\-\[\]\\^{}|`]+),\s*\d{1,2}:\d{2}(?::\d{2})?\)\s*$")
 _BOLD = re.compile(r"^\*\*(.+)\*\*$|^__(.+)__$")
 _NONE_ENTRY = re.compile(r"^\(?(?:none|n/a|nothing)\)?\.?$", re.I)
+# A pad line marked with who said it: "[carloss] I'll draft the spec", "kpdev: will update the jobs".
+_SAID_BY = re.compile(r"^(?:\[(?P<a>[A-Za-z_`^{}|][\w\-`^{}|]{1,31})\]\s+|(?P<b>@?[A-Za-z_`^{}|][\w\-`^{}|]{1,31}):\s+)")
 _CONTEXT_NEEDED = re.compile(r"^(?:this|it|that|needs|need|owner|volunteers?|looking|up\s+for)\b", re.I)
 
 
@@ -103,6 +105,7 @@ class _Run:
         self.leads: list[tuple[str, int, tuple[str, ...], bool]] = []  # (kind, depth, owners, from heading)
         self.skip_section = False
         self.previous_sentence: str | None = None
+        self.listed = 0  # items listed under the current list heading
 
     def set_writers(self, found: Senders) -> None:
         self.me = writer(self.author, found.header or found.signature, self.people)
@@ -116,6 +119,7 @@ class _Run:
             self.previous_sentence = None
             self.skip_section = bool(_SKIP_SECTION.match(unit.text))
             self.leads = []
+            self.listed = 0
             flat = unit.text.strip().rstrip(":")
             if _ACTION_LEAD.match(flat):
                 self.leads = [(ACTION, -1, (), True)]
@@ -136,6 +140,8 @@ class _Run:
             return
         if unit.blank_before and unit.kind == PARA:
             self._end_colon_leads()
+            if self.listed:
+                self.leads = []  # a paragraph after the list: the list under the heading has ended
         self._pop_leads(unit)
         if marker is not None:
             self._marker(unit, marker, me)
@@ -149,6 +155,8 @@ class _Run:
                 self.leads.append((DECISION, unit.depth, (), False))
                 return
         lead = self.leads[-1] if self.leads else None
+        if lead is not None:
+            self.listed += 1
         if lead is not None and lead[0] == ACTION:
             self._listed_action(unit, flat, me, lead)
             return
@@ -238,8 +246,19 @@ class _Run:
             pieces = [(text, unit.line)]
         else:
             pieces = [(sentence.text, sentence.line) for sentence in sentences(unit)]
-        for sentence, line in pieces:
-            for found in prose.find(sentence, self.people, me):
+        speaker = None
+        if unit.kind != LOG and pieces:
+            said = _SAID_BY.match(pieces[0][0])
+            if said:
+                nick = said.group("a") or said.group("b")
+                who = owners.person(nick, self.people)
+                if who and who != owners.SELF:
+                    speaker = who
+        for index, (sentence, line) in enumerate(pieces):
+            rules_text = sentence
+            if speaker and index == 0:
+                rules_text = sentence[_SAID_BY.match(sentence).end():]
+            for found in prose.find(rules_text, self.people, me, speaker):
                 item_text = found.text
                 if found.needs_context and _CONTEXT_NEEDED.match(sentence.strip()) or (
                         found.needs_context and len(sentence.split()) <= 6):

@@ -44,15 +44,22 @@ HASH_MARKERS = {
 }
 COLON_MARKERS = {
     "action": ACTION, "action item": ACTION, "action-item": ACTION, "ai": ACTION, "todo": ACTION,
-    "agreed": DECISION, "decision": DECISION, "decided": DECISION, "idea": IDEA, "help": HELP,
+    "agreed": DECISION, "decision": DECISION, "decided": DECISION, "conclusion": DECISION,
+    "outcome": DECISION, "idea": IDEA, "help": HELP,
     "help wanted": HELP, "info": INFO, "link": LINK, "accepted": ACCEPTED, "rejected": REJECTED,
 }
 
 URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]}]|\bwww\.[\w-]+\.[^\s<>\"']+[\w/]")
 _HASH = re.compile(r"^#([A-Za-z]+)\b:?[ \t]*(.*)$", re.S)
 _COLON = re.compile(
-    r"^(action[ -]items?|action|ai|todo|agreed|decision|decided|idea|help wanted|help|info|link|accepted|"
-    r"rejected)[ \t]*:[ \t]*(.*)$", re.I | re.S)
+    r"^(action[ -]items?|action|ai|todo|agreed|decision|decided|conclusion|outcome|idea|help wanted|help|info|"
+    r"link|accepted|rejected)[ \t]*(?:\((?P<who>[^()]{1,60})\))?[ \t]*:[ \t]*(.*)$", re.I | re.S)
+# "ACTION(gthiemonge) upgrade docs" without a colon
+_OWNED = re.compile(r"^(action|ai|todo)[ \t]*\((?P<who>[^()]{1,60})\)[ \t]*(.*)$", re.I | re.S)
+# A marker at the end of a line: "johnsom: try the minimal kernel -- ACTION", "moves to Thursdays (agreed)"
+_TRAILING = re.compile(
+    r"(?:[ \t]+(?:--|-|–|—|=>)[ \t]*|[ \t]*[(\[][ \t]*)"
+    r"(action(?:[ -]item)?|ai|todo|agreed|decision|decided)[ \t]*[)\]]?[ \t]*[.!]?$", re.I)
 _TRAILER = re.compile(r"[ \t]*\([\w\-\[\]\\^{}|`]+,\s*\d{1,2}:\d{2}(?::\d{2})?\)[ \t]*$")
 _ONLY_URL = re.compile(
     r"^(?:\[\d+\][ \t]*|\d+[.)][ \t]+)?(?:<(?P<a>[^>\s]+)>|\[[^\]]*\]\((?P<b>[^)\s]+)\)|(?P<c>(?:https?|ftp)://\S+))"
@@ -79,17 +86,27 @@ def parse(text: str) -> Marker | None | str:
         if _EMPTY.match(body):
             return "#" + match.group(1)
         return _marker(kind, body, "#" + match.group(1))
-    if ":" in text[:14]:
-        match = _COLON.match(text)
+    if ":" in text[:80] or "(" in text[:10]:
+        match = _COLON.match(text) or _OWNED.match(text)
         if match:
             name = " ".join(match.group(1).lower().replace("-", " ").split())
             if name == "action items":
                 name = "action item"
             kind = COLON_MARKERS[name]
-            body = strip_trailer(" ".join(match.group(2).split()))
+            body = strip_trailer(" ".join(match.group(match.lastindex).split()))
             if _EMPTY.match(body):
                 return None  # "Action items:" heads a list
-            return _marker(kind, body, match.group(1) + ":")
+            if match.group("who"):
+                body = f"{match.group('who').strip()}: {body}"  # the owners, in MeetBot's place
+            return _marker(kind, body, match.group(0)[:match.start(match.lastindex)].strip())
+    if text[-1:] in "NnMmOoDd)].!" and len(text) > 8:
+        match = _TRAILING.search(text)
+        if match:
+            name = " ".join(match.group(1).lower().replace("-", " ").split())
+            kind = COLON_MARKERS.get(name, COLON_MARKERS.get(name.split()[0]))
+            body = strip_trailer(" ".join(text[:match.start()].split()))
+            if kind is not None and not _EMPTY.match(body):
+                return _marker(kind, body, match.group(0).strip())
     if "://" in text:
         match = _ONLY_URL.match(" ".join(text.split()))
         if match:

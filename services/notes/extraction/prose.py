@@ -56,18 +56,27 @@ class Found:
     needs_context: bool = False   # "Needs an owner.": the item's text is the sentence before
 
 
-_HINT = re.compile(
-    r"\b(?:will|shall|going|planning|intend|intends|plan|plans|promised|committed|offered|volunteer|volunteered|"
-    r"volunteers|signed|stepped|took|action|actions|ai|todo|task|owner|owners|assigned|assignee|"
-    r"agree|agreed|decided|decision|decisions|concluded|conclusion|consensus|outcome|outcomes|resolved|settled|"
-    r"chose|opted|voted|accepted|rejected|agreement|keen|happy|willing|glad|grabs|champion|looking|seeking|"
-    r"compromise)\b|'ll\b", re.I)
+_HINT_WORDS = frozenset(
+    """will shall going planning intend intends plan plans promised committed offered volunteer volunteered
+    volunteers signed stepped took action actions ai todo task owner owners assigned assignee agree agreed
+    decided decision decisions concluded conclusion consensus outcome outcomes resolved settled chose opted
+    voted accepted rejected agreement keen happy willing glad grabs champion looking seeking compromise ll
+    """.split())
+# Punctuation to spaces, so that str.split gives words: much cheaper than a regex over every sentence.
+_PUNCT = str.maketrans({c: " " for c in "'’.,;:!?()[]{}\"“”<>*/&+=|~`#@$%^"})
+
+
+def hint_words(sentence: str) -> frozenset[str]:
+    """The trigger words a sentence has (lower-case), the cheap filter before any pattern runs."""
+    return _HINT_WORDS.intersection(sentence.lower().translate(_PUNCT).split())
+
+
 _DECISION_HINTS = frozenset(
     "agree agreed decided decision decisions concluded conclusion consensus outcome outcomes resolved settled "
     "chose opted voted accepted rejected agreement compromise".split())
 _COMMIT_HINTS = frozenset(
     "will shall going planning intend intends plan plans promised committed offered volunteer volunteered "
-    "volunteers signed stepped took action agreed keen happy willing glad 'll".split())
+    "volunteers signed stepped took action agreed keen happy willing glad ll".split())
 _FOR_HINTS = frozenset("action actions ai todo task owner owners assigned assignee".split())
 _OWNER_HINTS = frozenset("owner owners volunteer volunteers grabs champion looking seeking needs need".split())
 _TO_START = re.compile(r"^(?:[-–*]\s*)?\S+(?:(?:\s*,\s*|\s+and\s+|\s*&\s*|\s*/\s*)\S+){0,5}\s+to\s+\w", re.I)
@@ -76,10 +85,10 @@ _COMMIT = re.compile(
     r"(?P<took>\btook\s+(?:on\s+)?(?:an?|the|this|that|one|two|some|another)\s+(?:\w+\s+)?"
     r"(?:action(?:[- ]items?)?|AIs?|todo|task)s?\s+(?:to|for|of)\b|\btook\s+on\s+(?:the\s+(?:task|job)\s+of\s+)?"
     r"|\b(?:has|have|got)\s+(?:an?|the)\s+action(?:[- ]item)?\s+to\b)"
-    r"|(?P<going>\b(?:is|are|am)\s+(?:(?P<gadv>also|still|now|then|probably|likely|hopefully|definitely|"
+    r"|(?P<going>\b(?:is|are|am)\s+(?:(?P<gadv>also|still|now|then|not|probably|likely|hopefully|definitely|"
     r"possibly|maybe)\s+)?(?:going|planning|intending|volunteering|offering|signing\s+up|hoping)\s+to\b"
-    r"|'(?:s|re|m)\s+(?:(?P<gadv2>also|still|now|probably|likely)\s+)?(?:going|planning)\s+to\b)"
-    r"|(?P<will>\b(?:will|shall)\b|'ll\b)"
+    r"|'(?:s|re|m)\s+(?:(?P<gadv2>also|still|now|not|probably|likely)\s+)?(?:going|planning)\s+to\b)"
+    r"|(?P<will>\b(?:will|shall)\b|'ll\b|\bwon't\b)"
     r"|(?P<intend>\b(?:intends?|plans?|promised|committed|(?:is|are|am)\s+(?:happy|keen|willing|glad))\s+to\b)"
     r"|(?P<offer>\b(?:offered|volunteered|volunteers|signed\s+up|stepped\s+(?:up|forward)|agreed)"
     r"(?:\s+(?P<to>to)\b|\s+(?P<for>for)\b|(?=\s*(?:[.,;!)]|$|\s+(?:as|and|but)\b))))"
@@ -137,6 +146,12 @@ _NOT_AFTER_WILL = re.compile(
     r"cover\s+(?:them|these|those|this|each|the\s+\w+\s+(?:below|here))|describe\s+(?:them|these|each)|summari[sz]e|recap|"
     r"outline|go\s+(?:into|over|through)|start\s+with|try\s+to\s+(?:summari[sz]e|cover|describe)|"
     r"focus\s+on\s+(?:the|a\s+few)|highlight)|n't", re.I)
+# "we will ..." is a plan (a decision) unless it is an obligation, a guess or more talk.
+_NOT_A_PLAN = re.compile(
+    r"\s*(?:(?:also|then|now|still|again|just|first|both|all|each|probably|likely|maybe|perhaps|not)\s+)*"
+    r"(?:need|needs|have\s+to|has\s+to|be\b|see\b|probably|likely|maybe|perhaps|try|talk|discuss|think|"
+    r"hash\s+out|figure\s+out|work\s+out|look\s+at|look\s+into|keep\s+(?:an\s+eye|discussing)|continue\s+"
+    r"(?:the\s+)?discuss|want|find\s+out|get\s+back)", re.I)
 _NOT_AFTER_GOING = re.compile(r"^\s*(?:be|have\s+to|need|stop\s+shipping)\b", re.I)
 _MODAL_BEFORE = frozenset("to will 'll should must can could would may might need needs shall cannot let's lets let".split())
 _LEAD_ADVERBIAL = re.compile(
@@ -147,9 +162,13 @@ _HELP_ONLY = re.compile(r"^(?:help|assist|pitch\s+in|join)(?:\s+(?:out|too|as\s+
 _CONDITIONAL = re.compile(r"\b(?:if|unless|whether|once|until|when|whoever)\b", re.I)
 
 
-def find(sentence: str, people: People, self_nick: str | None) -> list[Found]:
-    """The commitments and the decision one sentence states."""
-    hints = {word.lower() for word in _HINT.findall(sentence)}
+def find(sentence: str, people: People, self_nick: str | None, speaker: str | None = None) -> list[Found]:
+    """The commitments and the decision one sentence states. ``speaker``: the person a pad line is
+    marked as said by ("[carloss] I'll draft it", "kpdev: will update the jobs"): "I" and a clause
+    with no subject at the start are theirs."""
+    if speaker:
+        self_nick = speaker
+    hints = hint_words(sentence)
     if not hints and not _TO_START.match(sentence):
         return []
     text = " ".join(sentence.replace("’", "'").split())
@@ -161,7 +180,10 @@ def find(sentence: str, people: People, self_nick: str | None) -> list[Found]:
         decision = _decision(text, people, first)
         if decision is not None:
             out.append(decision)
-    out.extend(_commitments(text, people, self_nick, first, hints))
+    actions, we_plan = _commitments(text, people, self_nick, first, hints, speaker)
+    if we_plan and not out:
+        out.append(Found(DECISION, text))
+    out.extend(actions)
     return out
 
 
@@ -196,23 +218,44 @@ def _classify(word: str, people: People) -> str:
     return OTHER
 
 
+_STRONG_NICK = re.compile(r"[a-z][A-Z]|\d|[_|`^{}\[\]\\]")
 _TOKENS = re.compile(r"[^\s,&/+]+|[,&/+]")
 _JOINERS = frozenset({",", "&", "/", "+", "and"})
+
+
+_BOUNDARY_WORDS = frozenset(
+    """and but so then also now while because since that which who as if when once meanwhile thus therefore
+    hence plus again finally first later today tomorrow yesterday said says mentioned noted confirmed think
+    thinks guess hopefully otherwise instead however yes ok okay sure well monday tuesday wednesday thursday
+    friday saturday sunday""".split())
+_LEFT_PUNCT = tuple(",;:([-–—\"“'")
+
+
+def _left_ok(before: str, start: int) -> bool:
+    """Whether a subject starting at ``start`` begins a clause (nothing, punctuation or a linking word
+    before it), rather than ending a noun phrase ("the series", "review the scheduler")."""
+    left = before[:start].rstrip()
+    if not left or left.endswith(_LEFT_PUNCT):
+        return True
+    word = left.split()[-1].lower()
+    return word in _BOUNDARY_WORDS
 
 
 def _subject(before: str, people: People) -> tuple[str, list[str], int]:
     """The subject right before a verb: (class, person references, start offset of the subject).
 
-    Reads backwards: people joined by "and", ",", "&" or "/"; stops at the first word that is not one."""
+    Reads backwards: people joined by "and", "&", "/" (and "," when an "and" follows: "a, b and c");
+    stops at the first word that is not a person. A subject must begin a clause: "the series and
+    dansmith offered" is dansmith's offer, "the scheduler will" is nobody's."""
     tokens = [(m.group(0), m.start()) for m in _TOKENS.finditer(before)]
-    refs: list[str] = []
-    start = len(before)
+    refs: list[tuple[str, int]] = []   # (reference, start offset)
     i = len(tokens) - 1
+    seen_and = False
     while i >= 0:
         who, n = None, 1
         for size in range(min(people.longest_alias, 3, i + 1), 1, -1):
             words = [tok for tok, _ in tokens[i - size + 1:i + 1]]
-            if not any(w in _JOINERS for w in words):
+            if not any(w.lower() in _JOINERS for w in words):
                 known = people.lookup(" ".join(words))
                 if known:
                     who, n = known, size
@@ -222,23 +265,34 @@ def _subject(before: str, people: People) -> tuple[str, list[str], int]:
             who = person(word, people)
             if who is None:
                 if not refs:
-                    return _classify(word, people), [], tokens[i][1]
+                    start = tokens[i][1]
+                    cls = _classify(word, people)
+                    if cls in (WE, HE_SHE) or _left_ok(before, start):
+                        return cls, [], start
+                    return (GROUP if cls == GROUP and word.lower() in GROUP_HEADS else OTHER), [], start
                 break
-        refs.insert(0, who)
-        start = tokens[i - n + 1][1]
+        refs.insert(0, (who, tokens[i - n + 1][1]))
         i -= n
         j = i
+        joiners = []
         while j >= 0 and tokens[j][0].lower() in _JOINERS:
+            joiners.append(tokens[j][0].lower())
             j -= 1
-        if j == i or j < 0:
+        if not joiners or j < 0:
             break
+        if joiners == [","] and not seen_and:
+            break  # "sure, I'll ...": a comma alone does not join a list
+        seen_and = seen_and or any(joiner != "," for joiner in joiners)
         i = j
+    while refs and not _left_ok(before, refs[0][1]):
+        refs.pop(0)
     if not refs:
         return OTHER, [], len(before)
+    start = refs[0][1]
     left = before[:start].split()
     if left and left[-1].lower() in _OBJECT_BEFORE:
         return OTHER, [], start
-    return PERSONS, refs, start
+    return PERSONS, [ref for ref, _ in refs], start
 
 
 def _first_subject(text: str, people: People) -> tuple[str, list[str]]:
@@ -252,7 +306,9 @@ def _first_subject(text: str, people: People) -> tuple[str, list[str]]:
         words = phrase.split()[:cut]
         found = people_in(" ".join(words).rstrip(","), people)
         if found:
-            return PERSONS, found
+            if all(ref == SELF or people.lookup(ref) or _STRONG_NICK.search(ref) for ref in found):
+                return PERSONS, found
+            return ELIDED, []  # "jobboard is stable, agreed to ...": not sure enough it is a person
     word = phrase.split()[0]
     if word.lower().endswith("'ll") or word.lower().endswith("'m"):
         who = person(word.split("'")[0], people)
@@ -273,6 +329,11 @@ def _strip_adverbs(before: str) -> tuple[str, bool]:
         if not token:
             return before, hedged
         word = token.group(1).lower()
+        if word.endswith(("'ve", "'d")) and len(word) > 3:
+            return before[:token.start(1)] + token.group(1).rsplit("'", 1)[0] + " ", hedged
+        if word in ("has", "have", "had"):
+            before = before[:token.start(1)]
+            continue
         if word in _ADVERBS or word in _HEDGES or (word.endswith("ly") and len(word) > 4 and word not in ("only", "early", "family", "supply", "apply", "reply")):
             hedged = hedged or word in _HEDGES
             before = before[:token.start(1)]
@@ -283,31 +344,27 @@ def _strip_adverbs(before: str) -> tuple[str, bool]:
 # --- commitments ----------------------------------------------------------------------------------
 
 def _commitments(text: str, people: People, self_nick: str | None, first: "_Lazy",
-                 hints: set[str]) -> list[Found]:
+                 hints: set[str], speaker: str | None = None) -> tuple[list[Found], bool]:
+    """The sentence's actions, and whether it states a plan of "we" ("we will", "we're not going to"),
+    which is a decision."""
     found: list[tuple[int, int, str, list[str], str]] = []   # (subject start, verb end, class, refs, form)
+    we_plan = False
     for match in (_COMMIT.finditer(text) if hints & _COMMIT_HINTS else ()):
-        form = match.lastgroup if match.lastgroup in ("took", "going", "will", "intend", "offer") else None
-        if form is None:
-            for name in ("took", "going", "will", "intend", "offer"):
-                if match.group(name):
-                    form = name
-                    break
+        form = next(name for name in ("took", "going", "will", "intend", "offer") if match.group(name))
+        verb_text = match.group(0).lower()
         after = text[match.end():]
-        if form == "going" and ((match.group("gadv") or match.group("gadv2") or "").lower() in _HEDGES
-                                or _NOT_AFTER_GOING.match(after)):
-            continue
-        if form == "will" and _NOT_AFTER_WILL.match(after):
+        adverb = (match.group("gadv") or match.group("gadv2") or "").lower()
+        negated = adverb == "not" or verb_text.startswith("won't") or bool(
+            form == "will" and re.match(r"\s+(?:not|never)\b", after))
+        if adverb in _HEDGES:
             continue
         if form == "offer":
-            verb = match.group(0).split()[0].lower()
+            verb = verb_text.split()[0]
             if verb == "agreed" and not match.group("to"):
                 continue  # "we agreed that", "X agreed": decisions
             if verb == "volunteers" and not match.group("to"):
                 continue
-        before = text[:match.start()]
-        if match.group(0).startswith("'"):
-            before = before  # "I'll": the subject is glued to the verb
-        before, hedged = _strip_adverbs(before)
+        before, hedged = _strip_adverbs(text[:match.start()])
         if hedged:
             continue
         if _CONDITIONAL.search(before[-40:]) and _CONDITIONAL.search(before.split(",")[-1]):
@@ -315,11 +372,24 @@ def _commitments(text: str, people: People, self_nick: str | None, first: "_Lazy
         if _NOT_DECIDED.search(" ".join(before.split()[-2:])) and form != "took":
             continue
         if _BOUNDARY_END.search(before):
-            cls, refs = first.get() if before.strip() else (ELIDED, [])
+            if before.strip():
+                cls, refs = first.get()
+            else:
+                cls, refs = (PERSONS, [speaker]) if speaker else (ELIDED, [])
             start = len(before)
         else:
             cls, refs, start = _subject(before, people)
-        if form == "offer" and match.group(0).lower().startswith("agreed"):
+        if cls == WE and form in ("will", "going"):
+            if not (_NOT_AFTER_GOING.match(after) or _NOT_A_PLAN.match(after)):
+                we_plan = True
+            continue
+        if negated:
+            continue
+        if form == "going" and _NOT_AFTER_GOING.match(after):
+            continue
+        if form == "will" and _NOT_AFTER_WILL.match(after):
+            continue
+        if form == "offer" and verb_text.startswith("agreed"):
             if cls in (WE, GROUP, OTHER) or (cls == ELIDED and not refs):
                 continue  # "we agreed to ...": a decision, found by _decision
         if not _accepts(cls, form):
@@ -353,7 +423,7 @@ def _commitments(text: str, people: People, self_nick: str | None, first: "_Lazy
         match = _NEEDS_OWNER.search(text)
         if not _HEDGED_BEFORE.search(text[:match.start()]):
             out.append(Found(ACTION, text.rstrip("."), (), needs_context=True))
-    return out
+    return out, we_plan
 
 
 def _accepts(cls: str, form: str) -> bool:

@@ -102,7 +102,7 @@ def physical_lines(text: str) -> list[Line]:
                 out.append(Line(number, parts[0].rstrip(), False))
                 out.extend(Line(number, part.strip(), True) for part in parts[1:])
                 continue
-            quote = _QUOTE_PREFIX.match(piece)
+            quote = _QUOTE_PREFIX.match(piece) if ">" in piece[:12] else None
             if quote:
                 out.append(Line(number, piece[quote.end():].rstrip(), True))
             else:
@@ -113,6 +113,7 @@ def physical_lines(text: str) -> list[Line]:
 # --- units ----------------------------------------------------------------------------------------
 
 _BULLET = re.compile(r"^([*\-+•·◦▪‣–]|\d{1,3}[.)])[ \t]+(?=\S)")
+_BULLET_FIRST = frozenset("*-+•·◦▪‣–")
 _CHECKBOX = re.compile(r"^\[[ xX✓]\][ \t]+")
 _MD_HEADING = re.compile(r"^(#{1,6})[ \t]+(\S.*?)[ \t]*#*$")
 _SEPARATOR = re.compile(r"^(?:[-=_*~#]{3,}|(?:[-*] ?){3,})$")
@@ -120,7 +121,7 @@ _LOG_LINE = re.compile(
     r"^(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?[ \t]+)?<[ \t]*[@+%]?([A-Za-z_\[\]\\^{}|`][\w\-\[\]\\^{}|`]*)[ \t]*>[ \t]?(.*)$")
 _STARTS_ITEM = re.compile(
     r"^(?:#[A-Za-z]+\b|(?:action(?:[ -]items?)?|agreed|idea|help|info|link|accepted|rejected|decision|todo)"
-    r"[ \t]*:|<?https?://\S+>?$|\[\d+\][ \t]*https?://)", re.I)
+    r"[ \t]*:|<?https?://\S+>?$|\[\d+\][ \t]*https?://|\[[A-Za-z][\w\-|`]*\][ \t])", re.I)
 _ENDS_OPEN = re.compile(
     r"(?:,|\(|\b(?:and|or|but|to|the|a|an|of|for|with|in|on|at|by|from|that|which|is|are|we|our|this|"
     r"will|would|should|can|could|as|it's|its|into|about|than|so|also|be|not|I))$", re.I)
@@ -161,7 +162,8 @@ def units(lines: list[Line]) -> list[Unit]:
             close()
             blank = True
             continue
-        if _SEPARATOR.match(content):
+        first = content[0]
+        if first in "-=_*~#" and (content in ("--", "-- ") or _SEPARATOR.match(content)):
             # A setext underline turns the single line above it into a heading.
             if (cur is not None and cur["kind"] == PARA and len(cur["parts"]) == 1 and content[0] in "=-"
                     and not blank):
@@ -171,18 +173,18 @@ def units(lines: list[Line]) -> list[Unit]:
             blank = True
             continue
         depth = _indent(raw)
-        heading = _MD_HEADING.match(content)
+        heading = _MD_HEADING.match(content) if first == "#" else None
         if heading:
             start(HEADING, line, heading.group(2), depth, level=len(heading.group(1)))
             close()
             blank = True
             continue
-        log = _LOG_LINE.match(content)
+        log = _LOG_LINE.match(content) if first in "[<" or first.isdigit() else None
         if log and log.group(2).strip():
             start(LOG, line, log.group(2).strip(), depth, speaker=log.group(1))
             close()
             continue
-        bullet = _BULLET.match(content)
+        bullet = _BULLET.match(content) if first in _BULLET_FIRST or first.isdigit() else None
         if bullet:
             body = content[bullet.end():]
             box = _CHECKBOX.match(body)
@@ -190,14 +192,14 @@ def units(lines: list[Line]) -> list[Unit]:
                 body = body[box.end():]
             start(BULLET, line, body, depth, checkbox=bool(box))
             continue
-        box = _CHECKBOX.match(content)
+        box = _CHECKBOX.match(content) if first == "[" else None
         if box:
             start(BULLET, line, content[box.end():], depth, checkbox=True)
             continue
         if (cur is not None and cur["kind"] in (BULLET, PARA) and cur["quoted"] == line.quoted
                 and not _STARTS_ITEM.match(content)
                 and (len(prev_text) >= 40 and not prev_text.endswith(":") or _ENDS_OPEN.search(prev_text))
-                and (cur["kind"] == PARA or depth > cur["depth"] or len(prev_text) >= 40)):
+                and (cur["kind"] == PARA or depth > cur["depth"] or depth == cur["depth"] and len(prev_text) >= 40)):
             offset = sum(len(part) + 1 for part in cur["parts"])
             cur["parts"].append(content)
             cur["starts"].append(offset)
@@ -219,6 +221,9 @@ def sentences(unit: Unit) -> list[Sentence]:
     """The unit's sentences, each with the note line it starts on."""
     text = unit.text
     out: list[Sentence] = []
+    if ". " not in text and "? " not in text and "! " not in text and "\n" not in text:
+        piece = text.strip()
+        return [Sentence(piece, unit.line, 0)] if piece else []
     begin = 0
     for match in _SPLIT.finditer(text):
         head = text[begin:match.start()]
