@@ -40,7 +40,8 @@ TARGET_MS_5000 = 50.0
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from services.notes.extraction import ACCEPTED, ACTION, DECISION, REJECTED, Calendar, Context, People, extract  # noqa: E402
+from services.notes.extraction import (  # noqa: E402
+    ACCEPTED, ACTION, DECISION, REJECTED, Calendar, Context, People, caching, extract)
 
 BUCKETS = {ACTION: "action", DECISION: "decision", ACCEPTED: "decision", REJECTED: "decision"}
 
@@ -167,18 +168,30 @@ def score_entry(entry: Entry, items) -> dict[str, Score]:
     return scores
 
 
-def timed(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times)
+def timed(fn, repeat: int, cold: bool = True) -> tuple[float, float]:
+    """Median milliseconds of ``fn``, as (CPU time of this process, wall clock). The CPU time is the
+    figure to read on a shared machine (other processes taking the CPUs do not inflate it).
+    ``cold``: with extraction's sentence cache off (every sentence as if never seen), otherwise warm
+    (the same text again, as when a note is saved again)."""
+    cpu, wall = [], []
+    caching(not cold)
+    try:
+        for _ in range(repeat):
+            began, began_cpu = time.perf_counter(), time.process_time()
+            fn()
+            cpu.append((time.process_time() - began_cpu) * 1000)
+            wall.append((time.perf_counter() - began) * 1000)
+    finally:
+        caching(True)
+    return statistics.median(cpu), statistics.median(wall)
 
 
 def big_note(entries: list[Entry], lines: int = 5000) -> str:
-    pool = [line for entry in entries for line in entry.text.splitlines()]
-    out = []
+    """5,000 lines of the corpus's own texts, repeated: as dense in items as the labelled texts. Lines
+    over 1,000 characters (the seeds' one-line HTML and flattened mails) are left out: a pad's lines
+    are short, and 5,000 of those would make an 18 MB note."""
+    pool = [line for entry in entries for line in entry.text.splitlines() if len(line) <= 1000]
+    out: list[str] = []
     while len(out) < lines:
         out.extend(pool)
     return "\n".join(out[:lines])
@@ -188,12 +201,12 @@ def run(show: bool = False, as_json: bool = False, repeat: int = 5) -> dict:
     entries = load_corpus()
     totals = {"action": Score(), "decision": Score()}
     others: dict[str, int] = {}
-    print(f"{'text':34} {'lines':>5} {'actions':>9} {'decisions':>9} {'ms':>7}")
+    print(f"{'text':34} {'lines':>5} {'actions':>9} {'decisions':>9} {'ms cpu':>7}")
     per_text = []
     for entry in entries:
         context = context_of(entry)
         items = extract(entry.text, context)
-        ms = timed(lambda: extract(entry.text, context), repeat)
+        ms, _ = timed(lambda: extract(entry.text, context), repeat)  # cold: sentences never seen
         scores = score_entry(entry, items)
         for bucket, score in scores.items():
             totals[bucket].add(score)
@@ -227,8 +240,10 @@ def run(show: bool = False, as_json: bool = False, repeat: int = 5) -> dict:
     if others:
         print("other kinds found (not labelled): " + ", ".join(f"{k} {v}" for k, v in sorted(others.items())))
     note = big_note(entries)
-    big_ms = timed(lambda: extract(note, Context(author="mgoddard")), max(repeat, 5))
-    print(f"5,000-line note ({len(note):,} chars): {big_ms:.1f} ms median (target < {TARGET_MS_5000:.0f} ms)")
+    big_ms, big_wall = timed(lambda: extract(note, Context(author="mgoddard")), max(repeat, 9))
+    warm_ms, warm_wall = timed(lambda: extract(note, Context(author="mgoddard")), max(repeat, 9), cold=False)
+    print(f"5,000-line note ({len(note):,} chars): {big_ms:.1f} ms cold, {warm_ms:.1f} ms saved again "
+          f"(median CPU time; wall clock {big_wall:.1f} / {warm_wall:.1f} ms; target < {TARGET_MS_5000:.0f} ms cold)")
     ok = (totals["action"].recall >= TARGET_RECALL and totals["decision"].recall >= TARGET_RECALL
           and total.invented == 0 and big_ms < TARGET_MS_5000)
     print(f"target: recall >= {TARGET_RECALL} on actions and decisions, 0 invented owners, "
@@ -240,7 +255,8 @@ def run(show: bool = False, as_json: bool = False, repeat: int = 5) -> dict:
             print(f"  extra   {file} {bucket}: {text[:100]} {list(owners)}")
         for file, owner, source in total.invented_list:
             print(f"  invented {file} {owner}: {' '.join(source.split())[:100]}")
-    result = {"kinds": figures, "texts": per_text, "note_5000_ms": round(big_ms, 2), "targets_met": ok}
+    result = {"kinds": figures, "texts": per_text, "note_5000_ms": round(big_ms, 2),
+              "note_5000_saved_again_ms": round(warm_ms, 2), "targets_met": ok}
     if as_json:
         print(json.dumps(result))
     return result

@@ -16,9 +16,10 @@ from .engine import Extraction, InvalidNote, analyse, extract
 from .identity import Changes, reconcile
 from .items import (ACCEPTED, ACTION, DECISION, HELP, IDEA, INFO, KINDS, LINK, REJECTED, TOPIC, Item)
 from .markers import Invalid
+from .prose import caching
 
 __all__ = [
     "ACCEPTED", "ACTION", "DECISION", "HELP", "IDEA", "INFO", "KINDS", "LINK", "REJECTED", "TOPIC",
     "Calendar", "Changes", "Context", "Extraction", "Invalid", "InvalidNote", "Item", "People",
-    "analyse", "extract", "reconcile",
+    "analyse", "caching", "extract", "reconcile",
 ]

@@ -14,7 +14,7 @@ class People:
     ``People(["mgoddard", "hrw"])``. :meth:`lookup` answers the nick as ptghub spells it.
     """
 
-    __slots__ = ("_index", "_nicks", "_longest")
+    __slots__ = ("_index", "_nicks", "_longest", "_hash")
 
     def __init__(self, entries: Mapping[str, Iterable[str]] | Iterable[str] = ()):
         index: dict[str, str] = {}
@@ -32,6 +32,15 @@ class People:
         self._index = index
         self._nicks = tuple(nicks)
         self._longest = max((len(key.split()) for key in index), default=1)
+        self._hash = None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, People) and self._index == other._index
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._index.items()))
+        return self._hash
 
     def lookup(self, name: str) -> str | None:
         """The nick for a nick, alias or address (case-insensitive, an ``@`` in front ignored)."""
@@ -57,6 +66,7 @@ class People:
         other._index = {**self._index, nick.lower(): nick}
         other._nicks = self._nicks + (nick,)
         other._longest = self._longest
+        other._hash = None
         return other
 
     def __contains__(self, name: str) -> bool:

@@ -132,7 +132,7 @@ class _Run:
         me = unit.speaker or (self.me_quoted if unit.quoted else self.me)
         if unit.kind == LOG:
             me = self.people.lookup(unit.speaker) or unit.speaker
-        if _MINUTES_NOISE.match(flat):
+        if flat[:1] in "MmGgLl" and _MINUTES_NOISE.match(flat):
             return
         marker = markers.parse(flat)
         if isinstance(marker, str):
@@ -146,7 +146,7 @@ class _Run:
         if marker is not None:
             self._marker(unit, marker, me)
             return
-        if flat.endswith(":") or _ACTION_LEAD.match(flat) or _DECISION_LEAD.match(flat):
+        if flat.endswith(":") or len(flat) < 40 and (_ACTION_LEAD.match(flat) or _DECISION_LEAD.match(flat)):
             head = flat.rstrip(":").strip()
             if _ACTION_LEAD.match(head) and (flat.endswith(":") or unit.kind != BULLET or len(head.split()) <= 3):
                 self.leads.append((ACTION, unit.depth, (), False))
@@ -166,7 +166,7 @@ class _Run:
         if unit.checkbox:
             self._action(unit, flat, me, ())
             return
-        trailer = _TRAILER_TOPIC.search(flat)
+        trailer = _TRAILER_TOPIC.search(flat) if flat.endswith(")") and unit.depth == 0 else None
         if trailer and unit.kind == BULLET and unit.depth == 0:
             self._add(Item(TOPIC, markers.strip_trailer(flat), unit.line, unit.text))
             return
@@ -175,7 +175,8 @@ class _Run:
     # -- lists -------------------------------------------------------------------------------------
 
     def _end_colon_leads(self) -> None:
-        self.leads = [lead for lead in self.leads if lead[3]]
+        if self.leads:
+            self.leads = [lead for lead in self.leads if lead[3]]
 
     def _pop_leads(self, unit: Unit) -> None:
         while self.leads:
@@ -245,10 +246,14 @@ class _Run:
         if text is not None:
             pieces = [(text, unit.line)]
         else:
+            if not prose.hint_words(unit.text) and " to " not in unit.text:
+                self.previous_sentence = unit.text  # nothing to find here: no sentence needs splitting
+                return
             pieces = [(sentence.text, sentence.line) for sentence in sentences(unit)]
         speaker = None
         if unit.kind != LOG and pieces:
-            said = _SAID_BY.match(pieces[0][0])
+            head = pieces[0][0]
+            said = _SAID_BY.match(head) if head[:1] == "[" or ":" in head[:34] else None
             if said:
                 nick = said.group("a") or said.group("b")
                 who = owners.person(nick, self.people)

@@ -69,7 +69,7 @@ _EMPTY = re.compile(r"^[\s\-:.,;]*$")
 
 def strip_trailer(text: str) -> str:
     """``mgoddard to write the spec  (mgoddard, 15:03:01)`` -> ``mgoddard to write the spec``."""
-    return _TRAILER.sub("", text)
+    return _TRAILER.sub("", text) if text.endswith(")") else text
 
 
 def parse(text: str) -> Marker | None | str:
@@ -100,7 +100,10 @@ def parse(text: str) -> Marker | None | str:
                 body = f"{match.group('who').strip()}: {body}"  # the owners, in MeetBot's place
             return _marker(kind, body, match.group(0)[:match.start(match.lastindex)].strip())
     if text[-1:] in "NnMmOoDd)].!" and len(text) > 8:
-        match = _TRAILING.search(text)
+        tail = text[-30:]
+        match = _TRAILING.search(tail)
+        if match:
+            match = _TRAILING.search(text, len(text) - len(tail) + match.start())
         if match:
             name = " ".join(match.group(1).lower().replace("-", " ").split())
             kind = COLON_MARKERS.get(name, COLON_MARKERS.get(name.split()[0]))
@@ -124,4 +127,6 @@ def _marker(kind: str, body: str, marker: str) -> Marker:
 
 
 def urls(text: str) -> tuple[str, ...]:
+    if "://" not in text and "www." not in text:
+        return ()
     return tuple(dict.fromkeys(match.group(0) for match in URL.finditer(text)))

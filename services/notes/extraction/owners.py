@@ -143,20 +143,25 @@ def mentioned(text: str, people: People) -> list[str]:
     """Owners the text names outright: ``@nick``, e-mail addresses, "owner: X", a trailing "(X)"/"[X]"
     or a leading "[X]" whose every part is a person."""
     refs: list[str] = []
-    for match in _EMAIL.finditer(text):
+    for match in (_EMAIL.finditer(text) if "@" in text else ()):
         address = match.group(0).rstrip(".")
         refs.append(people.lookup(address) or address.lower())
-    for match in _AT_NICK.finditer(text):
+    for match in (_AT_NICK.finditer(text) if "@" in text else ()):
         who = person(match.group(1), people) or (
             match.group(1) if _NICK_SHAPE.match(match.group(1)) and match.group(1).lower() not in STOP_WORDS
             and not match.group(1).lower().endswith(("-core", "-team")) else None)
         if who:
             refs.append(who)
-    for match in _OWNER_FIELD.finditer(text):
+    lower = text.lower()
+    for match in (_OWNER_FIELD.finditer(text) if "owner" in lower or "assign" in lower else ()):
         found = people_in(match.group(1), people)
         if found:
             refs.extend(found)
     for pattern in (_TRAILING, _LEADING):
+        if pattern is _TRAILING and not text.rstrip(" .!").endswith((")", "]")):
+            continue
+        if pattern is _LEADING and not text.startswith("["):
+            continue
         match = pattern.search(text)
         if match:
             found = people_in(match.group(1).lstrip("@"), people)
@@ -168,6 +173,10 @@ def mentioned(text: str, people: People) -> list[str]:
 def without_mentions(text: str, people: People) -> str:
     """The text with a trailing "(X)" or leading "[X]" owner tag removed."""
     for pattern in (_TRAILING, _LEADING):
+        if pattern is _TRAILING and not text.rstrip(" .!").endswith((")", "]")):
+            continue
+        if pattern is _LEADING and not text.startswith("["):
+            continue
         match = pattern.search(text)
         if match and people_in(match.group(1).lstrip("@"), people):
             text = (text[:match.start()] + text[match.end():]).strip()

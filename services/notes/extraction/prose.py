@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .context import People
 from .items import ACTION, DECISION
@@ -81,31 +82,55 @@ _FOR_HINTS = frozenset("action actions ai todo task owner owners assigned assign
 _OWNER_HINTS = frozenset("owner owners volunteer volunteers grabs champion looking seeking needs need".split())
 _TO_START = re.compile(r"^(?:[-–*]\s*)?\S+(?:(?:\s*,\s*|\s+and\s+|\s*&\s*|\s*/\s*)\S+){0,5}\s+to\s+\w", re.I)
 
+# The patterns below start with their literal words, not with \b: Python's re then skips ahead to where
+# such a word occurs (a leading \b costs a full attempt at every position, several times slower).
+# :func:`_bounded` checks the word boundary on the left instead.
 _COMMIT = re.compile(
-    r"(?P<took>\btook\s+(?:on\s+)?(?:an?|the|this|that|one|two|some|another)\s+(?:\w+\s+)?"
-    r"(?:action(?:[- ]items?)?|AIs?|todo|task)s?\s+(?:to|for|of)\b|\btook\s+on\s+(?:the\s+(?:task|job)\s+of\s+)?"
-    r"|\b(?:has|have|got)\s+(?:an?|the)\s+action(?:[- ]item)?\s+to\b)"
-    r"|(?P<going>\b(?:is|are|am)\s+(?:(?P<gadv>also|still|now|then|not|probably|likely|hopefully|definitely|"
+    r"(?P<took>took\s+(?:on\s+)?(?:an?|the|this|that|one|two|some|another)\s+(?:\w+\s+)?"
+    r"(?:action(?:[- ]items?)?|ais?|todo|task)s?\s+(?:to|for|of)\b|took\s+on\s+(?:the\s+(?:task|job)\s+of\s+)?"
+    r"|(?:has|have|got)\s+(?:an?|the)\s+action(?:[- ]item)?\s+to\b)"
+    r"|(?P<going>(?:is|are|am)\s+(?:(?P<gadv>also|still|now|then|not|probably|likely|hopefully|definitely|"
     r"possibly|maybe)\s+)?(?:going|planning|intending|volunteering|offering|signing\s+up|hoping)\s+to\b"
     r"|'(?:s|re|m)\s+(?:(?P<gadv2>also|still|now|not|probably|likely)\s+)?(?:going|planning)\s+to\b)"
-    r"|(?P<will>\b(?:will|shall)\b|'ll\b|\bwon't\b)"
-    r"|(?P<intend>\b(?:intends?|plans?|promised|committed|(?:is|are|am)\s+(?:happy|keen|willing|glad))\s+to\b)"
-    r"|(?P<offer>\b(?:offered|volunteered|volunteers|signed\s+up|stepped\s+(?:up|forward)|agreed)"
-    r"(?:\s+(?P<to>to)\b|\s+(?P<for>for)\b|(?=\s*(?:[.,;!)]|$|\s+(?:as|and|but)\b))))"
-    , re.I)
+    r"|(?P<will>(?:will|shall)\b|'ll\b|won't\b)"
+    r"|(?P<intend>(?:intends?|plans?|promised|committed|(?:is|are|am)\s+(?:happy|keen|willing|glad))\s+to\b)"
+    r"|(?P<offer>(?:offered|volunteered|volunteers|signed\s+up|stepped\s+(?:up|forward)|agreed)"
+    r"(?:\s+(?P<to>to)\b|\s+(?P<for>for)\b|(?=\s*(?:[.,;!)]|$|\s+(?:as|and|but)\b))))")
+
+
+def _bounded(pattern: re.Pattern, text: str):
+    """``pattern.finditer(text)``, keeping the matches that start a word (or start with an apostrophe)."""
+    for match in pattern.finditer(text):
+        start = match.start()
+        if start == 0 or text[start] == "'" or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+            yield match
+
+
+def _lower(text: str) -> str:
+    """``text.lower()`` with the same length (offsets stay valid): a character whose lower case is longer
+    ("İ") is kept as it is."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _first(pattern: re.Pattern, text: str):
+    return next(_bounded(pattern, text), None)
+
 
 _DECIDE = re.compile(
-    r"(?P<verb>\b(?:agreed|agree|decided|concluded|settled\s+on|chose\s+to|opted\s+to|voted\s+to|"
-    r"resolved\s+to|accepted|rejected))\b(?P<after>\s*\S*)", re.I)
+    r"(?P<verb>(?:agreed|agree|decided|concluded|settled\s+on|chose\s+to|opted\s+to|voted\s+to|"
+    r"resolved\s+to|accepted|rejected))\b(?P<after>\s*\S*)")
 _PASSIVE = re.compile(
-    r"\b(?:it|this|that|which)\s+(?:was|has\s+been|had\s+been|is)\s+(?:(?:\w+ly|also)\s+)?"
+    r"(?:it|this|that|which)\s+(?:was|has\s+been|had\s+been|is)\s+(?:(?:\w+ly|also)\s+)?"
     r"(?:agreed|decided|concluded|resolved|settled)\b"
-    r"|\b(?:there\s+(?:was|is|were)|there's|we\s+(?:reached|had|have|came\s+to)|(?:was|is|were))\s+"
+    r"|(?:there\s+(?:was|is|were)|there's|we\s+(?:reached|had|have|came\s+to)|(?:was|is|were))\s+"
     r"(?:(?:also|general|broad|rough|wide|clear|full|some|overall|an?|unanimous|strong)\s+){0,3}"
     r"(?:agreement|consensus)(?:\s+(?:that|to|on|about|around|for)\b|\s*:)"
-    r"|\b(?:decisions?|outcomes?|conclusions?|resolutions?|consensus)\s+(?:was|were|is|are)\s+(?:that|to)\b"
-    r"|\bwe\s+(?:came\s+to|reached|made)\s+(?:an?\s+)?(?:\w+\s+)?(?:decision|conclusion|compromise)\b",
-    re.I)
+    r"|(?:decisions?|outcomes?|conclusions?|resolutions?|consensus)\s+(?:was|were|is|are)\s+(?:that|to)\b"
+    r"|we\s+(?:came\s+to|reached|made)\s+(?:an?\s+)?(?:\w+\s+)?(?:decision|conclusion|compromise)\b",
+    )
 _NOT_DECIDED = re.compile(r"\b(?:not|never|no|nobody|nothing|neither|without)\b|n't\b", re.I)
 
 _TO_VERB = re.compile(
@@ -119,11 +144,11 @@ _ACTION_FOR = re.compile(
     r"|\bassigned\s+to\s+(?P<subj3>@?[\w\-\[\]\\^{}|`]+(?:(?:\s*,\s*and\s+|\s*,\s*|\s+and\s+|\s*&\s*)"
     r"@?[\w\-\[\]\\^{}|`]+){0,5})", re.I | re.S)
 _NEEDS_OWNER = re.compile(
-    r"\b(?:needs?|requires?|wants?|is\s+looking\s+for|are\s+looking\s+for|looking\s+for|seeking)\s+"
+    r"(?:needs?|requires?|wants?|is\s+looking\s+for|are\s+looking\s+for|looking\s+for|seeking)\s+"
     r"(?:an?\s+|some\s+|one\s+|more\s+|new\s+)*(?:owner|volunteer|champion|assignee|taker|driver\s+for\s+this)s?\b"
-    r"|\b(?:owner|owners|volunteer|volunteers|champion)\s+(?:needed|wanted|required)\b"
-    r"|\blooking\s+for\s+someone\s+to\b|\bno\s+owner\s+yet\b|\bup\s+for\s+grabs\b"
-    r"|\bowner\s*[:=]\s*(?:none|tbd|tba|\?+|nobody|unassigned|n/?a)\b", re.I)
+    r"|(?:owner|owners|volunteer|volunteers|champion)\s+(?:needed|wanted|required)\b"
+    r"|looking\s+for\s+someone\s+to\b|no\s+owner\s+yet\b|up\s+for\s+grabs\b"
+    r"|owner\s*[:=]\s*(?:none|tbd|tba|\?+|nobody|unassigned|n/?a)\b")
 _HEDGED_BEFORE = re.compile(r"\b(?:would|might|could|may|doesn't|does\s+not|no\s+longer|if|unless)\s+\w*\s*$", re.I)
 
 _TOKEN_END = re.compile(r"(@?[\w\-\[\]\\^{}|`'.]+)\s*$")
@@ -162,14 +187,40 @@ _HELP_ONLY = re.compile(r"^(?:help|assist|pitch\s+in|join)(?:\s+(?:out|too|as\s+
 _CONDITIONAL = re.compile(r"\b(?:if|unless|whether|once|until|when|whoever)\b", re.I)
 
 
-def find(sentence: str, people: People, self_nick: str | None, speaker: str | None = None) -> list[Found]:
+def find(sentence: str, people: People, self_nick: str | None, speaker: str | None = None) -> tuple[Found, ...]:
     """The commitments and the decision one sentence states. ``speaker``: the person a pad line is
     marked as said by ("[carloss] I'll draft it", "kpdev: will update the jobs"): "I" and a clause
-    with no subject at the start are theirs."""
+    with no subject at the start are theirs.
+
+    Answers are remembered (a bounded cache): a note saved again mostly repeats its sentences."""
+    if not sentence:
+        return ()
+    if not _CACHE[0]:
+        return tuple(_find_uncached(sentence, people, self_nick, speaker))
+    return _find(sentence, people, self_nick, speaker)
+
+
+_CACHE = [True]
+
+
+def caching(enabled: bool) -> None:
+    """Turn the sentence cache on or off (off: measure extraction as for text never seen); turning it
+    off also empties it."""
+    _CACHE[0] = enabled
+    if not enabled:
+        _find.cache_clear()
+
+
+@lru_cache(maxsize=32768)
+def _find(sentence: str, people: People, self_nick: str | None, speaker: str | None) -> tuple[Found, ...]:
+    return tuple(_find_uncached(sentence, people, self_nick, speaker))
+
+
+def _find_uncached(sentence: str, people: People, self_nick: str | None, speaker: str | None) -> list[Found]:
     if speaker:
         self_nick = speaker
     hints = hint_words(sentence)
-    if not hints and not _TO_START.match(sentence):
+    if not hints and not (" to " in sentence and _TO_START.match(sentence)):
         return []
     text = " ".join(sentence.replace("’", "'").split())
     if text.endswith("?"):
@@ -321,22 +372,39 @@ def _first_subject(text: str, people: People) -> tuple[str, list[str]]:
     return cls, []
 
 
+_BOUNDARY_TAIL = frozenset("and so then but also or now plus".split())
+
+
+def _boundary_end(before: str) -> bool:
+    """Whether ``before`` ends where a clause can start with no subject: nothing, punctuation
+    (",", ";", ":", "(", " - ") or a conjunction ("and", "so", "then", "but")."""
+    tail = before.rstrip()
+    if not tail:
+        return True
+    if tail[-1] in ",;:([" or tail.endswith((" -", " –", " —")):
+        return True
+    return tail[tail.rfind(" ") + 1:].lower() in _BOUNDARY_TAIL
+
+
 def _strip_adverbs(before: str) -> tuple[str, bool]:
     """``before`` without trailing adverbs ("I also", "dansmith again"), and whether one was a hedge."""
     hedged = False
     while True:
-        token = _TOKEN_END.search(before)
-        if not token:
+        stripped = before.rstrip()
+        cut = max(stripped.rfind(" "), stripped.rfind("\n")) + 1
+        raw = stripped[cut:]
+        if not raw:
             return before, hedged
-        word = token.group(1).lower()
+        token_start = cut
+        word = raw.lower()
         if word.endswith(("'ve", "'d")) and len(word) > 3:
-            return before[:token.start(1)] + token.group(1).rsplit("'", 1)[0] + " ", hedged
+            return before[:token_start] + raw.rsplit("'", 1)[0] + " ", hedged
         if word in ("has", "have", "had"):
-            before = before[:token.start(1)]
+            before = before[:token_start]
             continue
         if word in _ADVERBS or word in _HEDGES or (word.endswith("ly") and len(word) > 4 and word not in ("only", "early", "family", "supply", "apply", "reply")):
             hedged = hedged or word in _HEDGES
-            before = before[:token.start(1)]
+            before = before[:token_start]
             continue
         return before, hedged
 
@@ -349,7 +417,8 @@ def _commitments(text: str, people: People, self_nick: str | None, first: "_Lazy
     which is a decision."""
     found: list[tuple[int, int, str, list[str], str]] = []   # (subject start, verb end, class, refs, form)
     we_plan = False
-    for match in (_COMMIT.finditer(text) if hints & _COMMIT_HINTS else ()):
+    lower = _lower(text)
+    for match in (_bounded(_COMMIT, lower) if hints & _COMMIT_HINTS else ()):
         form = next(name for name in ("took", "going", "will", "intend", "offer") if match.group(name))
         verb_text = match.group(0).lower()
         after = text[match.end():]
@@ -364,21 +433,23 @@ def _commitments(text: str, people: People, self_nick: str | None, first: "_Lazy
                 continue  # "we agreed that", "X agreed": decisions
             if verb == "volunteers" and not match.group("to"):
                 continue
-        before, hedged = _strip_adverbs(text[:match.start()])
+        offset = max(0, match.start() - 160)   # a subject is near its verb: look no further back
+        before, hedged = _strip_adverbs(text[offset:match.start()])
         if hedged:
             continue
-        if _CONDITIONAL.search(before[-40:]) and _CONDITIONAL.search(before.split(",")[-1]):
+        if _CONDITIONAL.search(before[-40:]) and _CONDITIONAL.search(before[before.rfind(",") + 1:]):
             continue
         if _NOT_DECIDED.search(" ".join(before.split()[-2:])) and form != "took":
             continue
-        if _BOUNDARY_END.search(before):
-            if before.strip():
+        if _boundary_end(before):
+            if before.strip() or offset:
                 cls, refs = first.get()
             else:
                 cls, refs = (PERSONS, [speaker]) if speaker else (ELIDED, [])
-            start = len(before)
+            start = offset + len(before)
         else:
             cls, refs, start = _subject(before, people)
+            start += offset
         if cls == WE and form in ("will", "going"):
             if not (_NOT_AFTER_GOING.match(after) or _NOT_A_PLAN.match(after)):
                 we_plan = True
@@ -415,13 +486,13 @@ def _commitments(text: str, people: People, self_nick: str | None, first: "_Lazy
         out.append(extra)
     elif extra is not None and out and not out[-1].owners:
         out[-1] = Found(ACTION, out[-1].text, extra.owners, out[-1].needs_context)
-    if not out and _TO_START.match(text):
+    if not out and " to " in text and _TO_START.match(text):
         minutes = _minutes_form(text, people, self_nick)
         if minutes is not None:
             out.append(minutes)
-    if not out and hints & _OWNER_HINTS and _NEEDS_OWNER.search(text):
-        match = _NEEDS_OWNER.search(text)
-        if not _HEDGED_BEFORE.search(text[:match.start()]):
+    match = _first(_NEEDS_OWNER, lower) if not out and hints & _OWNER_HINTS else None
+    if match is not None:
+        if not _HEDGED_BEFORE.search(text[max(0, match.start() - 30):match.start()]):
             out.append(Found(ACTION, text.rstrip("."), (), needs_context=True))
     return out, we_plan
 
@@ -502,11 +573,12 @@ def _minutes_form(text: str, people: People, self_nick: str | None) -> Found | N
 # --- decisions ------------------------------------------------------------------------------------
 
 def _decision(text: str, people: People, first) -> Found | None:
-    passive = _PASSIVE.search(text)
+    lower = _lower(text)
+    passive = _first(_PASSIVE, lower)
     if passive and not _NOT_DECIDED.search(" ".join(text[:passive.start()].split()[-2:])):
         if not _CONDITIONAL.search(text[max(0, passive.start() - 30):passive.start()]):
             return Found(DECISION, text)
-    for match in _DECIDE.finditer(text):
+    for match in _bounded(_DECIDE, lower):
         verb = match.group("verb").lower()
         after = match.group("after").strip().lower()
         before, _ = _strip_adverbs(text[:match.start()])
@@ -524,7 +596,7 @@ def _decision(text: str, people: People, first) -> Found | None:
             if verb in ("agreed", "decided", "accepted", "rejected") and (len(words) < 2 or words[-2].lower() not in ("not",)):
                 return Found(DECISION, text)
             continue
-        if _BOUNDARY_END.search(before):
+        if _boundary_end(before):
             cls, refs = first.get() if before.strip() else (ELIDED, [])
         else:
             cls, refs, _start = _subject(before, people)

@@ -32,14 +32,14 @@ PARA = "para"
 LOG = "log"  # an IRC log line: [12:00] <nick> text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Line:
     number: int   # 1-based line of the note
     text: str     # the quote prefix removed
     quoted: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Unit:
     kind: str               # HEADING, BULLET, PARA or LOG
     line: int               # the note line it starts on
@@ -56,7 +56,7 @@ class Unit:
         return self.line + bisect_right(self.line_starts, offset) - 1
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Sentence:
     text: str    # as written (may span lines)
     line: int    # the note line it starts on
@@ -122,12 +122,26 @@ _LOG_LINE = re.compile(
 _STARTS_ITEM = re.compile(
     r"^(?:#[A-Za-z]+\b|(?:action(?:[ -]items?)?|agreed|idea|help|info|link|accepted|rejected|decision|todo)"
     r"[ \t]*:|<?https?://\S+>?$|\[\d+\][ \t]*https?://|\[[A-Za-z][\w\-|`]*\][ \t])", re.I)
+_OPEN_WORDS = frozenset(
+    "and or but to the a an of for with in on at by from that which is are we our this will would should can "
+    "could as it's its into about than so also be not i".split())
+
+
+def _ends_open(text: str) -> bool:
+    """Whether a line ends where a sentence cannot: a comma, "(", or a word such as "and", "the", "to"."""
+    if text.endswith((",", "(")):
+        return True
+    return text[text.rfind(" ") + 1:].lower() in _OPEN_WORDS
+
+
 _ENDS_OPEN = re.compile(
     r"(?:,|\(|\b(?:and|or|but|to|the|a|an|of|for|with|in|on|at|by|from|that|which|is|are|we|our|this|"
     r"will|would|should|can|could|as|it's|its|into|about|than|so|also|be|not|I))$", re.I)
 
 
 def _indent(raw: str) -> int:
+    if "\t" not in raw:
+        return len(raw) - len(raw.lstrip(" "))
     return len(raw.expandtabs(4)) - len(raw.lstrip(" \t").expandtabs(4))
 
 
@@ -163,7 +177,8 @@ def units(lines: list[Line]) -> list[Unit]:
             blank = True
             continue
         first = content[0]
-        if first in "-=_*~#" and (content in ("--", "-- ") or _SEPARATOR.match(content)):
+        if first in "-=_*~#" and (content == "--" or content[1:2] in "-=_*~# " and len(content) >= 3
+                                   and _SEPARATOR.match(content)):
             # A setext underline turns the single line above it into a heading.
             if (cur is not None and cur["kind"] == PARA and len(cur["parts"]) == 1 and content[0] in "=-"
                     and not blank):
@@ -198,7 +213,7 @@ def units(lines: list[Line]) -> list[Unit]:
             continue
         if (cur is not None and cur["kind"] in (BULLET, PARA) and cur["quoted"] == line.quoted
                 and not _STARTS_ITEM.match(content)
-                and (len(prev_text) >= 40 and not prev_text.endswith(":") or _ENDS_OPEN.search(prev_text))
+                and (len(prev_text) >= 40 and not prev_text.endswith(":") or _ends_open(prev_text))
                 and (cur["kind"] == PARA or depth > cur["depth"] or depth == cur["depth"] and len(prev_text) >= 40)):
             offset = sum(len(part) + 1 for part in cur["parts"])
             cur["parts"].append(content)
@@ -226,10 +241,9 @@ def sentences(unit: Unit) -> list[Sentence]:
         return [Sentence(piece, unit.line, 0)] if piece else []
     begin = 0
     for match in _SPLIT.finditer(text):
-        head = text[begin:match.start()]
-        word = _LAST_WORD.search(head)
-        if word:
-            last = word.group(1).lower().strip("(\"'“")
+        head = text[begin:match.start()].rstrip()
+        if head:
+            last = head[max(head.rfind(" "), head.rfind("\n")) + 1:].lower().strip("(\"'“")
             if last in _ABBREV or (len(last) == 1 and last.isalpha()):
                 continue
         end = match.end()
@@ -285,8 +299,14 @@ def senders(lines: list[Line]) -> Senders:
             if match:
                 attribution = line.text.strip()
                 break
-    tail = [line.text.strip() for line in lines if not line.quoted and line.text.strip()
-            and not _FOOTER.search(line.text.strip())][-12:]
+    tail: list[str] = []
+    for line in reversed(lines):
+        text = line.text.strip()
+        if text and not line.quoted and not _FOOTER.search(text):
+            tail.append(text)
+            if len(tail) == 12:
+                break
+    tail.reverse()
     for i, text in enumerate(tail):
         following = tail[i + 1] if i + 1 < len(tail) else None
         if text in ("--", "-- ") and following:
