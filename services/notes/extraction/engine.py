@@ -102,7 +102,8 @@ class _Run:
         self.invalid: list[Invalid] = []
         self.seen: set[tuple] = set()
         self.heading: str | None = None
-        self.leads: list[tuple[str, int, tuple[str, ...], bool]] = []  # (kind, depth, owners, from heading)
+        # The lists the unit is in: (kind, depth, owners, from a heading, the lead line was a bullet)
+        self.leads: list[tuple[str, int, tuple[str, ...], bool, bool]] = []
         self.skip_section = False
         self.previous_sentence: str | None = None
         self.listed = 0  # items listed under the current list heading
@@ -122,9 +123,9 @@ class _Run:
             self.listed = 0
             flat = unit.text.strip().rstrip(":")
             if _ACTION_LEAD.match(flat):
-                self.leads = [(ACTION, -1, (), True)]
+                self.leads = [(ACTION, -1, (), True, False)]
             elif _DECISION_LEAD.match(flat):
-                self.leads = [(DECISION, -1, (), True)]
+                self.leads = [(DECISION, -1, (), True, False)]
             return
         if self.skip_section:
             return
@@ -149,10 +150,10 @@ class _Run:
         if flat.endswith(":") or len(flat) < 40 and (_ACTION_LEAD.match(flat) or _DECISION_LEAD.match(flat)):
             head = flat.rstrip(":").strip()
             if _ACTION_LEAD.match(head) and (flat.endswith(":") or unit.kind != BULLET or len(head.split()) <= 3):
-                self.leads.append((ACTION, unit.depth, (), False))
+                self.leads.append((ACTION, unit.depth, (), False, unit.kind == BULLET))
                 return
             if _DECISION_LEAD.match(head) and (flat.endswith(":") or len(head.split()) <= 3):
-                self.leads.append((DECISION, unit.depth, (), False))
+                self.leads.append((DECISION, unit.depth, (), False, unit.kind == BULLET))
                 return
         lead = self.leads[-1] if self.leads else None
         if lead is not None:
@@ -179,18 +180,16 @@ class _Run:
             self.leads = [lead for lead in self.leads if lead[3]]
 
     def _pop_leads(self, unit: Unit) -> None:
+        """Leave the lists this unit is not in: a list under a line "Actions:" holds the bullets at its
+        indent or deeper (and lines right under it); a list under a bullet holds the deeper bullets."""
         while self.leads:
-            kind, depth, _, from_heading = self.leads[-1]
+            _, depth, _, from_heading, nested = self.leads[-1]
             if from_heading:
                 return
-            if unit.kind == BULLET and unit.depth > depth:
+            if unit.kind == BULLET and (unit.depth > depth or unit.depth == depth and not nested):
                 return
-            if unit.kind == BULLET and unit.depth == depth and not self._is_owner_line(unit):
-                # "Actions:" followed by bullets at the same indent: still its list, unless the lead
-                # itself was a bullet at this depth naming an owner.
-                if len(self.leads) == 1 or not self.leads[-1][2]:
-                    return
-            if unit.kind == PARA and not unit.blank_before and unit.depth >= depth and len(self.leads) == 1:
+            if unit.kind == PARA and not unit.blank_before and (unit.depth > depth or unit.depth == depth
+                                                                and not nested):
                 return
             self.leads.pop()
 
@@ -215,7 +214,7 @@ class _Run:
     def _listed_action(self, unit: Unit, flat: str, me: str | None, lead) -> None:
         group = self._owner_line(flat)
         if group is not None and (unit.kind == BULLET or flat.endswith(":")):
-            self.leads.append((ACTION, unit.depth, group, False))
+            self.leads.append((ACTION, unit.depth, group, False, unit.kind == BULLET))
             return
         if _NONE_ENTRY.match(flat):
             return

@@ -64,7 +64,9 @@ def person(word: str, people: People) -> str | None:
     if not word:
         return None
     word = word[1:] if word.startswith("@") else word
-    if word.endswith(("'s", "’s")):
+    if word.startswith("[") and word.endswith("]"):
+        word = word[1:-1]
+    if not word or word.endswith(("'s", "’s")):
         return None
     known = people.lookup(word)
     if known:
