@@ -73,6 +73,7 @@ class Score:
     misses: list = field(default_factory=list)
     extras: list = field(default_factory=list)
     invented_list: list = field(default_factory=list)
+    owner_misses: list = field(default_factory=list)
 
     def add(self, other: "Score") -> None:
         for name in ("labelled", "found", "matched_labels", "matched_found", "invented", "owners_right",
@@ -81,6 +82,7 @@ class Score:
         self.misses += other.misses
         self.extras += other.extras
         self.invented_list += other.invented_list
+        self.owner_misses += other.owner_misses
 
     @property
     def precision(self) -> float:
@@ -154,6 +156,9 @@ def score_entry(entry: Entry, items) -> dict[str, Score]:
                 score.matched_labels += 1
                 if bucket == "action" and {o.lower() for o in item.owners} == want:
                     score.owners_right += 1
+                elif bucket == "action":
+                    score.owner_misses.append((entry.file, label["contains"], list(item.owners),
+                                               label.get("owners", [])))
                 if "due" in label:
                     score.due_labelled += 1
                     score.due_right += (item.due.isoformat() if item.due else None) == label["due"]
@@ -253,6 +258,8 @@ def run(show: bool = False, as_json: bool = False, repeat: int = 5) -> dict:
             print(f"  miss    {file} {bucket}: {phrase}")
         for file, bucket, text, owners in total.extras:
             print(f"  extra   {file} {bucket}: {text[:100]} {list(owners)}")
+        for file, phrase, got, want in total.owner_misses:
+            print(f"  owners  {file} {phrase}: found {got}, labelled {want}")
         for file, owner, source in total.invented_list:
             print(f"  invented {file} {owner}: {' '.join(source.split())[:100]}")
     result = {"kinds": figures, "texts": per_text, "note_5000_ms": round(big_ms, 2),

@@ -45,15 +45,17 @@ HASH_MARKERS = {
 COLON_MARKERS = {
     "action": ACTION, "action item": ACTION, "action-item": ACTION, "ai": ACTION, "todo": ACTION,
     "agreed": DECISION, "decision": DECISION, "decided": DECISION, "conclusion": DECISION,
-    "outcome": DECISION, "idea": IDEA, "help": HELP,
+    "outcome": DECISION, "consensus": DECISION, "resolution": DECISION, "resolved": DECISION,
+    "idea": IDEA, "help": HELP,
     "help wanted": HELP, "info": INFO, "link": LINK, "accepted": ACCEPTED, "rejected": REJECTED,
 }
 
 URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"'`]+[^\s<>\"'`.,;:!?)\]}]|\bwww\.[\w-]+\.[^\s<>\"']+[\w/]")
 _HASH = re.compile(r"^#([A-Za-z]+)\b:?[ \t]*(.*)$", re.S)
 _COLON = re.compile(
-    r"^(action[ -]items?|action|ai|todo|agreed|decision|decided|conclusion|outcome|idea|help wanted|help|info|"
-    r"link|accepted|rejected)[ \t]*(?:\((?P<who>[^()]{1,60})\))?[ \t]*:[ \t]*(.*)$", re.I | re.S)
+    r"^(action[ -]items?|action|ai|todo|agreed|decision|decided|conclusion|outcome|consensus|resolution|"
+    r"resolved|idea|help wanted|help|info|link|accepted|rejected)[ \t]*(?:\((?P<who>[^()]{1,60})\))?"
+    r"[ \t]*(?::|[-–—](?=[ \t]))[ \t]*(.*)$", re.I | re.S)
 # "ACTION(gthiemonge) upgrade docs" without a colon
 _OWNED = re.compile(r"^(action|ai|todo)[ \t]*\((?P<who>[^()]{1,60})\)[ \t]*(.*)$", re.I | re.S)
 # A marker at the end of a line: "johnsom: try the minimal kernel -- ACTION", "moves to Thursdays (agreed)"
@@ -86,7 +88,7 @@ def parse(text: str) -> Marker | None | str:
         if _EMPTY.match(body):
             return "#" + match.group(1)
         return _marker(kind, body, "#" + match.group(1))
-    if ":" in text[:80] or "(" in text[:10]:
+    if ":" in text[:80] or "(" in text[:10] or " - " in text[:16] or " – " in text[:16]:
         match = _COLON.match(text) or _OWNED.match(text)
         if match:
             name = " ".join(match.group(1).lower().replace("-", " ").split())

@@ -27,10 +27,10 @@ _OWNER_FIELD = re.compile(
     r"\b(?:owners?|assignees?|assigned\s+to|assignee)\s*[:=]\s*"
     r"(@?[\w\-|`^]+(?:\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s*&\s*|\s*/\s*)@?[\w\-|`^]+)*)", re.I)
 _TRAILING = re.compile(r"[(\[]\s*([^()\[\]]{1,80}?)\s*[)\]]\s*[.!]?\s*$")
-_LEADING = re.compile(r"^\[\s*([^\[\]]{1,60}?)\s*\]\s*")
+_LEADING = re.compile(r"^[\[(]\s*([^\[\]()]{1,60}?)\s*[\])]\s*")
 _LEAD_LIST = re.compile(
     r"^(?P<list>@?[\w\-\[\]\\^{}|`]+(?:(?:\s*,\s*and\s+|\s*,\s*|\s+and\s+|\s*&\s*|\s*/\s*|\s*\+\s*)"
-    r"@?[\w\-\[\]\\^{}|`]+){0,5})(?P<sep>\s*:\s*|\s*[-–]\s+|\s+(?:to|will|shall|should|is going to|are going to|"
+    r"@?[\w\-\[\]\\^{}|`]+){0,5})(?P<sep>\s*:\s*|\s*(?:->|=>|→)\s*|\s*[-–]\s+|\s+(?:to|will|shall|should|is going to|are going to|"
     r"can|'ll)\s+|\s+)(?P<rest>\S.*)$", re.S | re.I)
 _SUFFIXES = ("ing", "es", "ed", "s", "d")
 
@@ -162,7 +162,7 @@ def mentioned(text: str, people: People) -> list[str]:
     for pattern in (_TRAILING, _LEADING):
         if pattern is _TRAILING and not text.rstrip(" .!").endswith((")", "]")):
             continue
-        if pattern is _LEADING and not text.startswith("["):
+        if pattern is _LEADING and not text.startswith(("[", "(")):
             continue
         match = pattern.search(text)
         if match:
@@ -177,7 +177,7 @@ def without_mentions(text: str, people: People) -> str:
     for pattern in (_TRAILING, _LEADING):
         if pattern is _TRAILING and not text.rstrip(" .!").endswith((")", "]")):
             continue
-        if pattern is _LEADING and not text.startswith("["):
+        if pattern is _LEADING and not text.startswith(("[", "(")):
             continue
         match = pattern.search(text)
         if match and people_in(match.group(1).lstrip("@"), people):
@@ -198,7 +198,8 @@ def dedupe(owners: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 def sender_matches(nick: str, sender: str, people: People) -> bool:
     """Whether a mail's sender ("Mark Goddard mark at stackhpc.com", "Steve", "jim") can be the person
     ``nick``: a known alias of theirs, or the usual ways a nick is made from a name (first initial and
-    surname, first name, surname, the address's local part, or for a first name alone its initial)."""
+    surname, first name, surname, the address's local part); a first name alone, unless it is another
+    known person's, does not rule the author out."""
     if not sender:
         return False
     known = sender_person(sender, people)
@@ -216,8 +217,8 @@ def sender_matches(nick: str, sender: str, people: People) -> bool:
         candidates |= {first, last, first[0] + last, first + last, first + last[0], "".join(words)}
         if nick_l in candidates:
             return True
-        if len(words) == 1 and nick_l[:1] == first[:1]:
-            return True  # a signature with a first name only: "jim" for jroll, "Steve" for shardy
+        if len(words) == 1:
+            return True  # a first name alone ("jim" for jroll) says too little to make "I" someone else
     return nick_l in candidates
 
 

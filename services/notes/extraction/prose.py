@@ -62,7 +62,7 @@ _HINT_WORDS = frozenset(
     volunteers signed stepped took action actions ai todo task owner owners assigned assignee agree agreed
     decided decision decisions concluded conclusion consensus outcome outcomes resolved settled chose opted
     voted accepted rejected agreement keen happy willing glad grabs champion looking seeking compromise ll
-    """.split())
+    someone somebody agreeing deciding""".split())
 # Punctuation to spaces, so that str.split gives words: much cheaper than a regex over every sentence.
 _PUNCT = str.maketrans({c: " " for c in "'’.,;:!?()[]{}\"“”<>*/&+=|~`#@$%^"})
 
@@ -74,12 +74,12 @@ def hint_words(sentence: str) -> frozenset[str]:
 
 _DECISION_HINTS = frozenset(
     "agree agreed decided decision decisions concluded conclusion consensus outcome outcomes resolved settled "
-    "chose opted voted accepted rejected agreement compromise".split())
+    "chose opted voted accepted rejected agreement compromise agreeing deciding".split())
 _COMMIT_HINTS = frozenset(
     "will shall going planning intend intends plan plans promised committed offered volunteer volunteered "
     "volunteers signed stepped took action agreed keen happy willing glad ll".split())
 _FOR_HINTS = frozenset("action actions ai todo task owner owners assigned assignee".split())
-_OWNER_HINTS = frozenset("owner owners volunteer volunteers grabs champion looking seeking needs need".split())
+_OWNER_HINTS = frozenset("owner owners volunteer volunteers grabs champion looking seeking someone somebody".split())
 _TO_START = re.compile(r"^(?:[-–*]\s*)?\S+(?:(?:\s*,\s*|\s+and\s+|\s*&\s*|\s*/\s*)\S+){0,5}\s+to\s+\w", re.I)
 
 # The patterns below start with their literal words, not with \b: Python's re then skips ahead to where
@@ -121,7 +121,7 @@ def _first(pattern: re.Pattern, text: str):
 
 _DECIDE = re.compile(
     r"(?P<verb>(?:agreed|agree|decided|concluded|settled\s+on|chose\s+to|opted\s+to|voted\s+to|"
-    r"resolved\s+to|accepted|rejected))\b(?P<after>\s*\S*)")
+    r"resolved\s+to|accepted|rejected|(?:ended|wound)\s+up\s+(?:agreeing|deciding)))\b(?P<after>\s*\S*)")
 _PASSIVE = re.compile(
     r"(?:it|this|that|which)\s+(?:was|has\s+been|had\s+been|is)\s+(?:(?:\w+ly|also)\s+)?"
     r"(?:agreed|decided|concluded|resolved|settled)\b"
@@ -147,7 +147,9 @@ _NEEDS_OWNER = re.compile(
     r"(?:needs?|requires?|wants?|is\s+looking\s+for|are\s+looking\s+for|looking\s+for|seeking)\s+"
     r"(?:an?\s+|some\s+|one\s+|more\s+|new\s+)*(?:owner|volunteer|champion|assignee|taker|driver\s+for\s+this)s?\b"
     r"|(?:owner|owners|volunteer|volunteers|champion)\s+(?:needed|wanted|required)\b"
-    r"|looking\s+for\s+someone\s+to\b|no\s+owner\s+yet\b|up\s+for\s+grabs\b"
+    r"|looking\s+for\s+someone\s+to\b|up\s+for\s+grabs\b"
+    r"|no\s+(?:owner|volunteer|assignee)s?\b"
+    r"|(?:need|needs|want|wants)\s+(?:someone|somebody|a\s+volunteer|volunteers)\s+(?:to|who|for)\b"
     r"|owner\s*[:=]\s*(?:none|tbd|tba|\?+|nobody|unassigned|n/?a)\b")
 _HEDGED_BEFORE = re.compile(r"\b(?:would|might|could|may|doesn't|does\s+not|no\s+longer|if|unless)\s+\w*\s*$", re.I)
 
