@@ -166,11 +166,20 @@ def test_groups_commit_with_no_owner(sentence):
     "sure, I'll take a look at the osh-infra charts this week",
     "Ceph upgrade: mnasiadka offered to pick this up.",
     "Windriver will never budge, and penick will draw up the diagrams.",
+    "caching will help with the load on the API",
+    "- migration will take a week per cloud",
+    "networking-sfc will move to the new job template.",
+    "Nice to see support for this in kolla.",
 ])
 def test_objects_and_other_nouns_are_not_owners(sentence):
     allowed = {"TheJulia", "jroll", "mnasiadka", "penick"}
     for item in extract(sentence, Context(author="jroll")):
         assert set(item.owners) <= allowed, item
+
+
+def test_an_unknown_word_that_may_be_a_nick_still_commits_but_owns_nothing_it_should_not():
+    assert found("tweining volunteers to test redis sentinel support") == [(ACTION, ("tweining",))]
+    assert found("batching will reduce the number of calls") == []
 
 
 def test_i_is_the_author_and_nobody_without_one():

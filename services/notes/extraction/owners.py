@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .context import People
-from .words import CAMEL_CASE_NAMES, GROUP_HEADS, SELF_WORDS, STOP_WORDS, VERBS
+from .words import CAMEL_CASE_NAMES, GROUP_HEADS, SELF_WORDS, STOP_WORDS, VERBS, WORD_SUFFIXES
 
 # What a person reference resolves to.
 SELF = "\x00self"        # I / me / myself: the writer (who may be unknown)
@@ -42,13 +42,23 @@ def looks_like_nick(word: str) -> bool:
     lower = word.lower()
     if lower in STOP_WORDS or lower in CAMEL_CASE_NAMES or lower.endswith(("-core", "-team", "-sig")):
         return False
-    if "-" in lower and all(part in STOP_WORDS or not part for part in lower.split("-")):
-        return False
+    if "-" in lower and any(part in STOP_WORDS or part in VERBS or not part for part in lower.split("-")):
+        return False  # "kolla-ansible", "re-run", "networking-sfc"
+    if len(lower) >= 5 and lower.endswith(WORD_SUFFIXES) and not _STRONG.search(word):
+        return False  # "migration", "deployment", "readiness"
+    if lower.endswith("ing") and _gerund(lower):
+        return False  # "caching", "testing", "running" (but "tweining", "yuanying" may be nicks)
     if word.isupper() or (word[0].isupper() and word[1:].islower()):
         return False  # an acronym or a capitalised word: an organisation, a project, a first name
     if word[0].isupper() and not _STRONG.search(word):
         return False
     return True
+
+
+def _gerund(lower: str) -> bool:
+    stem = lower[:-3]
+    return (stem in VERBS or stem in STOP_WORDS or stem + "e" in VERBS or stem + "e" in STOP_WORDS
+            or (len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in VERBS))
 
 
 def is_verb(word: str) -> bool:

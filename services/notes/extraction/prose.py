@@ -43,7 +43,7 @@ from functools import lru_cache
 from .context import People
 from .items import ACTION, DECISION
 from .owners import SELF, people_in, person, resolve
-from .words import GROUP_HEADS, PROJECTS, STOP_WORDS
+from .words import FUNCTION_WORDS, GROUP_HEADS, PROJECTS, STOP_WORDS
 
 # Subject classes
 PERSONS, HE_SHE, WE, GROUP, OTHER, ELIDED = "persons", "he/she", "we", "group", "other", "elided"
@@ -465,7 +465,7 @@ def _commitments(text: str, people: People, self_nick: str | None, first: "_Lazy
         if form == "offer" and verb_text.startswith("agreed"):
             if cls in (WE, GROUP, OTHER) or (cls == ELIDED and not refs):
                 continue  # "we agreed to ...": a decision, found by _decision
-        if not _accepts(cls, form):
+        if not _accepts(cls, form, text[start:start + 40].split(" ", 1)[0].lower() if cls == OTHER else ""):
             continue
         found.append((start, match.end(), cls, refs, form))
     out: list[Found] = []
@@ -499,7 +499,7 @@ def _commitments(text: str, people: People, self_nick: str | None, first: "_Lazy
     return out, we_plan
 
 
-def _accepts(cls: str, form: str) -> bool:
+def _accepts(cls: str, form: str, word: str = "") -> bool:
     if cls in (PERSONS, HE_SHE):
         return True
     if cls == ELIDED:
@@ -508,6 +508,10 @@ def _accepts(cls: str, form: str) -> bool:
         return form in ("took", "offer")
     if cls == GROUP:
         return form in ("took", "going", "offer")
+    if cls == OTHER and word and word[0].islower() and word not in FUNCTION_WORDS:
+        # "tweining volunteers to ...": a word that may be a nick ptghub does not know: the
+        # commitment stands, with no owner
+        return form in ("took", "offer")
     return False
 
 
@@ -567,8 +571,9 @@ def _minutes_form(text: str, people: People, self_nick: str | None) -> Found | N
     if refs:
         return Found(ACTION, vp, resolve(refs, self_nick))
     words = match.group("subj").split()
-    if len(words) <= 3 and _classify(words[-1], people) == GROUP:
-        return Found(ACTION, vp, ())
+    head = words[-1].lower()
+    if len(words) <= 3 and (head in GROUP_HEADS or head in PROJECTS):
+        return Found(ACTION, vp, ())  # "the team to triage the RFEs", "kolla to support python 3"
     return None
 
 

@@ -81,9 +81,48 @@ afternoon monday tuesday wednesday thursday friday saturday sunday january febru
 june july august september october november december q1 q2 q3 q4 dc rh oath
 """
 
+# More everyday English a sentence or an action can start with.
+_COMMON = """
+time times way ways thing things part parts place case cases point points fact number numbers system systems
+program programs question world area areas level levels kind kinds sort type types form line lines end
+start result results reason reasons example examples idea model models state status step steps stage
+phase detail details list data info information content document page pages link links file files folder
+folders path paths name names value values key keys field fields table tables column row rows record
+records event events message messages email mails notification notifications alert alerts log logs report
+reports metric metrics graph graphs chart charts dashboard dashboards ui gui cli api sdk tooling library
+libraries framework frameworks module modules package packages dependency dependencies requirement
+requirements constraint constraints limit limits quota quotas policy policies rule rules role roles
+permission permissions access account accounts token tokens secret secrets certificate certificates cert
+certs password passwords user-facing backend backends frontend frontends cache caching index queue queues
+worker workers thread threads process processes job jobs task pipeline pipelines build builds deploy
+deployment deployments install installation upgrade migration migrations rollout rollback backup backups
+restore snapshot snapshots volume volumes disk disks host hosts machine machines vm vms instance instances
+network port ports address addresses router routers switch switches cable firmware hardware software
+kernel driver device devices gpu gpus cpu cpus memory ram bandwidth latency throughput load traffic
+request requests response responses call calls error errors failure failures bug crash regression
+regressions fix fixes workaround workarounds patchset patchsets commit commits branch branches tag tags
+merge merges rebase conflict conflicts review reviewer approval vote votes comment comments feedback
+discussion session summit ptg forum meetup workshop talk talks slide slides video videos recording
+recordings demo demos presentation presentations etherpads spreadsheet survey surveys poll polls answer
+answers reply replies thanks issue ticket tickets rfe rfes spec blueprint roadmap backlog milestone
+release schedule calendar deadline freeze cutoff week weeks month months year years cycle day days
+hour hours minute minutes today tonight weekend morning evening noon future past present history
+everyone's nobody someone's anyone's one's each everything nothing something anything lots lot plenty
+bunch couple few handful majority minority rest remainder half whole total most
+new old same other different similar better worse best worst good bad great poor nice fine ok okay
+hard easy simple complex difficult clear unclear sure unsure likely possible impossible ready done
+finished complete incomplete broken fixed stable unstable flaky slow fast quick early late next last
+previous current recent upcoming first second third main major minor big small large huge tiny long
+short high low full empty open closed public private internal external local remote global shared
+common generic specific special general overall basic advanced default custom optional mandatory
+required necessary important critical urgent blocked
+re pre co non multi sub de un cross batch batches
+"""
+
 # OpenStack and neighbouring projects, tools, distributions, companies: never a person.
 _PROJECTS = """
-openstack opendev openinfra stackforge nova neutron cinder glance keystone swift heat horizon ironic
+openstack opendev openinfra stackforge networking python os keystoneauth keystonemiddleware castellan tooz
+taskflow stevedore pbr bandit hacking flake8 pylint mypy nova neutron cinder glance keystone swift heat horizon ironic
 kolla kolla-ansible kolla-kubernetes kolla-cli kayobe tripleo tripleo-ci tripleo-ui magnum octavia
 manila designate barbican zaqar mistral trove sahara senlin watcher zun kuryr tacker cyborg placement
 blazar masakari freezer monasca aodh ceilometer gnocchi panko cloudkitty vitrage murano solum
@@ -105,13 +144,19 @@ windriver oath yahoo google microsoft amazon aws azure gcp openai linaro
 """
 
 VERBS = frozenset(_VERBS.split())
+FUNCTION_WORDS = frozenset(_FUNCTION.split())
 PROJECTS = frozenset(_PROJECTS.split())
 
 STOP_WORDS = frozenset(
     word
-    for block in (_FUNCTION, _VERBS, _NOUNS, _PROJECTS)
+    for block in (_FUNCTION, _VERBS, _NOUNS, _COMMON, _PROJECTS)
     for word in block.split()
 )
+
+# English derivational endings: a lower-case word ending so ("caching", "migration", "deployment") is a
+# word, not a nick, unless ptghub knows it.
+WORD_SUFFIXES = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ism", "ship", "able", "ible",
+                 "ful", "less", "ous", "ive", "ise", "ize", "ized", "ised", "ally", "ical", "ogy", "ies")
 
 # Camel-case product and project names that would otherwise look like nicks (TheJulia does).
 CAMEL_CASE_NAMES = frozenset(
