@@ -16,7 +16,7 @@ from .engine import Extraction, InvalidNote, analyse, extract
 from .identity import Changes, reconcile
 from .items import (ACCEPTED, ACTION, DECISION, HELP, IDEA, INFO, KINDS, LINK, REJECTED, TOPIC, Item)
 from .markers import Invalid
-from .prose import caching
+from .memo import caching
 
 __all__ = [
     "ACCEPTED", "ACTION", "DECISION", "HELP", "IDEA", "INFO", "KINDS", "LINK", "REJECTED", "TOPIC",

@@ -55,11 +55,6 @@ def due_date(text: str, calendar: Calendar) -> date | None:
     return None
 
 
-def due_span(text: str) -> tuple[int, int] | None:
-    match = DUE.search(text)
-    return match.span() if match else None
-
-
 def _date(match: re.Match, calendar: Calendar) -> date | None:
     groups = match.groupdict()
     try:

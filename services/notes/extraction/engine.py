@@ -50,7 +50,8 @@ _DECISION_LEAD = re.compile(
     r"^(?:(?:key|main|the|our)\s+)?(?:decisions?(?:\s+made)?|agreed|agreements?|outcomes?|conclusions?|"
     r"resolutions?|decided|what\s+we\s+agreed|we\s+agreed)(?:\s*\([^)]*\))?\s*:?$", re.I)
 _SKIP_SECTION = re.compile(r"^people\s+present\b", re.I)
-_MINUTES_NOISE = re.compile(r"^(?:meeting\s+(?:started|ended)\b|generated\s+by\s+meetbot|minutes:|minutes\s+\(text\)|log:)", re.I)
+_MINUTES_NOISE = re.compile(
+    r"^(?:meeting\s+(?:started|ended)\b|generated\s+by\s+meetbot|minutes:|minutes\s+\(text\)|log:)", re.I)
 _TRAILER_TOPIC = re.compile(r"\(([\w\-\[\]\\^{}|`]+),\s*\d{1,2}:\d{2}(?::\d{2})?\)\s*$")
 _BOLD = re.compile(r"^\*\*(.+)\*\*$|^__(.+)__$")
 _NONE_ENTRY = re.compile(r"^\(?(?:none|n/a|nothing)\)?\.?$", re.I)
@@ -192,9 +193,6 @@ class _Run:
                                                                 and not nested):
                 return
             self.leads.pop()
-
-    def _is_owner_line(self, unit: Unit) -> bool:
-        return self._owner_line(" ".join(unit.text.split())) is not None
 
     def _owner_line(self, flat: str) -> tuple[str, ...] | None:
         text = flat.strip().rstrip(":").strip()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .memo import memo
 from .items import ACCEPTED, ACTION, DECISION, HELP, IDEA, INFO, LINK, REJECTED, TOPIC
 
 
@@ -74,6 +75,7 @@ def strip_trailer(text: str) -> str:
     return _TRAILER.sub("", text) if text.endswith(")") else text
 
 
+@memo(65536)
 def parse(text: str) -> Marker | None | str:
     """The marker a unit's text starts with, or None. A marker with no text answers its name (a str)."""
     if text.startswith("#"):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .context import People
-from .words import CAMEL_CASE_NAMES, GROUP_HEADS, SELF_WORDS, STOP_WORDS, VERBS, WORD_SUFFIXES
+from .words import CAMEL_CASE_NAMES, SELF_WORDS, STOP_WORDS, VERBS, WORD_SUFFIXES
 
 # What a person reference resolves to.
 SELF = "\x00self"        # I / me / myself: the writer (who may be unknown)
@@ -30,7 +30,8 @@ _TRAILING = re.compile(r"[(\[]\s*([^()\[\]]{1,80}?)\s*[)\]]\s*[.!]?\s*$")
 _LEADING = re.compile(r"^[\[(]\s*([^\[\]()]{1,60}?)\s*[\])]\s*")
 _LEAD_LIST = re.compile(
     r"^(?P<list>@?[\w\-\[\]\\^{}|`]+(?:(?:\s*,\s*and\s+|\s*,\s*|\s+and\s+|\s*&\s*|\s*/\s*|\s*\+\s*)"
-    r"@?[\w\-\[\]\\^{}|`]+){0,5})(?P<sep>\s*:\s*|\s*(?:->|=>|→)\s*|\s*[-–]\s+|\s+(?:to|will|shall|should|is going to|are going to|"
+    r"@?[\w\-\[\]\\^{}|`]+){0,5})"
+    r"(?P<sep>\s*:\s*|\s*(?:->|=>|→)\s*|\s*[-–]\s+|\s+(?:to|will|shall|should|is going to|are going to|"
     r"can|'ll)\s+|\s+)(?P<rest>\S.*)$", re.S | re.I)
 _SUFFIXES = ("ing", "es", "ed", "s", "d")
 
@@ -114,10 +115,6 @@ def resolve(refs: list[str], self_nick: str | None) -> tuple[str, ...]:
         if nick and nick.lower() not in (o.lower() for o in out):
             out.append(nick)
     return tuple(out)
-
-
-def group_word(word: str) -> bool:
-    return word.lower() in GROUP_HEADS
 
 
 def leading(text: str, people: People) -> tuple[list[str], str]:

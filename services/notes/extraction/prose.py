@@ -38,9 +38,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .context import People
+from .memo import memo
 from .items import ACTION, DECISION
 from .owners import SELF, people_in, person, resolve
 from .words import FUNCTION_WORDS, GROUP_HEADS, PROJECTS, STOP_WORDS
@@ -62,7 +62,7 @@ _HINT_WORDS = frozenset(
     volunteers signed stepped took action actions ai todo task owner owners assigned assignee agree agreed
     decided decision decisions concluded conclusion consensus outcome outcomes resolved settled chose opted
     voted accepted rejected agreement keen happy willing glad grabs champion looking seeking compromise ll
-    someone somebody agreeing deciding""".split())
+    someone somebody agreeing deciding won""".split())
 # Punctuation to spaces, so that str.split gives words: much cheaper than a regex over every sentence.
 _PUNCT = str.maketrans({c: " " for c in "'’.,;:!?()[]{}\"“”<>*/&+=|~`#@$%^"})
 
@@ -77,7 +77,7 @@ _DECISION_HINTS = frozenset(
     "chose opted voted accepted rejected agreement compromise agreeing deciding".split())
 _COMMIT_HINTS = frozenset(
     "will shall going planning intend intends plan plans promised committed offered volunteer volunteered "
-    "volunteers signed stepped took action agreed keen happy willing glad ll".split())
+    "volunteers signed stepped took action agreed keen happy willing glad ll won".split())
 _FOR_HINTS = frozenset("action actions ai todo task owner owners assigned assignee".split())
 _OWNER_HINTS = frozenset("owner owners volunteer volunteers grabs champion looking seeking someone somebody".split())
 _TO_START = re.compile(r"^(?:[-–*]\s*)?\S+(?:(?:\s*,\s*|\s+and\s+|\s*&\s*|\s*/\s*)\S+){0,5}\s+to\s+\w", re.I)
@@ -96,6 +96,35 @@ _COMMIT = re.compile(
     r"|(?P<intend>(?:intends?|plans?|promised|committed|(?:is|are|am)\s+(?:happy|keen|willing|glad))\s+to\b)"
     r"|(?P<offer>(?:offered|volunteered|volunteers|signed\s+up|stepped\s+(?:up|forward)|agreed)"
     r"(?:\s+(?P<to>to)\b|\s+(?P<for>for)\b|(?=\s*(?:[.,;!)]|$|\s+(?:as|and|but)\b))))")
+
+
+# The same forms one by one, each run only when the sentence has one of its words.
+_FORMS = tuple(
+    (frozenset(words.split()), re.compile(f"(?P<{name}>" + body + ")"))
+    for name, words, body in (
+        ("took", "took action", _COMMIT.pattern.split("(?P<took>", 1)[1].split(")|(?P<going>", 1)[0]),
+        ("going", "going planning intending volunteering offering signing hoping",
+         _COMMIT.pattern.split("(?P<going>", 1)[1].split(")|(?P<will>", 1)[0]),
+        ("will", "will shall ll won", _COMMIT.pattern.split("(?P<will>", 1)[1].split(")|(?P<intend>", 1)[0]),
+        ("intend", "intend intends plan plans promised committed happy keen willing glad",
+         _COMMIT.pattern.split("(?P<intend>", 1)[1].split(")|(?P<offer>", 1)[0]),
+        ("offer", "offered volunteered volunteers signed stepped agreed",
+         _COMMIT.pattern.split("(?P<offer>", 1)[1][:-1]),
+    ))
+
+
+_FORM_NAMES = ("took", "going", "will", "intend", "offer")
+
+
+def _commit_matches(lower: str, hints: set[str]):
+    """The commitment verbs of a sentence, in order: :data:`_COMMIT`, but only the forms whose words the
+    sentence has are run."""
+    forms = [pattern for words, pattern in _FORMS if words & hints]
+    if len(forms) == 1:
+        return list(_bounded(forms[0], lower))
+    matches = [match for pattern in forms for match in _bounded(pattern, lower)]
+    matches.sort(key=lambda match: match.start())
+    return matches
 
 
 def _bounded(pattern: re.Pattern, text: str):
@@ -153,13 +182,11 @@ _NEEDS_OWNER = re.compile(
     r"|owner\s*[:=]\s*(?:none|tbd|tba|\?+|nobody|unassigned|n/?a)\b")
 _HEDGED_BEFORE = re.compile(r"\b(?:would|might|could|may|doesn't|does\s+not|no\s+longer|if|unless)\s+\w*\s*$", re.I)
 
-_TOKEN_END = re.compile(r"(@?[\w\-\[\]\\^{}|`'.]+)\s*$")
-_SEP_END = re.compile(r"(?:,\s*and|,|\band|&|/|\+)\s*$", re.I)
-_BOUNDARY_END = re.compile(r"(?:^|[,;:(\[]|\b(?:and|so|then|but|also|or|now|plus)|\s[-–—])\s*$", re.I)
 _ADVERBS = frozenset(
     """also again both all then now kindly gladly happily already still just later eventually each first
     subsequently initially finally personally further additionally separately similarly actually basically
     generally mostly broadly largely quickly unanimously tentatively collectively jointly together""".split())
+_NOT_ADVERBS = frozenset("only early family supply apply reply".split())
 _HEDGES = frozenset("probably perhaps maybe possibly likely hopefully".split())
 _OBJECT_BEFORE = frozenset(
     """with to for from by of about at on in into thank thanks ask asked asking told tell let help helping
@@ -197,23 +224,10 @@ def find(sentence: str, people: People, self_nick: str | None, speaker: str | No
     Answers are remembered (a bounded cache): a note saved again mostly repeats its sentences."""
     if not sentence:
         return ()
-    if not _CACHE[0]:
-        return tuple(_find_uncached(sentence, people, self_nick, speaker))
     return _find(sentence, people, self_nick, speaker)
 
 
-_CACHE = [True]
-
-
-def caching(enabled: bool) -> None:
-    """Turn the sentence cache on or off (off: measure extraction as for text never seen); turning it
-    off also empties it."""
-    _CACHE[0] = enabled
-    if not enabled:
-        _find.cache_clear()
-
-
-@lru_cache(maxsize=32768)
+@memo(32768)
 def _find(sentence: str, people: People, self_nick: str | None, speaker: str | None) -> tuple[Found, ...]:
     return tuple(_find_uncached(sentence, people, self_nick, speaker))
 
@@ -404,7 +418,8 @@ def _strip_adverbs(before: str) -> tuple[str, bool]:
         if word in ("has", "have", "had"):
             before = before[:token_start]
             continue
-        if word in _ADVERBS or word in _HEDGES or (word.endswith("ly") and len(word) > 4 and word not in ("only", "early", "family", "supply", "apply", "reply")):
+        if word in _ADVERBS or word in _HEDGES or (word.endswith("ly") and len(word) > 4
+                                                   and word not in _NOT_ADVERBS):
             hedged = hedged or word in _HEDGES
             before = before[:token_start]
             continue
@@ -420,20 +435,22 @@ def _commitments(text: str, people: People, self_nick: str | None, first: "_Lazy
     found: list[tuple[int, int, str, list[str], str]] = []   # (subject start, verb end, class, refs, form)
     we_plan = False
     lower = _lower(text)
-    for match in (_bounded(_COMMIT, lower) if hints & _COMMIT_HINTS else ()):
-        form = next(name for name in ("took", "going", "will", "intend", "offer") if match.group(name))
+    for match in (_commit_matches(lower, hints) if hints & _COMMIT_HINTS else ()):
+        form = match.lastgroup if match.lastgroup in _FORM_NAMES else next(
+            name for name in _FORM_NAMES if name in match.groupdict() and match.group(name))
         verb_text = match.group(0).lower()
         after = text[match.end():]
-        adverb = (match.group("gadv") or match.group("gadv2") or "").lower()
+        groups = match.groupdict()
+        adverb = (groups.get("gadv") or groups.get("gadv2") or "").lower()
         negated = adverb == "not" or verb_text.startswith("won't") or bool(
             form == "will" and re.match(r"\s+(?:not|never)\b", after))
         if adverb in _HEDGES:
             continue
         if form == "offer":
             verb = verb_text.split()[0]
-            if verb == "agreed" and not match.group("to"):
+            if verb == "agreed" and not groups.get("to"):
                 continue  # "we agreed that", "X agreed": decisions
-            if verb == "volunteers" and not match.group("to"):
+            if verb == "volunteers" and not groups.get("to"):
                 continue
         offset = max(0, match.start() - 160)   # a subject is near its verb: look no further back
         before, hedged = _strip_adverbs(text[offset:match.start()])
@@ -469,7 +486,7 @@ def _commitments(text: str, people: People, self_nick: str | None, first: "_Lazy
             continue
         found.append((start, match.end(), cls, refs, form))
     out: list[Found] = []
-    for i, (start, verb_end, cls, refs, form) in enumerate(found):
+    for i, (_start, verb_end, cls, refs, form) in enumerate(found):
         stop = found[i + 1][0] if i + 1 < len(found) else len(text)
         vp = _clause(text[verb_end:stop])
         owners = resolve(refs, self_nick) if cls == PERSONS else ()
@@ -600,7 +617,8 @@ def _decision(text: str, people: People, first) -> Found | None:
         if verb in ("accepted", "rejected") and prev not in ("was", "were", "been", "is", "are", "we"):
             continue
         if prev in ("was", "were", "been", "is", "are", "be"):
-            if verb in ("agreed", "decided", "accepted", "rejected") and (len(words) < 2 or words[-2].lower() not in ("not",)):
+            if verb in ("agreed", "decided", "accepted", "rejected") and (
+                    len(words) < 2 or words[-2].lower() != "not"):
                 return Found(DECISION, text)
             continue
         if _boundary_end(before):

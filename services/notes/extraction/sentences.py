@@ -25,6 +25,9 @@ import html
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from typing import NamedTuple
+
+from .memo import memo
 
 HEADING = "heading"
 BULLET = "bullet"
@@ -32,8 +35,7 @@ PARA = "para"
 LOG = "log"  # an IRC log line: [12:00] <nick> text
 
 
-@dataclass(slots=True)
-class Line:
+class Line(NamedTuple):
     number: int   # 1-based line of the note
     text: str     # the quote prefix removed
     quoted: bool
@@ -134,94 +136,112 @@ def _ends_open(text: str) -> bool:
     return text[text.rfind(" ") + 1:].lower() in _OPEN_WORDS
 
 
-_ENDS_OPEN = re.compile(
-    r"(?:,|\(|\b(?:and|or|but|to|the|a|an|of|for|with|in|on|at|by|from|that|which|is|are|we|our|this|"
-    r"will|would|should|can|could|as|it's|its|into|about|than|so|also|be|not|I))$", re.I)
-
-
 def _indent(raw: str) -> int:
     if "\t" not in raw:
         return len(raw) - len(raw.lstrip(" "))
     return len(raw.expandtabs(4)) - len(raw.lstrip(" \t").expandtabs(4))
 
 
+class _Open:
+    """The unit being built."""
+
+    __slots__ = ("kind", "line", "parts", "depth", "quoted", "speaker", "level", "checkbox", "blank", "starts",
+                 "size")
+
+    def __init__(self, kind, line, text, depth, quoted, blank, speaker=None, level=0, checkbox=False):
+        self.kind, self.line, self.parts, self.depth, self.quoted = kind, line, [text], depth, quoted
+        self.speaker, self.level, self.checkbox, self.blank = speaker, level, checkbox, blank
+        self.starts = [0]
+        self.size = len(text) + 1
+
+    def unit(self) -> Unit:
+        text = self.parts[0] if len(self.parts) == 1 else "\n".join(self.parts)
+        return Unit(self.kind, self.line, text, self.depth, self.quoted, self.speaker, self.level, self.checkbox,
+                    self.blank, tuple(self.starts))
+
+
 def units(lines: list[Line]) -> list[Unit]:
     """Group physical lines into units (see the module's docstring)."""
     out: list[Unit] = []
-    cur: dict | None = None      # the unit being built
+    append = out.append
+    cur: _Open | None = None     # the unit being built
     prev_text = ""               # the previous physical line of the current unit, stripped
     blank = True
-
-    def close() -> None:
-        nonlocal cur
-        if cur is not None:
-            out.append(Unit(cur["kind"], cur["line"], "\n".join(cur["parts"]), cur["depth"], cur["quoted"],
-                            cur["speaker"], cur["level"], cur["checkbox"], cur["blank"],
-                            tuple(cur["starts"])))
-            cur = None
-
-    def start(kind: str, line: Line, text: str, depth: int, **extra) -> None:
-        nonlocal cur, prev_text, blank
-        close()
-        cur = {"kind": kind, "line": line.number, "parts": [text], "depth": depth, "quoted": line.quoted,
-               "speaker": extra.get("speaker"), "level": extra.get("level", 0),
-               "checkbox": extra.get("checkbox", False), "blank": blank, "starts": [0]}
-        prev_text = text
-        blank = False
-
     for line in lines:
         raw = line.text
         content = raw.strip()
         if not content:
-            close()
+            if cur is not None:
+                append(cur.unit())
+                cur = None
             blank = True
             continue
         first = content[0]
         if first in "-=_*~#" and (content == "--" or content[1:2] in "-=_*~# " and len(content) >= 3
                                    and _SEPARATOR.match(content)):
-            # A setext underline turns the single line above it into a heading.
-            if (cur is not None and cur["kind"] == PARA and len(cur["parts"]) == 1 and content[0] in "=-"
-                    and not blank):
-                cur["kind"] = HEADING
-                cur["level"] = 1 if content[0] == "=" else 2
-            close()
+            if cur is not None:
+                # A setext underline turns the single line above it into a heading.
+                if cur.kind == PARA and len(cur.parts) == 1 and first in "=-" and not blank:
+                    cur.kind = HEADING
+                    cur.level = 1 if first == "=" else 2
+                append(cur.unit())
+                cur = None
             blank = True
             continue
-        depth = _indent(raw)
-        heading = _MD_HEADING.match(content) if first == "#" else None
-        if heading:
-            start(HEADING, line, heading.group(2), depth, level=len(heading.group(1)))
-            close()
-            blank = True
-            continue
-        log = _LOG_LINE.match(content) if first in "[<" or first.isdigit() else None
-        if log and log.group(2).strip():
-            start(LOG, line, log.group(2).strip(), depth, speaker=log.group(1))
-            close()
-            continue
+        depth = len(raw) - len(raw.lstrip(" ")) if "\t" not in raw else _indent(raw)
+        if first == "#":
+            heading = _MD_HEADING.match(content)
+            if heading:
+                if cur is not None:
+                    append(cur.unit())
+                    cur = None
+                append(_Open(HEADING, line.number, heading.group(2), depth, line.quoted, blank,
+                             level=len(heading.group(1))).unit())
+                blank = True
+                continue
+        if first in "[<" or first.isdigit():
+            log = _LOG_LINE.match(content)
+            if log and log.group(2).strip():
+                if cur is not None:
+                    append(cur.unit())
+                    cur = None
+                append(_Open(LOG, line.number, log.group(2).strip(), depth, line.quoted, blank,
+                             speaker=log.group(1)).unit())
+                blank = False
+                continue
         bullet = _BULLET.match(content) if first in _BULLET_FIRST or first.isdigit() else None
+        box = None
         if bullet:
             body = content[bullet.end():]
-            box = _CHECKBOX.match(body)
+            box = _CHECKBOX.match(body) if body[:1] == "[" else None
             if box:
                 body = body[box.end():]
-            start(BULLET, line, body, depth, checkbox=bool(box))
+        elif first == "[":
+            box = _CHECKBOX.match(content)
+            body = content[box.end():] if box else content
+        if bullet or box:
+            if cur is not None:
+                append(cur.unit())
+            cur = _Open(BULLET, line.number, body, depth, line.quoted, blank, checkbox=bool(box))
+            prev_text = body
+            blank = False
             continue
-        box = _CHECKBOX.match(content) if first == "[" else None
-        if box:
-            start(BULLET, line, content[box.end():], depth, checkbox=True)
-            continue
-        if (cur is not None and cur["kind"] in (BULLET, PARA) and cur["quoted"] == line.quoted
-                and not _STARTS_ITEM.match(content)
-                and (len(prev_text) >= 40 and not prev_text.endswith(":") or _ends_open(prev_text))
-                and (cur["kind"] == PARA or depth > cur["depth"] or depth == cur["depth"] and len(prev_text) >= 40)):
-            offset = sum(len(part) + 1 for part in cur["parts"])
-            cur["parts"].append(content)
-            cur["starts"].append(offset)
+        if (cur is not None and cur.kind is not HEADING and cur.kind is not LOG and cur.quoted == line.quoted
+                and (len(prev_text) >= 40 and prev_text[-1] != ":" or _ends_open(prev_text))
+                and (cur.kind is PARA or depth > cur.depth or depth == cur.depth and len(prev_text) >= 40)
+                and not _STARTS_ITEM.match(content)):
+            cur.starts.append(cur.size)
+            cur.parts.append(content)
+            cur.size += len(content) + 1
             prev_text = content
             continue
-        start(PARA, line, content, depth)
-    close()
+        if cur is not None:
+            append(cur.unit())
+        cur = _Open(PARA, line.number, content, depth, line.quoted, blank)
+        prev_text = content
+        blank = False
+    if cur is not None:
+        append(cur.unit())
     return out
 
 
@@ -229,11 +249,21 @@ def units(lines: list[Line]) -> list[Unit]:
 
 _SPLIT = re.compile(r"[.!?]+[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Za-z0-9@#])")
 _ABBREV = frozenset("e.g i.e etc vs cf mr mrs ms dr st no approx incl esp fig al jr sr inc ltd co".split())
-_LAST_WORD = re.compile(r"(\S+)\s*$")
 
 
 def sentences(unit: Unit) -> list[Sentence]:
     """The unit's sentences, each with the note line it starts on."""
+    return [Sentence(text, unit.line + rel, start) for text, rel, start in _sentences(unit.text)]
+
+
+@memo(65536)
+def _sentences(text: str) -> tuple[tuple[str, int, int], ...]:
+    """(sentence, its line relative to the text's first, its offset) for each sentence of a text."""
+    unit = Unit(PARA, 0, text, line_starts=(0,) + tuple(i + 1 for i, c in enumerate(text) if c == "\n"))
+    return tuple((s.text, s.line, s.start) for s in _split(unit))
+
+
+def _split(unit: Unit) -> list[Sentence]:
     text = unit.text
     out: list[Sentence] = []
     if ". " not in text and "? " not in text and "! " not in text and "\n" not in text:

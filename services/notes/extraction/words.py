@@ -21,7 +21,8 @@ from into onto about above below over under after before during between among th
 across against along around behind beyond near per via vs versus upon within toward towards up down
 out off away back like unlike plus minus is are was were be been being am do does did done doing have
 has had having will would shall should can could may might must need needs needed ought let lets
-please thanks thank hi hello hey cheers regards sure yeah yep yup nope well right fine cool great best note notes todo tbd tba fyi wip nb ie eg etc
+please thanks thank hi hello hey cheers regards sure yeah yep yup nope well right fine cool great best
+note notes todo tbd tba fyi wip nb ie eg etc
 maybe perhaps probably possibly likely unlikely really very quite rather fairly mostly mainly generally
 usually often sometimes always currently now today tomorrow yesterday soon later next last first second
 third finally lastly overall basically actually otherwise however therefore instead meanwhile anyway
