@@ -13,7 +13,9 @@ steps" are actions; under "Decisions:", "Agreed:", "Outcomes:", "Conclusions" th
 action list a line that only names a person ("mgoddard:", or MeetBot's "Action items, by person") gives
 the owner of the lines nested under it. A MeetBot minutes file's "People present" section is skipped, and
 its "Action items, by person" repeats the ``ACTION:`` lines: an item equal to one already found (kind, text,
-owners) is not listed twice.
+owners) is not listed twice. A minutes-style marker may also start a sentence inside a paragraph ("... at
+two clouds. Outcome: no API change."); a bullet at the top level ending with MeetBot's "(nick, 15:00:18)"
+is a topic of the minutes.
 """
 from __future__ import annotations
 
@@ -221,23 +223,26 @@ class _Run:
 
     # -- items -------------------------------------------------------------------------------------
 
-    def _marker(self, unit: Unit, marker: markers.Marker, me: str | None) -> None:
+    def _marker(self, unit: Unit, marker: markers.Marker, me: str | None, line: int | None = None,
+                source: str | None = None) -> None:
+        line = unit.line if line is None else line
+        source = unit.text if source is None else source
         if marker.kind == ACTION:
-            self._action(unit, marker.text, me, ())
+            self._action(unit, marker.text, me, (), line, source)
             return
-        self._add(Item(marker.kind, marker.text, unit.line, unit.text, url=marker.url,
-                       urls=markers.urls(marker.text)))
+        self._add(Item(marker.kind, marker.text, line, source, url=marker.url, urls=markers.urls(marker.text)))
         if marker.kind == INFO:
             self._prose(unit, me, text=marker.text)
 
-    def _action(self, unit: Unit, text: str, me: str | None, defaults: tuple[str, ...]) -> None:
+    def _action(self, unit: Unit, text: str, me: str | None, defaults: tuple[str, ...], line: int | None = None,
+                source: str | None = None) -> None:
         text = markers.strip_trailer(text)
         refs, rest = owners.leading(text, self.people)
         refs = refs + owners.mentioned(text, self.people)
         found = owners.dedupe(owners.resolve(refs, me) + defaults)
         body = owners.without_mentions(rest, self.people) or rest
-        self._add(Item(ACTION, body, unit.line, unit.text, found, dates.due_date(text, self.calendar),
-                       urls=markers.urls(text)))
+        self._add(Item(ACTION, body, unit.line if line is None else line, unit.text if source is None else source,
+                       found, dates.due_date(text, self.calendar), urls=markers.urls(text)))
 
     def _prose(self, unit: Unit, me: str | None, text: str | None = None) -> None:
         if text is not None:
@@ -260,6 +265,14 @@ class _Run:
             rules_text = sentence
             if speaker and index == 0:
                 rules_text = sentence[_SAID_BY.match(sentence).end():]
+            if index and text is None:
+                # "... in use at two clouds. Outcome: no API change.": a marker inside a paragraph
+                marker = markers.parse(" ".join(sentence.split()))
+                if isinstance(marker, markers.Marker) and marker.kind in (ACTION, DECISION):
+                    marker = markers.Marker(marker.kind, marker.text.rstrip("."), marker.marker, marker.url)
+                    self._marker(unit, marker, me, line, sentence)
+                    self.previous_sentence = sentence
+                    continue
             for found in prose.find(rules_text, self.people, me, speaker):
                 item_text = found.text
                 if found.needs_context and _CONTEXT_NEEDED.match(sentence.strip()) or (

@@ -542,6 +542,8 @@ def _clause(rest: str) -> str:
     rest = rest.strip(" ,.;:!")
     if rest.lower().startswith(("to ", "for ")):
         rest = rest.split(" ", 1)[1]
+    if rest.lower().startswith("be ") and rest[3:].split(" ", 1)[0].endswith("ing"):
+        rest = rest[3:]  # "will be driving the docs work": "driving the docs work"
     return rest
 
 
