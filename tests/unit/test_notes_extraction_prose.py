@@ -40,6 +40,14 @@ def one(text, **kw):
     ("Owner: haleyb for the grenade job cleanup.", ("haleyb",)),
     ("lajoskatona to review the OVN docs patches", ("lajoskatona",)),
     ("I'll be looking into the timeouts.", ("jroll",)),
+    ("I'm going to add a devstack job that exercises catalog zones.", ("jroll",)),
+    ("I've volunteered to write the removal patch.", ("jroll",)),
+    ("I have an action to update the contributor guide.", ("jroll",)),
+    ("hberaud signed up.", ("hberaud",)),
+    ("gagehugo's going to look at the token format changes.", ("gagehugo",)),
+    ("knikolla will own the OAuth 2.0 work for this cycle.", ("knikolla",)),
+    ("eandersson to investigate the worker memory growth", ("eandersson",)),
+    ("hrybacki and I will pair on the federation docs rewrite.", ("hrybacki", "jroll")),
 ])
 def test_commitments(sentence, owners):
     item = one(sentence)
@@ -80,6 +88,9 @@ def test_a_clause_without_a_subject_takes_the_sentence_subject():
     "No reviewers left; looking for someone to pick it up.",
     "Nobody volunteered for the sticker design, so it needs a volunteer.",
     "The Horizon plugin is up for grabs.",
+    "We need a volunteer to test it against PowerDNS 4.8.",
+    "We'll need someone to drive the remaining service-role changes.",
+    "There's no owner for the LDAP connection pool refactor yet.",
 ])
 def test_actions_that_need_an_owner(sentence):
     item = one(sentence)
@@ -108,6 +119,8 @@ def test_needs_an_owner_takes_its_text_from_the_sentence_before():
     "We're not going to backport this to stable branches.",
     "Not much interest, we'll drop it from the roadmap.",
     "the last py2 shims go this cycle, it was decided on Wednesday.",
+    "After a long back and forth we ended up agreeing that the device flow is a separate plugin.",
+    "Folks agreed that the current pool code is too fragile.",
 ])
 def test_decisions(sentence):
     item = one(sentence)
@@ -185,6 +198,15 @@ def test_an_unknown_word_that_may_be_a_nick_still_commits_but_owns_nothing_it_sh
 def test_i_is_the_author_and_nobody_without_one():
     assert found("I will send the mail.", author="mgoddard") == [(ACTION, ("mgoddard",))]
     assert found("I will send the mail.", author=None) == [(ACTION, ())]
+
+
+def test_a_marker_inside_a_paragraph():
+    items = extract("The shared zones API is in use at two clouds. Outcome: no API change in Dalmatian.")
+    assert [(i.kind, i.text, i.suggested) for i in items] == [(DECISION, "no API change in Dalmatian", False)]
+
+
+def test_will_be_doing_reads_as_the_doing():
+    assert one("johnsom will be driving the docs work.").text == "driving the docs work"
 
 
 def test_a_pad_line_said_by_someone():

@@ -259,7 +259,12 @@ def sentences(unit: Unit) -> list[Sentence]:
 @memo(65536)
 def _sentences(text: str) -> tuple[tuple[str, int, int], ...]:
     """(sentence, its line relative to the text's first, its offset) for each sentence of a text."""
-    unit = Unit(PARA, 0, text, line_starts=(0,) + tuple(i + 1 for i, c in enumerate(text) if c == "\n"))
+    starts = [0]
+    at = text.find("\n")
+    while at != -1:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    unit = Unit(PARA, 0, text, line_starts=tuple(starts))
     return tuple((s.text, s.line, s.start) for s in _split(unit))
 
 
