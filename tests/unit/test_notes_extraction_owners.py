@@ -56,6 +56,11 @@ def test_an_address_ptghub_knows_is_its_nick():
     "#action re-run the tests on the new nodes",
     "#action caching needs a second look",
     "#action networking-sfc moves to the new template",
+    "#action PowerDNS needs testing against the new backend",
+    "#action ipv6 support needs tests",
+    "#action send the notice to openstack-discuss@lists.openstack.org",
+    "#action mail security@openstack.org about the embargo",
+    "#action read https://lists.openstack.org/archives/list/openstack-discuss@lists.openstack.org/thread/X/",
 ])
 def test_no_owner_is_invented(line):
     assert owners(line) == ()
@@ -76,7 +81,8 @@ def test_first_word_known_person_without_a_verb():
     ("write", False), ("we", False), ("the", False), ("someone", False), ("kolla", False),
     ("kolla-ansible", False), ("nova", False), ("Oath", False), ("Julia", False), ("CI", False),
     ("OpenStack", False), ("kolla-core", False), ("caching", False), ("migration", False),
-    ("re-run", False), ("networking-sfc", False), ("tweining", True),
+    ("re-run", False), ("networking-sfc", False), ("tweining", True), ("PowerDNS", False), ("RabbitMQ", False),
+    ("ipv6", False), ("oauth2", False), ("JayF", True), ("d34dh0r53", True),
 ])
 def test_looks_like_nick(word, expected):
     assert looks_like_nick(word) is expected

@@ -19,8 +19,19 @@ from .words import CAMEL_CASE_NAMES, SELF_WORDS, STOP_WORDS, VERBS, WORD_SUFFIXE
 SELF = "\x00self"        # I / me / myself: the writer (who may be unknown)
 
 _NICK_SHAPE = re.compile(r"^[A-Za-z_\[\]\\^{}|`][\w\-\[\]\\^{}|`]{1,31}$")
+_ACRONYM_END = re.compile(r"[a-z][A-Z]{2,}$")
+_TECH_NUMBER = re.compile(r"[a-z]{1,10}\d{1,4}[a-z]{0,2}")
 _STRONG = re.compile(r"[a-z][A-Z]|\d|[_|`^{}\[\]\\]")
-_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+\-/=:])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+(?![\w/])")
+_LIST_LOCAL = re.compile(
+    r"(?:^|[-_.])(?:discuss|dev|devel|announce|users?|request|bounces|list|lists|team|core)$"
+    r"|^(?:info|admin|support|security|noreply|no-reply|help|contact|abuse|postmaster|webmaster|root|ops)$")
+
+
+def _not_a_person(address: str) -> bool:
+    """A mailing list or a role address ("openstack-discuss@lists.openstack.org", "security@...")."""
+    local, _, domain = address.partition("@")
+    return domain.startswith(("lists.", "list.", "groups.", "googlegroups.")) or bool(_LIST_LOCAL.search(local))
 _AT_NICK = re.compile(r"(?<![\w.+\-@/])@([A-Za-z_\[\]\\^{}|`][\w\-\[\]\\^{}|`]*)")
 _SEP = re.compile(r"\s*(?:,\s*and\s+|,\s*|\s+and\s+|\s*&\s*|\s*/\s*|\s*\+\s*)", re.I)
 _OWNER_FIELD = re.compile(
@@ -51,6 +62,8 @@ def looks_like_nick(word: str) -> bool:
         return False  # "caching", "testing", "running" (but "tweining", "yuanying" may be nicks)
     if word.isupper() or (word[0].isupper() and word[1:].islower()):
         return False  # an acronym or a capitalised word: an organisation, a project, a first name
+    if _ACRONYM_END.search(word) or _TECH_NUMBER.fullmatch(lower):
+        return False  # "PowerDNS", "RabbitMQ", "MariaDB"; "ipv6", "oauth2", "arm64", "sha256"
     if word[0].isupper() and not _STRONG.search(word):
         return False
     return True
@@ -153,8 +166,10 @@ def mentioned(text: str, people: People) -> list[str]:
     or a leading "[X]" whose every part is a person."""
     refs: list[str] = []
     for match in (_EMAIL.finditer(text) if "@" in text else ()):
-        address = match.group(0).rstrip(".")
-        refs.append(people.lookup(address) or address.lower())
+        address = match.group(0).rstrip(".").lower()
+        known = people.lookup(address)
+        if known or not _not_a_person(address):
+            refs.append(known or address)
     for match in (_AT_NICK.finditer(text) if "@" in text else ()):
         who = person(match.group(1), people) or (
             match.group(1) if _NICK_SHAPE.match(match.group(1)) and match.group(1).lower() not in STOP_WORDS

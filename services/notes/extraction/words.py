@@ -123,7 +123,8 @@ re pre co non multi sub de un cross batch batches
 # OpenStack and neighbouring projects, tools, distributions, companies: never a person.
 _PROJECTS = """
 openstack opendev openinfra stackforge networking python os keystoneauth keystonemiddleware castellan tooz
-taskflow stevedore pbr bandit hacking flake8 pylint mypy nova neutron cinder glance keystone swift heat horizon ironic
+taskflow stevedore pbr bandit hacking flake8 pylint mypy cephadm cinderlib osprofiler bindep stestr ryu
+nova neutron cinder glance keystone swift heat horizon ironic
 kolla kolla-ansible kolla-kubernetes kolla-cli kayobe tripleo tripleo-ci tripleo-ui magnum octavia
 manila designate barbican zaqar mistral trove sahara senlin watcher zun kuryr tacker cyborg placement
 blazar masakari freezer monasca aodh ceilometer gnocchi panko cloudkitty vitrage murano solum
@@ -165,7 +166,10 @@ CAMEL_CASE_NAMES = frozenset(
     openstack devstack tripleo rabbitmq mariadb postgresql mysql github gitlab opendev openinfra
     starlingx centos openshift openvswitch smartnic smartnics netapp vmware javascript typescript
     dockerhub pypi redhat ipxe ebpf vgpu iscsi macos ios iphone ipad youtube linkedin freenode oftc
-    meetbot ptgbot etherpad launchpad storyboard openapi graphql nodejs ironic-python-agent
+    meetbot ptgbot etherpad launchpad storyboard openapi graphql nodejs ironic-python-agent cloudkitty
+    openstackclient openstacksdk devops virtualbox clickhouse opensearch libreoffice powerdns coredns mongodb
+    dynamodb cockroachdb microsoft openvino cephfs novnc smartos freebsd netbsd openbsd redis qemu libvirt
+    terraform kubevirt metal3 kubeadm minikube
     """.split()
 )
 
