@@ -4,35 +4,47 @@
 Commitments (actions), the subject being who commits:
 
 - "X took an action (item) to ...", "X has an action to ...", "X took on ...";
-- "X is going to ...", "X is planning to ...";  "X will ...", "X'll ...";
+- "X is going to ...", "X's going to ...", "X is planning to ...";  "X will ...", "X'll ...",
+  "X will be <doing> ...";
 - "X intends/plans/promised/committed to ...", "X is happy/keen/willing to ...";
-- "X offered/volunteered/signed up/stepped up to ...", and the bare "X volunteered";
-- "X agreed to ..." when X is a person ("dansmith agreed to help");
+- "X (has) offered/volunteered/signed up/stepped up to ...", "X volunteers to ...", the bare "X volunteered";
+- "X (has) agreed to ..." when X is a person ("dansmith agreed to help");
 - at the start of a sentence, the minutes' shorthand "X to <verb> ..." ("mgoddard to write the spec");
-- "action item for X: ...", "AI for X", "owner: X", "assigned to X";
-- "needs an owner", "owner needed", "looking for a volunteer", "up for grabs": an action nobody owns.
+- "action item for X: ...", "AI for X", "AI(X)", "owner: X", "assigned to X";
+- "needs an owner", "owner needed", "no owner (yet)", "we need a volunteer/someone to ...", "looking for
+  someone to", "up for grabs": an action nobody owns.
 
 Who the subject is decides the owners:
 
 - people (known or nick-shaped, see :mod:`owners`), "I"/"me"/"myself" (the writer), several joined by
-  "and", "," or "/" ("Myself and mgoddard"): they own it;
+  "and", "&", "/" or "a, b and c" ("Myself and mgoddard"): they own it. A subject must begin its clause:
+  in "review the series and dansmith offered to help" the series is not a person, and in "the scheduler
+  will" nobody is;
 - "he"/"she": an action with no owner (the text does not say who);
-- "we", a team, a project, a company, "folks", "someone": nobody owns it. Their "took an action",
-  "is going to" and "volunteered" are actions with no owner ("Oath is going to investigate"); their
-  "will" is a plan, not a commitment, and is not an item ("kolla will support python 3");
-- a clause with no subject ("..., so will ask how they do it") takes the sentence's first subject.
+- a team, a project, a company, "folks", "someone": nobody owns it. Their "took an action", "is going to"
+  and "volunteered" are actions with no owner ("Oath is going to investigate"); their "will" is a plan,
+  not an item ("kolla will support python 3");
+- "we": "we took an action" is an action nobody owns; "we will ...", "we're (not) going to ..." is the
+  team's plan, a decision (not "we will need/have to/discuss/look at ...");
+- a word ptghub does not know and that may be a nick ("tweining volunteers to ..."): took/offered
+  commitments stand, owned by it only when it looks like a nick;
+- a clause with no subject ("..., so will ask how they do it") takes the sentence's first subject when
+  that is clearly a person (I, a known person, a nick-shaped word such as "TheJulia") or "we"; a pad line
+  marked as said by someone ("kpdev: will update the jobs") is theirs.
 
 A second clause that only helps ("and dansmith volunteered to help out") adds its subject as an owner of
 the commitment before it instead of making an item of its own.
 
 Not commitments: hedges ("will probably", "may", "might", "would"), "will need/have to/be" (unless
-"will be <verb>ing"), questions, conditionals ("if someone volunteers"), negations, and past or ongoing
-work ("has been working on", "proposed the patch", "has started investigating").
+"will be <verb>ing"), the write-up talking about itself ("I'll cover them one by one:"), questions,
+conditionals ("if someone volunteers"), negations, and past or ongoing work ("has been working on",
+"proposed the patch", "is looking into", "has started investigating").
 
-Decisions: "we (all/also/generally) agreed/decided/concluded/settled on/chose to/opted to ...", "X agreed
-that ...", "it was agreed/decided", "there was (general) agreement/consensus that", "the decision/outcome
-was that/to", "we came to a conclusion/compromise", a team's "agreed" ("Nova agreed to add a hook"). Not
-"to agree", "will decide", "need to agree", "did not agree", "I agree". One decision per sentence.
+Decisions: "we (all/also/generally) agreed/decided/concluded/settled on/chose to/opted to ...", "we ended
+up agreeing", "X agreed that ...", "it was agreed/decided", "there was (general) agreement/consensus
+that", "the decision/outcome/consensus was that/to", "we came to a conclusion/compromise", a team's
+"agreed" ("Nova agreed to add a hook"), the plans of "we" above. Not "to agree", "will decide", "need to
+agree", "did not agree", "I agree". One decision per sentence.
 """
 from __future__ import annotations
 
@@ -517,11 +529,10 @@ def _commitments(text: str, people: People, self_nick: str | None, first: "_Lazy
 
 
 def _accepts(cls: str, form: str, word: str = "") -> bool:
-    if cls in (PERSONS, HE_SHE):
+    """Whether a commitment form with this kind of subject is an action (see the module's docstring)."""
+    if cls in (PERSONS, HE_SHE, ELIDED):
         return True
-    if cls == ELIDED:
-        return form != "intend" or True
-    if cls in (WE,):
+    if cls == WE:
         return form in ("took", "offer")
     if cls == GROUP:
         return form in ("took", "going", "offer")
