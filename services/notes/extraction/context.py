@@ -35,7 +35,10 @@ class People:
         self._hash = None
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, People) and self._index == other._index
+        # Compared by a fingerprint of the entries (a 64-bit hash, worked out once), so that the memo
+        # of extraction's steps (keyed by the directory too) does not compare whole directories.
+        return self is other or (isinstance(other, People) and len(self._index) == len(other._index)
+                                 and hash(self) == hash(other))
 
     def __hash__(self) -> int:
         if self._hash is None:

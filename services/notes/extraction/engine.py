@@ -248,10 +248,14 @@ class _Run:
         if text is not None:
             pieces = [(text, unit.line)]
         else:
-            if not prose.hint_words(unit.text) and " to " not in unit.text:
-                self.previous_sentence = unit.text  # nothing to find here: no sentence needs splitting
+            body = unit.text
+            if ". " not in body and "? " not in body and "! " not in body and "\n" not in body:
+                pieces = [(body.strip(), unit.line)]   # one sentence: prose.find filters it itself
+            elif not prose.hint_words(body) and " to " not in body:
+                self.previous_sentence = body  # nothing to find here: no sentence needs splitting
                 return
-            pieces = [(sentence.text, sentence.line) for sentence in sentences(unit)]
+            else:
+                pieces = [(sentence.text, sentence.line) for sentence in sentences(unit)]
         speaker = None
         if unit.kind != LOG and pieces:
             head = pieces[0][0]
