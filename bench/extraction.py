@@ -18,7 +18,8 @@ people ptghub would know and the event's calendar), and matches what it found to
 Prints a table per text (with the time each took), one per kind with the totals, and the time for a
 5,000-line note. Target: recall >= 0.9 on actions and decisions, 0 invented owners, a 5,000-line note in
 well under 50 ms. ``--show`` lists the misses and the unmatched finds; ``--json`` prints the figures as JSON
-on the last line. Exits 1 when a target is missed.
+on the last line. Exits 1 when the recall or invented-owner target is missed (the speed line is printed,
+not enforced: it depends on the machine, whose speed the "machine:" line shows).
 """
 from __future__ import annotations
 
@@ -259,9 +260,12 @@ def run(show: bool = False, as_json: bool = False, repeat: int = 5) -> dict:
           f"(median CPU time; wall clock {big_wall:.1f} / {warm_wall:.1f} ms; target < {TARGET_MS_5000:.0f} ms cold)")
     print(f"machine: a 1,000,000-step Python loop takes {loop_ms():.0f} ms of CPU here (to scale the figures above)")
     ok = (totals["action"].recall >= TARGET_RECALL and totals["decision"].recall >= TARGET_RECALL
-          and total.invented == 0 and big_ms < TARGET_MS_5000)
-    print(f"target: recall >= {TARGET_RECALL} on actions and decisions, 0 invented owners, "
-          f"5,000 lines < {TARGET_MS_5000:.0f} ms: {'met' if ok else 'MISSED'}")
+          and total.invented == 0)
+    fast = big_ms < TARGET_MS_5000
+    print(f"target: recall >= {TARGET_RECALL} on actions and decisions, 0 invented owners: "
+          f"{'met' if ok else 'MISSED'}")
+    print(f"speed: a 5,000-line note in under {TARGET_MS_5000:.0f} ms of CPU, cold: {'met' if fast else 'MISSED'} "
+          f"({big_ms:.1f} ms; saved again {warm_ms:.1f} ms)")
     if show:
         for file, bucket, phrase in total.misses:
             print(f"  miss    {file} {bucket}: {phrase}")
@@ -272,7 +276,7 @@ def run(show: bool = False, as_json: bool = False, repeat: int = 5) -> dict:
         for file, owner, source in total.invented_list:
             print(f"  invented {file} {owner}: {' '.join(source.split())[:100]}")
     result = {"kinds": figures, "texts": per_text, "note_5000_ms": round(big_ms, 2),
-              "note_5000_saved_again_ms": round(warm_ms, 2), "targets_met": ok}
+              "note_5000_saved_again_ms": round(warm_ms, 2), "targets_met": ok, "speed_met": fast}
     if as_json:
         print(json.dumps(result))
     return result
