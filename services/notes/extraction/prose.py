@@ -198,6 +198,9 @@ _ADVERBS = frozenset(
     """also again both all then now kindly gladly happily already still just later eventually each first
     subsequently initially finally personally further additionally separately similarly actually basically
     generally mostly broadly largely quickly unanimously tentatively collectively jointly together""".split())
+_NOT_SUBJECTS = frozenset(
+    "it it's this that these those which what there here who whom whose where when how why whatever one "
+    "nothing something everything anything".split())
 _NOT_ADVERBS = frozenset("only early family supply apply reply".split())
 _HEDGES = frozenset("probably perhaps maybe possibly likely hopefully".split())
 _OBJECT_BEFORE = frozenset(
@@ -326,7 +329,8 @@ def _subject(before: str, people: People) -> tuple[str, list[str], int]:
     Reads backwards: people joined by "and", "&", "/" (and "," when an "and" follows: "a, b and c");
     stops at the first word that is not a person. A subject must begin a clause: "the series and
     dansmith offered" is dansmith's offer, "the scheduler will" is nobody's."""
-    tokens = [(m.group(0), m.start()) for m in _TOKENS.finditer(before)]
+    window = max(0, len(before) - 90)   # the last few words hold any subject list
+    tokens = [(m.group(0), m.start()) for m in _TOKENS.finditer(before, window)]
     refs: list[tuple[str, int]] = []   # (reference, start offset)
     i = len(tokens) - 1
     seen_and = False
@@ -468,6 +472,11 @@ def _commitments(text: str, people: People, self_nick: str | None, first: "_Lazy
         before, hedged = _strip_adverbs(text[offset:match.start()])
         if hedged:
             continue
+        if form != "offer" and form != "took":
+            tail = before.rstrip()
+            prev = tail[tail.rfind(" ") + 1:].lower()
+            if prev in _NOT_SUBJECTS:
+                continue  # "it will", "this is going to", "which will": no one commits
         if _CONDITIONAL.search(before[-40:]) and _CONDITIONAL.search(before[before.rfind(",") + 1:]):
             continue
         if _NOT_DECIDED.search(" ".join(before.split()[-2:])) and form != "took":
