@@ -62,7 +62,7 @@ def get_note(key: NoteKey):
       parameters:
       %(parameters)s
       - in: query
-        schema: NoteQuery
+        schema: NoteQuerySchema
       responses:
         200:
           description: the note (a track's before its first save is empty, at revision 0)
@@ -200,7 +200,7 @@ def diff_note(key: NoteKey):
       parameters:
       %(parameters)s
       - in: query
-        schema: DiffQuery
+        schema: DiffQuerySchema
       responses:
         200: {description: 'the unified diff (difflib)', content: {text/x-diff: {schema: {type: string}}}}
         400: {description: '`from` or `to` missing or not a revision number', content: {application/problem+json: {schema: Problem}}}

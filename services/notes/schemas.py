@@ -238,7 +238,7 @@ NoteRevisionPage = page_schema(NoteRevisionSchema, "NoteRevisionPage")
 
 SCHEMAS = {
     "Note": NoteSchema, "NoteRevision": NoteRevisionSchema, "NoteRevisionPage": NoteRevisionPage,
-    "NoteQuery": NoteQuerySchema, "DiffQuery": DiffQuerySchema, "Restore": RestoreSchema, "NoteLine": LineSchema,
+    "Restore": RestoreSchema, "NoteLine": LineSchema,
     "Item": ItemSchema, "ItemList": ItemListSchema, "NoteRef": NoteRefSchema, "ItemsChanged": ItemsChangedSchema,
     "SummaryRequest": SummaryRequestSchema, "SummarySession": SummarySessionSchema, "Summary": SummarySchema,
 }
