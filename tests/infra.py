@@ -57,6 +57,7 @@ class Infrastructure:
         self.queue_prefix = f"t{self.run_id}"
         self._databases: list[str] = []
         self._queues: set[str] = set()
+        self._stacks = 0
 
     # -- PostgreSQL ------------------------------------------------------------------------
     def database_url(self, name: str) -> str:
@@ -77,12 +78,16 @@ class Infrastructure:
         return replace(base, database_url=database_url, amqp_url=self.amqp_url, exchange=self.exchange,
                        queue_prefix=self.queue_prefix, **overrides)
 
-    def environment(self) -> dict[str, str]:
-        """PTGHUB_* variables that point processes at this run's broker namespace."""
-        for service in config.SERVICE_NAMES:
-            self._queues.update({f"{self.queue_prefix}.{service}", f"{self.queue_prefix}.{service}.dead"})
+    def environment(self, own_queues: bool = False) -> dict[str, str]:
+        """PTGHUB_* variables that point processes at this run's broker namespace. ``own_queues``
+        gives them queues of their own (a fresh prefix on the run's exchange), so events left in
+        the run's queues by earlier tests never reach them."""
+        self._stacks += 1
+        prefix = f"{self.queue_prefix}-s{self._stacks}" if own_queues else self.queue_prefix
+        for service in (*config.SERVICE_NAMES, "gateway"):
+            self._queues.update({f"{prefix}.{service}", f"{prefix}.{service}.dead"})
         return {"PTGHUB_AMQP_URL": self.amqp_url, "PTGHUB_EXCHANGE": self.exchange,
-                "PTGHUB_QUEUE_PREFIX": self.queue_prefix}
+                "PTGHUB_QUEUE_PREFIX": prefix}
 
     def close(self) -> None:
         try:

@@ -152,7 +152,7 @@ def stack_environment(infra, var_dir: Path, smtp_url: str, postgres: bool) -> di
     """The environment ``make run`` would see: no PTGHUB_* of the test run's own (not its internal
     key either: the launcher makes one under ``var_dir``), free ports, this run's broker names."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PTGHUB_")}
-    env.update(infra.environment())
+    env.update(infra.environment(own_queues=True))
     env.update({
         "PTGHUB_VAR_DIR": str(var_dir), "PTGHUB_BOOTSTRAP_TOKEN": TOKEN, "PTGHUB_SMTP_URL": smtp_url,
         "PTGHUB_WEBHOOK_ALLOW": "127.0.0.1/32", "PTGHUB_GATEWAY_PORT": str(free_port()),
