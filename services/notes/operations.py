@@ -1,4 +1,4 @@
-"""The notes service layer: one function per use case.
+"""The notes service layer: one function per use case (the summaries' are in :mod:`.summaries`).
 
 Each takes a unit of work (and the principal, where who may do it depends on the note or track),
 applies the domain's rules, queues its events in the outbox and returns the result. The caller owns
@@ -12,13 +12,13 @@ from typing import Any
 
 from services.kit.auth import require_track_writer
 from services.kit.cloudevents import event_type
-from services.kit.copies import TrackChange, require_offered
+from services.kit.copies import TrackChange
 from services.kit.db import UnitOfWork
 
 from . import SERVICE, domain, store
-from .schemas import NoteSchema, SummarySchema, summary_sessions
+from .schemas import NoteSchema
 
-note_data, summary_data = NoteSchema(), SummarySchema()
+note_data = NoteSchema()
 
 
 @dataclass(frozen=True)
@@ -29,15 +29,6 @@ class NoteEdit:
     body: str
     revision: int
     if_match: str | None = None
-
-
-@dataclass(frozen=True)
-class SummaryRequest:
-    """Publish the summary of ``track`` at ``event`` (``title`` None: the default title)."""
-
-    event: str
-    track: str
-    title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,29 +62,6 @@ def edit_note(uow: UnitOfWork, principal: dict, edit: NoteEdit) -> store.Note:
 def list_revisions(uow: UnitOfWork, session_id: str, limit: int, cursor: str | None):
     """A page of the note's revisions, newest first, and the next page's cursor."""
     return store.revisions_page(uow.session, store.get_note(uow.session, session_id), limit, cursor)
-
-
-# -- summaries ------------------------------------------------------------------------------
-def publish_summary(uow: UnitOfWork, principal: dict, request: SummaryRequest) -> store.Summary:
-    """Render the track's notes, in start order, as a summary for its mailing list, and publish it.
-
-    403 for a chair of another track, 404 for a track the schedule never announced, 409 for one it
-    deleted, 422 when the track has no session left to summarise.
-    """
-    require_track_writer(principal, request.event, request.track)
-    track = store.get_track_copy(uow.session, request.event, request.track)
-    require_offered(track, "its summary can no longer be published")
-    sections = domain.summary_sections(store.track_sections(uow.session, track.event, track.slug), track.slug)
-    title = request.title or domain.default_summary_title(track.name)
-    summary = store.add_summary(uow.session, track, title, domain.render_summary(title, sections),
-                                summary_sessions(sections))
-    uow.publish(event_type(SERVICE, "summary", "published"), summary_data.dump(summary),
-                subject=f"{track.event}/{track.slug}")
-    return summary
-
-
-def get_summary(uow: UnitOfWork, summary_id: str) -> store.Summary:
-    return store.get_summary(uow.session, summary_id)
 
 
 # -- copies of the schedule ------------------------------------------------------------------

@@ -65,7 +65,8 @@ class NoteRevision(Base):
 
 
 class Summary(Base):
-    """A published track summary, as it was sent."""
+    """A published summary, as it was sent: ``text`` is its plain-text rendering. An event's summary
+    has ``track`` :data:`domain.EVENT_SCOPE` (empty) and ``track_name`` empty."""
 
     __tablename__ = "summaries"
     __table_args__ = (sa.Index("ix_summaries_event_track_created", "event", "track", "created_at"),)
@@ -150,20 +151,40 @@ def _parse_revision_cursor(values: list) -> list[int]:
     return values
 
 
-def track_sections(session: Session, event: str, track: str) -> list[domain.Section]:
-    """Every note of a track, as the summary's domain rules see it."""
-    notes = session.scalars(
-        sa.select(Note).where(Note.event == event, Note.track == track).order_by(Note.start, Note.session_id))
-    return [domain.Section(n.session_id, n.title, n.start, n.end, n.timezone, n.body, n.status) for n in notes]
+def summary_notes(session: Session, event: str, track: str | None = None) -> list[Note]:
+    """The notes a summary covers: of one track (``track``) or of the whole event, sessions neither
+    cancelled nor deleted, by track and then in schedule order (start, then id)."""
+    statement = sa.select(Note).where(Note.event == event, Note.status.not_in(domain.NOT_SUMMARISED))
+    if track is not None:
+        statement = statement.where(Note.track == track)
+    return list(session.scalars(statement.order_by(Note.track, Note.start, Note.session_id)))
+
+
+def event_tracks(session: Session, event: str) -> list[Track]:
+    """Every copied track of an event, retired ones too, by slug."""
+    return list(session.scalars(sa.select(Track).where(Track.event == event).order_by(Track.slug)))
 
 
 # -- summaries ------------------------------------------------------------------------------
-def add_summary(session: Session, track: Track, title: str, text: str, sessions: list[dict[str, Any]]) -> Summary:
-    summary = Summary(event=track.event, track=track.slug, track_name=track.name, title=title, text=text,
+def add_summary(session: Session, summary_id: str, event: str, track: str, track_name: str, title: str, text: str,
+                sessions: list[dict[str, Any]]) -> Summary:
+    """A published summary, as sent (``track`` :data:`domain.EVENT_SCOPE` for an event's summary)."""
+    summary = Summary(id=summary_id, event=event, track=track, track_name=track_name, title=title, text=text,
                       sessions=sessions)
     session.add(summary)
     session.flush()
     return summary
+
+
+def published_summaries(session: Session, event: str, track: str) -> tuple[Summary | None, Summary | None]:
+    """The first and the last summary published for a track (or, ``track`` :data:`domain.EVENT_SCOPE`, for
+    the event): None, None before the first publish."""
+    scope = sa.select(Summary).where(Summary.event == event, Summary.track == track)
+    first = session.scalar(scope.order_by(Summary.created_at, Summary.id).limit(1))
+    if first is None:
+        return None, None
+    last = session.scalar(scope.order_by(Summary.created_at.desc(), Summary.id.desc()).limit(1))
+    return first, last
 
 
 def get_summary(session: Session, summary_id: str) -> Summary:

@@ -1,0 +1,231 @@
+"""The summaries' service layer: previews and publishing of a track's and an event's summary.
+
+A track's summary is its sessions' notes in schedule order, then the track's own note; an event's
+is every track's, one after another (the renderer in :mod:`.summary` lays them out). Each function
+takes a unit of work (and the principal, where who may publish depends on the track), applies the
+rules, queues ``summary.published`` in the outbox and returns the result; the caller commits.
+
+What a summary is built from is read in three places, each the one to change when notes learns more:
+:func:`event_of` (notes keeps no copy of the schedule's events yet: the event's name is its slug),
+:func:`track_note_of` (no track notes yet: None) and :func:`items_of` (no stored items yet: each
+body's items are extracted when the summary is rendered, all of them ``open``).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from zoneinfo import ZoneInfo
+
+from services.kit.auth import require_organiser, require_track_writer
+from services.kit.cloudevents import event_type
+from services.kit.copies import require_offered
+from services.kit.db import UnitOfWork, new_id
+from services.kit.problems import Conflict, Invalid, NotFound
+
+from . import SERVICE, domain, store
+from . import summary as renderer
+from .extraction import Calendar, Context, extract
+from .schemas import PublishedSummarySchema, SummarySessionSchema
+from .summary import publication
+
+PUBLISHED = event_type(SERVICE, "summary", "published")
+session_data, published_data = SummarySessionSchema(many=True), PublishedSummarySchema()
+TRACK, EVENT = "track", "event"
+
+
+@dataclass(frozen=True)
+class PreviewRequest:
+    """The summary of ``track`` at ``event`` (``track`` None: the whole event's) as ``format``."""
+
+    event: str
+    track: str | None = None
+    format: str = "text"
+    suggested: str = renderer.INCLUDE
+
+
+@dataclass(frozen=True)
+class SummaryRequest:
+    """Publish the summary of ``track`` at ``event`` (``track`` None: the event's). ``title``: the
+    subject (None: the renderer's); ``force``: publish even when nothing changed since the last time."""
+
+    event: str
+    track: str | None = None
+    title: str | None = None
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Preview:
+    body: str
+    media_type: str
+
+
+@dataclass(frozen=True)
+class Published:
+    """A summary just published: the row kept, and what ``summary.published`` carries besides."""
+
+    row: store.Summary
+    scope: str                # "track" or "event"
+    subject: str
+    thread: str               # the id of the first summary published for that track (or event)
+    update: bool              # a summary was published for it before: this one replaces it
+    content_hash: str
+    markdown: str
+    html: str
+    event_name: str
+    tracks: tuple[str, ...] = field(default=())  # the slugs of the tracks it covers
+
+
+@dataclass(frozen=True)
+class _Built:
+    summary: renderer.Summary
+    tag: str | None
+    track_name: str
+    tracks: tuple[str, ...]
+    notes: tuple[store.Note, ...]
+
+
+# -- what a summary is built from -------------------------------------------------------------
+def event_of(slug: str, notes: Sequence[store.Note]) -> renderer.Event:
+    """The event as a summary names it and shows its times.
+
+    Notes keeps no copy of the schedule's events yet (it needs a table, kept from
+    ``ptghub.schedule.event.*``): until then the name is the slug, and the timezone the one its
+    sessions carry (UTC without sessions).
+    """
+    return renderer.Event(slug, slug, notes[0].timezone if notes else "UTC")
+
+
+def track_note_of(uow: UnitOfWork, track: store.Track) -> renderer.Note | None:
+    """The track's own note (the team's pad for the week), if notes keeps one: not yet."""
+    return None
+
+
+def items_of(note: store.Note) -> list:
+    """The items of a session's note, as the summary lists them.
+
+    Until notes stores the items it draws out at each save (with their confirmed or dismissed
+    state), they are extracted here from the body, each ``open``; the author is unknown (None), so
+    "I" and "myself" own nothing. A stored-items source replaces this one function.
+    """
+    calendar = Calendar(timezone=note.timezone).on(note.updated_at)
+    return extract(note.body or "", Context(author=None, calendar=calendar))
+
+
+def _session(note: store.Note) -> renderer.Session:
+    return renderer.Session(note.title, note.start, note.end, note.room, note.body or "", tuple(items_of(note)))
+
+
+def _track(track: store.Track) -> renderer.Track:
+    return renderer.Track(track.slug, track.name, subject_tag=track.subject_tag)
+
+
+def _nothing_to_summarise(field_name: str, what: str) -> Invalid:
+    return Invalid(field_name, f"{what} has no sessions to summarise")
+
+
+def _build_track(uow: UnitOfWork, event: str, slug: str, update: bool, suggested: str) -> _Built:
+    track = require_offered(store.get_track_copy(uow.session, event, slug), "it has no summary any more")
+    notes = store.summary_notes(uow.session, event, slug)
+    note = track_note_of(uow, track)
+    if not notes and note is None:
+        raise _nothing_to_summarise("track", f"track {slug}")
+    summary = renderer.build_track_summary(event_of(event, notes), _track(track), [_session(n) for n in notes],
+                                           note, suggested=suggested, update=update)
+    return _Built(summary, track.subject_tag or track.slug, track.name, (track.slug,), tuple(notes))
+
+
+def _build_event(uow: UnitOfWork, event: str, update: bool, suggested: str) -> _Built:
+    tracks = store.event_tracks(uow.session, event)
+    if not tracks:
+        raise NotFound(f"no event {event!r} (notes knows the events whose tracks the schedule announced)",
+                       errors={"event": ["unknown event"]})
+    notes = store.summary_notes(uow.session, event)
+    by_track: dict[str, list[store.Note]] = {}
+    for note in notes:
+        by_track.setdefault(note.track, []).append(note)
+    parts = []
+    for track in sorted((t for t in tracks if not t.retired), key=lambda t: (t.name.casefold(), t.slug)):
+        sessions, note = by_track.get(track.slug, []), track_note_of(uow, track)
+        if sessions or note is not None:
+            parts.append(renderer.TrackNotes(_track(track), [_session(n) for n in sessions], note))
+    if not parts:
+        raise _nothing_to_summarise("event", f"event {event}")
+    covered = {part.track.slug for part in parts}
+    summary = renderer.build_event_summary(event_of(event, notes), parts, suggested=suggested, update=update)
+    return _Built(summary, None, "", tuple(part.track.slug for part in parts),
+                  tuple(n for n in notes if n.track in covered))
+
+
+def _build(uow: UnitOfWork, event: str, track: str | None, update: bool, suggested: str) -> _Built:
+    if track is None:
+        return _build_event(uow, event, update, suggested)
+    return _build_track(uow, event, track, update, suggested)
+
+
+def _scope_key(track: str | None) -> str:
+    return domain.EVENT_SCOPE if track is None else track
+
+
+# -- previews -----------------------------------------------------------------------------------
+def preview_summary(uow: UnitOfWork, request: PreviewRequest) -> Preview:
+    """The summary as it would be published now (an update when one was published before), in
+    ``request.format``. 404 for an unknown track or event, 409 for a track the schedule deleted,
+    422 when there is nothing to summarise."""
+    _first, last = store.published_summaries(uow.session, request.event, _scope_key(request.track))
+    built = _build(uow, request.event, request.track, last is not None, request.suggested)
+    return Preview(renderer.render(built.summary, request.format), renderer.MEDIA_TYPES[request.format])
+
+
+# -- publishing ---------------------------------------------------------------------------------
+def publish_summary(uow: UnitOfWork, principal: dict, request: SummaryRequest) -> Published:
+    """Render the summary of a track (or, ``request.track`` None, of the event), keep it and
+    publish it (``summary.published``, with its text, Markdown and HTML renderings) for the list.
+
+    A track's summary: organisers and that track's chairs (403 otherwise); an event's: organisers.
+    A summary published before makes this one an update (it says so, and notify threads it on the
+    first). 409 naming ``summary`` when nothing changed since the last one (unless ``force``); 404,
+    409 and 422 as :func:`preview_summary`.
+    """
+    if request.track is None:
+        require_organiser(principal, f"the summary of event {request.event}")
+    else:
+        require_track_writer(principal, request.event, request.track)
+    key = _scope_key(request.track)
+    first, last = store.published_summaries(uow.session, request.event, key)
+    built = _build(uow, request.event, request.track, last is not None, renderer.INCLUDE)
+    summary = built.summary
+    subject = publication.subject(summary, request.title, built.tag)
+    summary = replace(summary, subject=subject)
+    text = renderer.render(summary, "text")
+    if last is not None and not request.force and publication.unchanged(summary, text, subject, last.title, last.text):
+        raise Conflict(f"nothing changed since the summary published at {last.created_at:%Y-%m-%d %H:%M} UTC "
+                       f"({last.id}); send {{\"force\": true}} to publish it again",
+                       errors={"summary": [f"unchanged since {last.id}"]}, last_summary=last.id)
+    summary_id = new_id()
+    row = store.add_summary(uow.session, summary_id, request.event, key, built.track_name, subject, text,
+                            _sessions(built.notes))
+    published = Published(
+        row=row, scope=TRACK if request.track else EVENT, subject=subject,
+        thread=first.id if first is not None else summary_id, update=last is not None,
+        content_hash=renderer.content_hash(summary), markdown=renderer.render(summary, "markdown"),
+        html=renderer.render(summary, "html"), event_name=summary.event_name, tracks=built.tracks)
+    uow.publish(PUBLISHED, _published_data(published),
+                subject=f"{request.event}/{request.track}" if request.track else request.event)
+    return published
+
+
+def get_summary(uow: UnitOfWork, summary_id: str) -> store.Summary:
+    return store.get_summary(uow.session, summary_id)
+
+
+def _sessions(notes: Sequence[store.Note]) -> list[dict]:
+    """The ``sessions`` of a summary as stored (JSON), times in the event's timezone."""
+    return session_data.dump([
+        {"session_id": n.session_id, "track": n.track, "title": n.title,
+         "start": n.start.astimezone(ZoneInfo(n.timezone)), "end": n.end.astimezone(ZoneInfo(n.timezone))}
+        for n in notes])
+
+
+def _published_data(published: Published) -> dict:
+    return published_data.dump(published)
