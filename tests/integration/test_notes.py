@@ -214,22 +214,26 @@ def test_a_published_summary_reaches_the_exchange_with_the_notes_in_start_order(
     response = notes.client.post("/events/denver/tracks/kolla/summary/publish", headers=ORGANISER)
     assert response.status_code == 202
     summary = response.get_json()
-    assert summary["title"] == "Kolla PTG summary" and summary["track_name"] == "Kolla"
+    assert summary["title"] == summary["subject"] == "[kolla] denver summary" and summary["track_name"] == "Kolla"
     assert [s["title"] for s in summary["sessions"]] == ["Python 3 images", "Upgrades"]
-    assert summary["sessions"][0] == {"session_id": morning, "title": "Python 3 images",
+    assert summary["sessions"][0] == {"session_id": morning, "track": "kolla", "title": "Python 3 images",
                                       "start": "2019-05-02T09:00:00-06:00", "end": "2019-05-02T10:45:00-06:00"}
     text = summary["text"]
-    assert text.index("#agreed build python 3 images first") < text.index("#action mgoddard test upgrades")
-    assert "Python 3 images (Thu 2019-05-02 09:00-10:45 America/Denver)" in text
+    assert text.index("Agreed: build python 3 images first") < text.index("Action (mgoddard): test upgrades")
+    assert "# Python 3 images\n\nThu 2019-05-02 09:00-10:45 America/Denver, aspen\n" in text
+    assert "- mgoddard: test upgrades from rocky (Upgrades)" in text
     assert "nova" not in text and "Dropped" not in text
 
     event = probe.wait_for("ptghub.notes.summary.published", lambda e: e["data"]["id"] == summary["id"])
     assert event["data"] == summary and event["subject"] == "denver/kolla"
-    assert notes.client.get(response.headers["Location"]).get_json() == summary
+    kept = notes.client.get(response.headers["Location"]).get_json()
+    assert kept == {k: summary[k] for k in kept} and set(kept) == {
+        "id", "scope", "event", "track", "track_name", "title", "text", "sessions", "published_at"}
 
     titled = notes.client.post("/events/denver/tracks/kolla/summary/publish", json={"title": "[kolla] Train PTG"},
                                headers=principal_header("chair", [("denver", "kolla")]))
-    assert titled.status_code == 202 and titled.get_json()["text"].startswith("[kolla] Train PTG\n")
+    assert titled.status_code == 202 and titled.get_json()["subject"] == "[kolla] Train PTG"
+    assert titled.get_json()["update"] is True and titled.get_json()["thread"] == summary["id"]
 
 
 @pytest.mark.parametrize("path, body, headers, field, status", [
