@@ -27,6 +27,7 @@ from . import summary as renderer
 from .extraction import Calendar, Context, extract
 from .schemas import PublishedSummarySchema, SummarySessionSchema
 from .summary import publication
+from .summary.render import text_hash
 
 PUBLISHED = event_type(SERVICE, "summary", "published")
 session_data, published_data = SummarySessionSchema(many=True), PublishedSummarySchema()
@@ -197,8 +198,10 @@ def publish_summary(uow: UnitOfWork, principal: dict, request: SummaryRequest) -
     summary = built.summary
     subject = publication.subject(summary, request.title, built.tag)
     summary = replace(summary, subject=subject)
-    text = renderer.render(summary, "text")
-    if last is not None and not request.force and publication.unchanged(summary, text, subject, last.title, last.text):
+    rendered = publication.renderings(summary)
+    text = rendered["text"]
+    if last is not None and not request.force and publication.unchanged(
+            (text, rendered["canonical"]), subject, last.title, last.text):
         raise Conflict(f"nothing changed since the summary published at {last.created_at:%Y-%m-%d %H:%M} UTC "
                        f"({last.id}); send {{\"force\": true}} to publish it again",
                        errors={"summary": [f"unchanged since {last.id}"]}, last_summary=last.id)
@@ -208,8 +211,8 @@ def publish_summary(uow: UnitOfWork, principal: dict, request: SummaryRequest) -
     published = Published(
         row=row, scope=TRACK if request.track else EVENT, subject=subject,
         thread=first.id if first is not None else summary_id, update=last is not None,
-        content_hash=renderer.content_hash(summary), markdown=renderer.render(summary, "markdown"),
-        html=renderer.render(summary, "html"), event_name=summary.event_name, tracks=built.tracks)
+        content_hash=text_hash(rendered["canonical"]), markdown=rendered["markdown"], html=rendered["html"],
+        event_name=summary.event_name, tracks=built.tracks)
     uow.publish(PUBLISHED, _published_data(published),
                 subject=f"{request.event}/{request.track}" if request.track else request.event)
     return published
