@@ -13,7 +13,7 @@ body's items are extracted when the summary is rendered, all of them ``open``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from services.kit.auth import require_organiser, require_track_writer
@@ -74,7 +74,7 @@ class Published:
     markdown: str
     html: str
     event_name: str
-    tracks: tuple[str, ...] = field(default=())  # the slugs of the tracks it covers
+    tracks: tuple[str, ...] = ()  # the slugs of the tracks it covers
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,8 @@ def _nothing_to_summarise(field_name: str, what: str) -> Invalid:
 
 
 def _build_track(uow: UnitOfWork, event: str, slug: str, update: bool, suggested: str) -> _Built:
-    track = require_offered(store.get_track_copy(uow.session, event, slug), "it has no summary any more")
+    track = require_offered(store.get_track_copy(uow.session, event, slug),
+                            "its summary can no longer be published")
     notes = store.summary_notes(uow.session, event, slug)
     note = track_note_of(uow, track)
     if not notes and note is None:
@@ -145,17 +146,16 @@ def _build_event(uow: UnitOfWork, event: str, update: bool, suggested: str) -> _
     by_track: dict[str, list[store.Note]] = {}
     for note in notes:
         by_track.setdefault(note.track, []).append(note)
-    parts = []
+    parts, covered = [], []
     for track in sorted((t for t in tracks if not t.retired), key=lambda t: (t.name.casefold(), t.slug)):
         sessions, note = by_track.get(track.slug, []), track_note_of(uow, track)
         if sessions or note is not None:
             parts.append(renderer.TrackNotes(_track(track), [_session(n) for n in sessions], note))
+            covered += sessions
     if not parts:
         raise _nothing_to_summarise("event", f"event {event}")
-    covered = {part.track.slug for part in parts}
     summary = renderer.build_event_summary(event_of(event, notes), parts, suggested=suggested, update=update)
-    return _Built(summary, None, "", tuple(part.track.slug for part in parts),
-                  tuple(n for n in notes if n.track in covered))
+    return _Built(summary, None, "", tuple(part.track.slug for part in parts), tuple(covered))
 
 
 def _build(uow: UnitOfWork, event: str, track: str | None, update: bool, suggested: str) -> _Built:
