@@ -44,6 +44,8 @@ from zoneinfo import ZoneInfo
 import aiohttp
 from aiohttp import web
 
+from services.kit import identity
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("schedule", "notes", "actions", "notify")
 DATABASES = SERVICES + ("gateway",)
@@ -131,6 +133,8 @@ class Stack:
     keep: bool = False
     run_id: str = field(default_factory=lambda: secrets.token_hex(4))
     token: str = field(default_factory=lambda: "ptg_bench_" + secrets.token_urlsafe(24))
+    # the key the gateway signs principals with; the direct read signs its own public one with it
+    internal_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     ports: dict[str, int] = field(default_factory=dict)
     var_dir: Path | None = None
     databases: list[str] = field(default_factory=list)
@@ -158,6 +162,13 @@ class Stack:
     @property
     def schedule(self) -> str:
         return f"http://127.0.0.1:{self.ports['schedule']}"
+
+    def public_principal(self, ttl: int) -> dict[str, str]:
+        """The header the gateway sends for an anonymous read of the schedule, signed as it signs
+        (HS256 JWT, audience ``schedule``), valid ``ttl`` seconds: a direct read then costs the
+        service what a proxied one does."""
+        token = identity.sign(identity.PUBLIC, audience="schedule", ttl=ttl, key=self.internal_key.encode())
+        return {identity.HEADER: token}
 
     # -- start ---------------------------------------------------------------------------------
     def start(self, timeout: float, attempts: int = 3) -> None:
@@ -216,6 +227,7 @@ class Stack:
             "PTGHUB_EXCHANGE": self.exchange,
             "PTGHUB_QUEUE_PREFIX": self.queue_prefix,
             "PTGHUB_BOOTSTRAP_TOKEN": self.token,
+            "PTGHUB_INTERNAL_KEY": self.internal_key,
             "PTGHUB_WEBHOOK_ALLOW": "127.0.0.1/32",
             "PTGHUB_SMTP_URL": f"smtp://127.0.0.1:{self.ports['smtp']}",
             "PYTHONUNBUFFERED": "1",
@@ -425,15 +437,15 @@ async def seed(api: Api, run_id: str, webhook_sessions: int) -> Event:
 
 # -- (a) read throughput -----------------------------------------------------------------------
 
-async def check_read(session: aiohttp.ClientSession, url: str) -> None:
-    async with session.get(url) as response:
+async def check_read(session: aiohttp.ClientSession, url: str, headers: dict[str, str] | None = None) -> None:
+    async with session.get(url, headers=headers) as response:
         body = await response.json(content_type=None)
         if response.status != 200 or len(body.get("items", [])) != READ_LIMIT:
             raise RuntimeError(f"GET {url} answered {response.status} with "
                                f"{len(body.get('items', []))} items, not 200 with {READ_LIMIT}")
 
 
-async def load(url: str, clients: int, warmup: float, duration: float) -> dict:
+async def load(url: str, clients: int, warmup: float, duration: float, headers: dict[str, str] | None = None) -> dict:
     """``clients`` coroutines GET ``url`` back to back on one keep-alive pool for warmup + duration s.
 
     Only requests that complete inside the measured window count (requests/s = count / duration);
@@ -445,7 +457,7 @@ async def load(url: str, clients: int, warmup: float, duration: float) -> dict:
     connector = aiohttp.TCPConnector(limit=clients, keepalive_timeout=60, force_close=False)
     timeout = aiohttp.ClientTimeout(total=10)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-        await check_read(session, url)
+        await check_read(session, url, headers)
         began = time.perf_counter()
         measure_from, stop_at = began + warmup, began + warmup + duration
 
@@ -457,7 +469,7 @@ async def load(url: str, clients: int, warmup: float, duration: float) -> dict:
                     return
                 status = None
                 try:
-                    async with session.get(url) as response:
+                    async with session.get(url, headers=headers) as response:
                         await response.read()
                         status = response.status
                 except (aiohttp.ClientError, asyncio.TimeoutError):
@@ -622,7 +634,8 @@ async def measure(stack: Stack, args: argparse.Namespace) -> dict:
         event = await seed(api, stack.run_id, args.sessions)
         path = f"/events/{event.slug}/sessions?limit={READ_LIMIT}"
         log(f"read throughput, direct: {args.clients} clients, {args.warmup:g} s warm-up + {args.duration:g} s")
-        direct = await load(stack.schedule + path, args.clients, args.warmup, args.duration)
+        direct = await load(stack.schedule + path, args.clients, args.warmup, args.duration,
+                            stack.public_principal(ttl=int(args.warmup + args.duration) + 60))
         log(f"read throughput, through the gateway: {args.clients} clients, {args.warmup:g} s warm-up + {args.duration:g} s")
         gateway = await load(stack.gateway + "/api/v1" + path, args.clients, args.warmup, args.duration)
         log(f"event latency: {args.sessions} sessions, one after another")

@@ -1,2 +1,2 @@
-"""notes: one note per session, its revisions and the track summaries built from them."""
+"""notes: a note per session and per track, their revisions, the items drawn out of them, track summaries."""
 SERVICE = "notes"

@@ -1,51 +1,96 @@
-"""Notes API: each session's note (ETag/If-Match and revisions) and the track and event summaries built from them.
+"""Notes API: the notes (a session's and a track's, through the same routes) and the track and
+event summaries built from them.
 
 Each route loads the request with a schema, calls one operation (:mod:`.operations`, the summaries'
 in :mod:`.summaries`) and dumps its result with a schema.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 from flask import Blueprint, Response, request
 
 from services.kit.schemas import PageQuery
 from services.kit.web import json_response, load, load_query, page, principal, unit_of_work
 
-from . import domain, operations, summaries
-from .schemas import (NoteRevisionSchema, NoteSchema, PublishedSummarySchema, SummaryQuery, SummaryRequestSchema,
+from . import domain, summaries
+from .domain import CONFIRMED, DISMISSED, NoteKey
+from .operations import notes
+from .schemas import (DiffQuerySchema, ItemListSchema, ItemSchema, LineSchema, NoteQuerySchema, NoteRevisionSchema,
+                      NoteSchema, PublishedSummarySchema, RestoreSchema, SummaryQuery, SummaryRequestSchema,
                       SummarySchema)
 
 blueprint = Blueprint("notes", __name__)
 
 note_schema, revision_schema, summary_schema = NoteSchema(), NoteRevisionSchema(), SummarySchema()
 published_schema = PublishedSummarySchema()
+item_schema, items_schema = ItemSchema(), ItemListSchema()
 
 
-@blueprint.get("/sessions/<session_id>/note")
-def get_note(session_id: str):
-    """A session's note; its ETag is the revision, for ``If-Match`` on the next edit.
+# -- notes: one set of routes, registered for both path shapes ------------------------------------
+@dataclass(frozen=True)
+class Shape:
+    """Where a kind of note lives: its path prefix, the path's parameters (apispec YAML), its 404."""
+
+    name: str
+    prefix: str
+    parameters: str
+    unknown: str
+    key: Callable[..., NoteKey]
+
+
+SHAPES = (
+    Shape("session", "/sessions/<session_id>/note",
+          "- {in: path, name: session_id, required: true, schema: {type: string}}",
+          "no note for that session (notes has no copy of it)", lambda session_id: NoteKey.of_session(session_id)),
+    Shape("track", "/events/<event>/tracks/<track>/note",
+          "- {in: path, name: event, required: true, schema: {type: string}}\n"
+          "      - {in: path, name: track, required: true, schema: {type: string}}",
+          "a track the schedule never announced", lambda event, track: NoteKey.of_track(event, track)),
+)
+WRITE_ERRORS = """403: {description: not your track, content: {application/problem+json: {schema: Problem}}}
+        404: {description: '%(unknown)s', content: {application/problem+json: {schema: Problem}}}
+        409: {description: the schedule deleted the track (its notes are read only), content: {application/problem+json: {schema: Problem}}}
+        413: {description: 'the body would be over 1 MiB (1048576 bytes of UTF-8); the problem gives `limit`', content: {application/problem+json: {schema: Problem}}}
+        422: {description: 'a marker with no text (`#action` alone); `errors.body` and `lines` name the lines', content: {application/problem+json: {schema: Problem}}}"""
+
+
+def get_note(key: NoteKey):
+    """A note: JSON, or its body rendered (``format=html``, sanitised) or as written (``format=markdown``).
+    Its ETag is the revision, for ``If-Match`` on the next edit.
     ---
     get:
       parameters:
-      - {in: path, name: session_id, required: true, schema: {type: string}}
+      %(parameters)s
+      - in: query
+        schema: NoteQuerySchema
       responses:
         200:
-          description: the note
+          description: the note (a track's before its first save is empty, at revision 0)
           headers: {ETag: {description: 'the quoted revision, e.g. "3"', schema: {type: string}}}
-          content: {application/json: {schema: Note}}
-        404: {description: no note for that session, content: {application/problem+json: {schema: Problem}}}
+          content:
+            application/json: {schema: Note}
+            text/html: {schema: {type: string}}
+            text/markdown: {schema: {type: string}}
+        400: {description: invalid format, content: {application/problem+json: {schema: Problem}}}
+        404: {description: '%(unknown)s', content: {application/problem+json: {schema: Problem}}}
     """
+    query = load_query(NoteQuerySchema())
     with unit_of_work() as uow:
-        note = operations.get_note(uow, session_id)
-        return json_response(note_schema.dump(note), headers={"ETag": domain.etag(note.revision)})
+        shown = notes.show_note(uow, key, query["format"])
+        headers = {"ETag": domain.etag(shown.note.revision)}
+        if shown.text is None:
+            return json_response(note_schema.dump(shown.note), headers=headers)
+        return Response(shown.text, mimetype=shown.media_type, headers=headers)
 
 
-@blueprint.put("/sessions/<session_id>/note")
-def put_note(session_id: str):
-    """Replace a note's text; the edit names the revision it was made on.
+def put_note(key: NoteKey):
+    """Replace a note's text; the edit names the revision it was made on. The items are drawn out again.
     ---
     put:
       parameters:
-      - {in: path, name: session_id, required: true, schema: {type: string}}
+      %(parameters)s
       - {in: header, name: If-Match, required: false, schema: {type: string},
          description: 'the ETag the edit was made on; refused with 412 when the note has moved on'}
       requestBody:
@@ -57,37 +102,202 @@ def put_note(session_id: str):
           headers: {ETag: {description: 'the new revision, quoted', schema: {type: string}}}
           content: {application/json: {schema: Note}}
         400: {description: invalid fields, content: {application/problem+json: {schema: Problem}}}
-        403: {description: not your track, content: {application/problem+json: {schema: Problem}}}
-        404: {description: no note for that session, content: {application/problem+json: {schema: Problem}}}
-        409: {description: 'stale revision; the problem gives `current_revision`', content: {application/problem+json: {schema: Problem}}}
+        %(write_errors)s
         412: {description: If-Match does not match the current ETag, content: {application/problem+json: {schema: Problem}}}
     """
     data = load(note_schema)
-    edit = operations.NoteEdit(session_id, data["body"], data["revision"], request.headers.get("If-Match"))
+    edit = notes.NoteEdit(key, data["body"], data["revision"], request.headers.get("If-Match"))
     with unit_of_work() as uow:
-        note = operations.edit_note(uow, principal(), edit)
+        note = notes.edit_note(uow, principal(), edit)
         uow.commit()
     return json_response(note_schema.dump(note), 200, {"ETag": domain.etag(note.revision)})
 
 
-@blueprint.get("/sessions/<session_id>/note/revisions")
-def list_revisions(session_id: str):
+def append_line(key: NoteKey):
+    """Append a line (bots, chat relays): never a conflict; two at once are both kept.
+    ---
+    post:
+      parameters:
+      %(parameters)s
+      requestBody:
+        required: true
+        content: {application/json: {schema: NoteLine}}
+      responses:
+        200:
+          description: saved as the next revision
+          headers: {ETag: {description: 'the new revision, quoted', schema: {type: string}}}
+          content: {application/json: {schema: Note}}
+        400: {description: invalid fields, content: {application/problem+json: {schema: Problem}}}
+        %(write_errors)s
+    """
+    data = load(LineSchema())
+    with unit_of_work() as uow:
+        note = notes.append_line(uow, principal(), notes.LineAppend(key, data["text"], data["nick"]))
+        uow.commit()
+    return json_response(note_schema.dump(note), 200, {"ETag": domain.etag(note.revision)})
+
+
+def restore_note(key: NoteKey):
+    """Save an earlier revision's body as the note's next revision.
+    ---
+    post:
+      parameters:
+      %(parameters)s
+      requestBody:
+        required: true
+        content: {application/json: {schema: Restore}}
+      responses:
+        200:
+          description: saved as the next revision
+          headers: {ETag: {description: 'the new revision, quoted', schema: {type: string}}}
+          content: {application/json: {schema: Note}}
+        400: {description: invalid fields, content: {application/problem+json: {schema: Problem}}}
+        %(write_errors)s
+    """
+    data = load(RestoreSchema())
+    with unit_of_work() as uow:
+        note = notes.restore(uow, principal(), notes.Restore(key, data["revision"]))
+        uow.commit()
+    return json_response(note_schema.dump(note), 200, {"ETag": domain.etag(note.revision)})
+
+
+def list_revisions(key: NoteKey):
     """A note's revisions, newest first.
     ---
     get:
       parameters:
-      - {in: path, name: session_id, required: true, schema: {type: string}}
+      %(parameters)s
       - in: query
         schema: PageQuery
       responses:
         200: {description: a page of revisions, content: {application/json: {schema: NoteRevisionPage}}}
         400: {description: invalid cursor or limit, content: {application/problem+json: {schema: Problem}}}
-        404: {description: no note for that session, content: {application/problem+json: {schema: Problem}}}
+        404: {description: '%(unknown)s', content: {application/problem+json: {schema: Problem}}}
     """
     query = load_query(PageQuery())
     with unit_of_work() as uow:
-        items, cursor = operations.list_revisions(uow, session_id, query["limit"], query["cursor"])
+        items, cursor = notes.list_revisions(uow, key, query["limit"], query["cursor"])
         return page(items, revision_schema, cursor)
+
+
+def get_revision(key: NoteKey, revision: int):
+    """One revision of a note.
+    ---
+    get:
+      parameters:
+      %(parameters)s
+      - {in: path, name: revision, required: true, schema: {type: integer, minimum: 1}}
+      responses:
+        200: {description: the revision, content: {application/json: {schema: NoteRevision}}}
+        404: {description: '%(unknown)s, or no such revision (`errors.revision`)', content: {application/problem+json: {schema: Problem}}}
+    """
+    with unit_of_work() as uow:
+        return json_response(revision_schema.dump(notes.get_revision(uow, key, revision)))
+
+
+def diff_note(key: NoteKey):
+    """A unified diff between two revisions of a note.
+    ---
+    get:
+      parameters:
+      %(parameters)s
+      - in: query
+        schema: DiffQuerySchema
+      responses:
+        200: {description: 'the unified diff (difflib)', content: {text/x-diff: {schema: {type: string}}}}
+        400: {description: '`from` or `to` missing or not a revision number', content: {application/problem+json: {schema: Problem}}}
+        404: {description: '%(unknown)s, or no such revision (`errors.from`, `errors.to`)', content: {application/problem+json: {schema: Problem}}}
+    """
+    query = load_query(DiffQuerySchema())
+    with unit_of_work() as uow:
+        text = notes.diff(uow, notes.Diff(key, query["from_"], query["to"]))
+    return Response(text, mimetype="text/x-diff")
+
+
+def list_items(key: NoteKey):
+    """The actions, decisions, links ... drawn out of the note's current text.
+    ---
+    get:
+      parameters:
+      %(parameters)s
+      responses:
+        200: {description: the items in line order, content: {application/json: {schema: ItemList}}}
+        404: {description: '%(unknown)s', content: {application/problem+json: {schema: Problem}}}
+    """
+    with unit_of_work() as uow:
+        return json_response(items_schema.dump({"items": notes.list_items(uow, key)}))
+
+
+def _decide(key: NoteKey, item: str, state: str):
+    with unit_of_work() as uow:
+        decided = notes.decide_item(uow, principal(), notes.ItemDecision(key, item, state))
+        uow.commit()
+    return json_response(item_schema.dump(decided))
+
+
+def confirm_item(key: NoteKey, item: str):
+    """A chair confirms an item (a suggestion drawn out of prose, say).
+    ---
+    post:
+      parameters:
+      %(parameters)s
+      - {in: path, name: item, required: true, schema: {type: string}}
+      responses:
+        200: {description: the item, confirmed, content: {application/json: {schema: Item}}}
+        403: {description: not your track, content: {application/problem+json: {schema: Problem}}}
+        404: {description: '%(unknown)s, or no such item (`errors.item`)', content: {application/problem+json: {schema: Problem}}}
+        409: {description: the schedule deleted the track, content: {application/problem+json: {schema: Problem}}}
+    """
+    return _decide(key, item, CONFIRMED)
+
+
+def dismiss_item(key: NoteKey, item: str):
+    """A chair dismisses an item (it stays dismissed while its line is there).
+    ---
+    post:
+      parameters:
+      %(parameters)s
+      - {in: path, name: item, required: true, schema: {type: string}}
+      responses:
+        200: {description: the item, dismissed, content: {application/json: {schema: Item}}}
+        403: {description: not your track, content: {application/problem+json: {schema: Problem}}}
+        404: {description: '%(unknown)s, or no such item (`errors.item`)', content: {application/problem+json: {schema: Problem}}}
+        409: {description: the schedule deleted the track, content: {application/problem+json: {schema: Problem}}}
+    """
+    return _decide(key, item, DISMISSED)
+
+
+# (view, the path after the shape's prefix, method)
+NOTE_ROUTES = (
+    (get_note, "", "GET"), (put_note, "", "PUT"), (append_line, "/lines", "POST"),
+    (restore_note, "/restore", "POST"), (list_revisions, "/revisions", "GET"),
+    (get_revision, "/revisions/<int:revision>", "GET"), (diff_note, "/diff", "GET"),
+    (list_items, "/items", "GET"), (confirm_item, "/items/<item>/confirm", "POST"),
+    (dismiss_item, "/items/<item>/dismiss", "POST"),
+)
+KEY_PARAMETERS = {"session": ("session_id",), "track": ("event", "track")}
+
+
+def _bind(view, shape: Shape):
+    """``view`` for notes of ``shape``: the path's note parameters become the view's ``NoteKey``."""
+    names = KEY_PARAMETERS[shape.name]
+
+    def bound(**path):
+        return view(shape.key(*(path.pop(name) for name in names)), **path)
+
+    bound.__name__ = f"{shape.name}_{view.__name__}"
+    bound.__doc__ = view.__doc__ % {"parameters": shape.parameters, "unknown": shape.unknown,
+                                    "write_errors": WRITE_ERRORS % {"unknown": shape.unknown}}
+    return bound
+
+
+for _shape in SHAPES:
+    for _view, _suffix, _method in NOTE_ROUTES:
+        _bound = _bind(_view, _shape)
+        blueprint.add_url_rule(_shape.prefix + _suffix, _bound.__name__, _bound, methods=[_method])
+
+
+# -- summaries ----------------------------------------------------------------------------------
 
 
 @blueprint.post("/events/<event>/tracks/<track>/summary/publish")

@@ -1,9 +1,12 @@
-"""Events the notes service consumes: the schedule's tracks and sessions, copied locally.
+"""Events the notes service consumes: the schedule's tracks and sessions, copied locally, and the
+MeetBot lines said in a track's channel.
 
 Each handler maps the event to a command and calls one operation: a session event creates the
 session's (empty) note or updates its copy of the session; a track event keeps the copy of the
-track a summary is published for (a deleted track is retired). Idempotency is the kit's: each
-event's effect commits with its inbox row.
+track (its chairs too: the people its notes name; a deleted track is retired); a
+``ptghub.schedule.note.line`` appends the line to the note of the track's session under way, or to
+the track's note, with the nick as author. Idempotency is the kit's: each event's effect commits
+with its inbox row.
 """
 from __future__ import annotations
 
@@ -13,13 +16,15 @@ from services.kit.copies import TrackChange
 from services.kit.db import Database, UnitOfWork
 
 from . import operations
-from .schemas import ScheduleSessionSchema
+from .operations import notes
+from .schemas import ScheduleNoteLineSchema, ScheduleSessionSchema, ScheduleTrackChairsSchema
 
-session_data = ScheduleSessionSchema()
+session_data, chairs_data, line_data = ScheduleSessionSchema(), ScheduleTrackChairsSchema(), ScheduleNoteLineSchema()
 
 
 def follow_track(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
-    operations.follow_track(uow, TrackChange.from_event(cloud_event))
+    chairs = chairs_data.load(cloud_event.data)["chairs"]
+    operations.follow_track(uow, TrackChange.from_event(cloud_event), chairs)
 
 
 def follow_session(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
@@ -27,8 +32,15 @@ def follow_session(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
     operations.follow_session(uow, operations.SessionChange(verb, session_data.load(cloud_event.data)))
 
 
+def append_line(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
+    data = line_data.load(cloud_event.data)
+    notes.relay_line(uow, notes.RelayedLine(data["event"], data["track"], data["session_id"], data["nick"],
+                                            data["text"], data["at"]))
+
+
 def subscriptions(_database: Database) -> list[Subscription]:
     return [
         Subscription("ptghub.schedule.track.*", follow_track),
         Subscription("ptghub.schedule.session.*", follow_session),
+        Subscription("ptghub.schedule.note.line", append_line),
     ]

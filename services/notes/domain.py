@@ -1,15 +1,85 @@
-"""Notes rules, free of I/O: ETags and revisions, stale copies of sessions, which sessions a summary covers."""
+"""Notes rules, free of I/O: which note, ETags and revisions, the body's limits, rendering and diffs,
+the items drawn out of the text, stale copies of sessions, which sessions a summary covers."""
 from __future__ import annotations
 
-from datetime import datetime
+import difflib
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Iterable, Mapping
+from zoneinfo import ZoneInfo
 
+import nh3
+from markdown_it import MarkdownIt
 from werkzeug.http import parse_etags
 
-from services.kit.problems import Conflict, PreconditionFailed
+from services.kit.problems import Conflict, Invalid, PreconditionFailed, Problem
+
+from . import extraction
+from .extraction import Calendar, Context, Item, People
+
+# The two kinds of note: a session's, and a track's (the pad a team keeps for the whole week).
+SESSION = "session"
+TRACK = "track"
 
 SCHEDULED = "scheduled"
 CANCELLED = "cancelled"
 DELETED = "deleted"  # the schedule deleted the session; its note is kept, out of summaries
+
+
+@dataclass(frozen=True)
+class NoteKey:
+    """Which note a request means: a session's (``session_id``) or a track's (``event``, ``track``)."""
+
+    kind: str
+    session_id: str | None = None
+    event: str | None = None
+    track: str | None = None
+
+    @classmethod
+    def of_session(cls, session_id: str) -> "NoteKey":
+        return cls(SESSION, session_id=session_id)
+
+    @classmethod
+    def of_track(cls, event: str, track: str) -> "NoteKey":
+        return cls(TRACK, event=event, track=track)
+
+
+# -- the body ---------------------------------------------------------------------------------
+MAX_BODY_BYTES = 1_048_576  # 1 MiB of UTF-8
+
+
+def check_body(body: str) -> str:
+    """A note's body is at most :data:`MAX_BODY_BYTES` of UTF-8: larger is a 413 naming the limit."""
+    if len(body) * 4 > MAX_BODY_BYTES and len(body.encode("utf-8", "surrogatepass")) > MAX_BODY_BYTES:
+        raise Problem(f"body: a note holds at most {MAX_BODY_BYTES} bytes of UTF-8 (1 MiB)", status=413,
+                      title="Content Too Large", errors={"body": [f"at most {MAX_BODY_BYTES} bytes"]},
+                      limit=MAX_BODY_BYTES)
+    return body
+
+
+def appended(body: str, text: str) -> str:
+    """``body`` with ``text`` as new line(s) at its end (a relay's or a bot's line)."""
+    text = text.strip("\n")
+    if not body:
+        return text + "\n"
+    return body + ("" if body.endswith("\n") else "\n") + text + "\n"
+
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table").enable("strikethrough")
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_html(body: str) -> str:
+    """The body's markdown as HTML, sanitised: no script or style, no event handlers, links only to
+    http(s) and mailto (never ``javascript:``), and every link ``rel="noopener noreferrer nofollow"``."""
+    return nh3.clean(_MARKDOWN.render(body), url_schemes=ALLOWED_SCHEMES, link_rel="noopener noreferrer nofollow")
+
+
+def diff(old: str, new: str, old_revision: int, new_revision: int) -> str:
+    """A unified diff from one revision's body to another's (``difflib``)."""
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                 fromfile=f"revision {old_revision}", tofile=f"revision {new_revision}")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
 # -- optimistic concurrency -----------------------------------------------------------------
@@ -46,6 +116,67 @@ def next_revision(based_on: int, current: int) -> int:
 def author(principal: dict) -> str:
     """A revision's author as people read it: the token's display name (ownership is by ``sub``)."""
     return str(principal.get("name") or principal.get("sub") or "anonymous")
+
+
+# -- items ----------------------------------------------------------------------------------
+OPEN, CONFIRMED, DISMISSED = "open", "confirmed", "dismissed"
+STATES = (OPEN, CONFIRMED, DISMISSED)
+
+
+def context(author: str | None, chairs: Iterable[Mapping[str, Any]], authors: Iterable[str],
+            span: tuple[datetime | None, datetime | None, str | None], at: datetime) -> Context:
+    """What extraction knows besides the text.
+
+    ``author`` is who "I" is (the saver's token name, or the relay's nick). The people are the
+    track's chairs (their nicks, with their names and addresses as aliases, from the schedule's
+    track data) and everyone who saved a revision of the note. The calendar is the event's, from the
+    first and last session notes has a copy of (none known: no calendar, "by Friday" has no date).
+    """
+    entries: dict[str, list[str]] = {}
+    for chair in chairs:
+        nick = chair.get("nick")
+        if nick:
+            entries[nick] = [alias for alias in (chair.get("name"), chair.get("email")) if alias]
+    for name in authors:
+        if name and " " not in name.strip():
+            entries.setdefault(name, [])
+    start, end, zone = span
+    calendar = Calendar()
+    if start is not None and end is not None:
+        tz = ZoneInfo(zone or "UTC")
+        calendar = Calendar(start.astimezone(tz).date(), end.astimezone(tz).date(), zone or "UTC").on(at)
+    return Context(author=author, people=People(entries), calendar=calendar)
+
+
+def extract_items(body: str, ctx: Context) -> tuple[Item, ...]:
+    """The items of a note's text; a marker with no text is a 422 naming its line (nothing is saved)."""
+    result = extraction.analyse(body, ctx)
+    if result.invalid:
+        lines = [f"line {problem.line}: {problem.message}" for problem in result.invalid]
+        raise Invalid("body", "; ".join(lines), lines=[problem.line for problem in result.invalid])
+    return result.items
+
+
+def initial_state(item: Item) -> str:
+    """A marker item (``#action``, ``AGREED:``, a URL line) is confirmed as written; a suggestion
+    drawn out of prose is open until a chair confirms or dismisses it."""
+    return OPEN if item.suggested else CONFIRMED
+
+
+def item_values(item: Item) -> dict[str, Any]:
+    """An extracted item as the store keeps it."""
+    return {"kind": item.kind, "text": item.text, "source": item.source, "line": item.line,
+            "owners": list(item.owners), "due": item.due, "suggested": item.suggested, "url": item.url,
+            "urls": list(item.urls)}
+
+
+def as_item(stored: Any) -> Item:
+    """A stored item (anything with :func:`item_values`' attributes) as extraction sees it, for
+    :func:`extraction.reconcile`."""
+    due = stored.due
+    return Item(stored.kind, stored.text, stored.line, stored.source, tuple(stored.owners or ()),
+                due if isinstance(due, date) or due is None else date.fromisoformat(due),
+                bool(stored.suggested), stored.url, tuple(stored.urls or ()))
 
 
 # -- copies of the schedule's sessions ------------------------------------------------------

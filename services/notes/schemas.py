@@ -4,29 +4,39 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from marshmallow import ValidationError, fields, pre_dump, validate, validates
+from marshmallow import Schema, ValidationError, fields, post_dump, pre_dump, validate, validates
 
 from services.kit.copies import TolerantSchema
 from services.kit.schemas import StrictSchema, page_schema
 
-from . import domain
+from . import domain, extraction
 from .summary import FORMATS, INCLUDE
 from .summary.model import SUGGESTED_POLICIES
 
 STATUSES = validate.OneOf([domain.SCHEDULED, domain.CANCELLED, domain.DELETED])
 
 
+KINDS = validate.OneOf([domain.SESSION, domain.TRACK])
+
+
 class NoteSchema(StrictSchema):
-    session_id = fields.String(dump_only=True)
+    id = fields.String(dump_only=True, metadata={"description": "the note's id (a session note's: the session's)"})
+    kind = fields.String(dump_only=True, validate=KINDS, metadata={
+        "description": "`session` (a session's note) or `track` (the pad a track keeps all week)"})
+    session_id = fields.String(dump_only=True, allow_none=True, metadata={"description": "null for a track note"})
     event = fields.String(dump_only=True)
     track = fields.String(dump_only=True)
-    room = fields.String(dump_only=True)
-    title = fields.String(dump_only=True, metadata={"description": "the session's title"})
-    start = fields.AwareDateTime(dump_only=True, metadata={"description": "RFC 3339, in the event's timezone"})
-    end = fields.AwareDateTime(dump_only=True)
-    status = fields.String(dump_only=True, validate=STATUSES, metadata={"description": "the session's status"})
+    room = fields.String(dump_only=True, allow_none=True)
+    title = fields.String(dump_only=True, allow_none=True, metadata={"description": "the session's title"})
+    start = fields.AwareDateTime(dump_only=True, allow_none=True,
+                                 metadata={"description": "RFC 3339, in the event's timezone"})
+    end = fields.AwareDateTime(dump_only=True, allow_none=True)
+    status = fields.String(dump_only=True, allow_none=True, validate=STATUSES,
+                           metadata={"description": "the session's status (null for a track note)"})
     timezone = fields.String(dump_only=True)
-    body = fields.String(required=True, validate=validate.Length(max=1_000_000))
+    body = fields.String(required=True, metadata={
+        "description": f"markdown (a pad's plain-text export is fine), at most {domain.MAX_BODY_BYTES} bytes of "
+                       "UTF-8 (1 MiB): larger is 413"})
     revision = fields.Integer(required=True, strict=True, validate=validate.Range(min=0), metadata={
         "description": "the note's revision; on PUT, the revision the edit was made on (the current one)"})
     updated_at = fields.AwareDateTime(dump_only=True, metadata={"description": "when the body last changed"})
@@ -37,19 +47,105 @@ class NoteSchema(StrictSchema):
             return note
         zone = ZoneInfo(note.timezone)
         return {
-            "session_id": note.session_id, "event": note.event, "track": note.track, "room": note.room,
-            "title": note.title, "start": note.start.astimezone(zone), "end": note.end.astimezone(zone),
+            "id": note.id, "kind": note.kind, "session_id": note.session_id, "event": note.event,
+            "track": note.track, "room": note.room, "title": note.title,
+            "start": note.start.astimezone(zone) if note.start else None,
+            "end": note.end.astimezone(zone) if note.end else None,
             "status": note.status, "timezone": note.timezone, "body": note.body, "revision": note.revision,
             "updated_at": note.updated_at,
         }
 
 
+class NoteQuerySchema(StrictSchema):
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "html", "markdown"]), metadata={
+        "description": "`json` (the note), `html` (the body rendered, sanitised), `markdown` (the body as is)"})
+
+
 class NoteRevisionSchema(StrictSchema):
-    session_id = fields.String(dump_only=True)
+    note_id = fields.String(dump_only=True)
+    session_id = fields.String(dump_only=True, allow_none=True, metadata={"description": "null for a track note's"})
     revision = fields.Integer(dump_only=True)
     body = fields.String(dump_only=True)
-    author = fields.String(dump_only=True, metadata={"description": "the display name of the token that wrote it"})
+    author = fields.String(dump_only=True, metadata={
+        "description": "the display name of the token that wrote it (or the nick a chat relay gave)"})
     created_at = fields.AwareDateTime(dump_only=True)
+
+    @pre_dump
+    def _present(self, revision, **_kwargs):
+        if isinstance(revision, dict):
+            return revision
+        return {"note_id": revision.note_id, "session_id": revision.note.session_id, "revision": revision.revision,
+                "body": revision.body, "author": revision.author, "created_at": revision.created_at}
+
+
+class DiffQuerySchema(StrictSchema):
+    from_ = fields.Integer(data_key="from", required=True, validate=validate.Range(min=1, max=2 ** 31 - 1),
+                           metadata={"description": "the revision to diff from"})
+    to = fields.Integer(required=True, validate=validate.Range(min=1, max=2 ** 31 - 1),
+                        metadata={"description": "the revision to diff to"})
+
+
+class RestoreSchema(StrictSchema):
+    revision = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2 ** 31 - 1),
+                              metadata={"description": "the revision whose body becomes the note's next revision"})
+
+
+class LineSchema(StrictSchema):
+    text = fields.String(required=True, validate=validate.Length(min=1, max=4000), metadata={
+        "description": "appended as the note's last line(s); never conflicts with other edits"})
+    nick = fields.String(load_default=None, validate=validate.Length(min=1, max=64), metadata={
+        "description": "relays only: the chat nick that said it (the revision's author)"})
+
+
+class ItemSchema(StrictSchema):
+    id = fields.String(dump_only=True)
+    kind = fields.String(dump_only=True, validate=validate.OneOf(extraction.KINDS))
+    text = fields.String(dump_only=True, metadata={"description": "the item as a reader would list it"})
+    owners = fields.List(fields.String(), dump_only=True, metadata={"description": "nicks or e-mail addresses"})
+    due = fields.Date(dump_only=True, allow_none=True)
+    suggested = fields.Boolean(dump_only=True, metadata={
+        "description": "drawn out of prose: a chair confirms or dismisses it"})
+    state = fields.String(dump_only=True, validate=validate.OneOf(domain.STATES), metadata={
+        "description": "`confirmed` for a marker item as written; `open` for a suggestion until a chair decides"})
+    line = fields.Integer(dump_only=True, metadata={"description": "the 1-based line of the note it starts on"})
+    url = fields.String(dump_only=True, metadata={"description": "links only"})
+    source = fields.String(dump_only=True, metadata={"description": "the line or sentence it came from"})
+
+    @pre_dump
+    def _present(self, item, **_kwargs):
+        if isinstance(item, dict):
+            return item
+        return {"id": item.id, "kind": item.kind, "text": item.text, "owners": list(item.owners or ()),
+                "due": item.due, "suggested": item.suggested, "state": item.state, "line": item.line,
+                "url": item.url, "source": item.source}
+
+    @post_dump
+    def _no_url(self, data, **_kwargs):
+        if data.get("url") is None:
+            data.pop("url", None)
+        return data
+
+
+class ItemListSchema(Schema):
+    items = fields.List(fields.Nested(ItemSchema), required=True)
+
+
+class NoteRefSchema(Schema):
+    id = fields.String()
+    kind = fields.String(validate=KINDS)
+    session_id = fields.String(allow_none=True)
+    event = fields.String()
+    track = fields.String()
+
+
+class ItemsChangedSchema(Schema):
+    """``ptghub.notes.note.items.changed``: what a save (or a confirm/dismiss) changed in a note's items."""
+
+    note = fields.Nested(NoteRefSchema)
+    revision = fields.Integer(metadata={"description": "the note's revision after the change"})
+    added = fields.List(fields.Nested(ItemSchema))
+    changed = fields.List(fields.Nested(ItemSchema), metadata={"description": "the items as they are now"})
+    removed = fields.List(fields.Nested(ItemSchema), metadata={"description": "the items as they were"})
 
 
 class SummaryRequestSchema(StrictSchema):
@@ -153,10 +249,35 @@ class ScheduleSessionSchema(TolerantSchema):
             raise ValidationError(f"unknown IANA timezone {value!r}") from exc
 
 
+class ScheduleChairSchema(TolerantSchema):
+    nick = fields.String(required=True)
+    name = fields.String(load_default=None, allow_none=True)
+    email = fields.String(load_default=None, allow_none=True)
+
+
+class ScheduleTrackChairsSchema(TolerantSchema):
+    """The chairs of a ``ptghub.schedule.track.*`` event's track (the rest is the kit's copy's)."""
+
+    chairs = fields.List(fields.Nested(ScheduleChairSchema), load_default=None, allow_none=True)
+
+
+class ScheduleNoteLineSchema(TolerantSchema):
+    """``ptghub.schedule.note.line``: a MeetBot line said in a track's channel."""
+
+    event = fields.String(required=True)
+    track = fields.String(required=True)
+    session_id = fields.String(load_default=None, allow_none=True)
+    nick = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    text = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+
 NoteRevisionPage = page_schema(NoteRevisionSchema, "NoteRevisionPage")
 
 SCHEMAS = {
     "Note": NoteSchema, "NoteRevision": NoteRevisionSchema, "NoteRevisionPage": NoteRevisionPage,
+    "Restore": RestoreSchema, "NoteLine": LineSchema,
+    "Item": ItemSchema, "ItemList": ItemListSchema, "NoteRef": NoteRefSchema, "ItemsChanged": ItemsChangedSchema,
     "SummaryRequest": SummaryRequestSchema, "SummaryQuery": SummaryQuery, "SummarySession": SummarySessionSchema,
     "Summary": SummarySchema, "PublishedSummary": PublishedSummarySchema,
 }
@@ -164,5 +285,6 @@ SCHEMAS = {
 # Event type -> the schema of its ``data`` (documented in openapi/asyncapi.yaml).
 EVENTS = {
     "ptghub.notes.note.updated": NoteSchema,
+    "ptghub.notes.note.items.changed": ItemsChangedSchema,
     "ptghub.notes.summary.published": PublishedSummarySchema,
 }

@@ -5,11 +5,11 @@ from events: notes never calls the schedule service.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from services.kit.copies import TrackChange, TrackCopy
 from services.kit.db import UTCDateTime, add_kit_tables, new_id, utcnow
@@ -28,22 +28,33 @@ add_kit_tables(Base.metadata)
 
 class Track(TrackCopy, Base):
     """A copy of a schedule track, from ``ptghub.schedule.track.*`` events, keyed by (event, slug);
-    retired (kept, ``deleted_at`` set) when the schedule deletes it."""
+    retired (kept, ``deleted_at`` set) when the schedule deletes it. ``chairs`` (notes' own column)
+    are the people extraction knows for the track's notes."""
+
+    chairs: Mapped[list[dict[str, Any]] | None] = mapped_column(
+        sa.JSON, comment="the track's chairs as the schedule gave them: [{nick, name, email}]")
 
 
 class Note(Base):
-    """A session's note, with a copy of the session (from ``ptghub.schedule.session.*`` events)."""
+    """A note: a session's (``kind`` session, with a copy of the session from the schedule's events;
+    its id is the session's) or a track's (``kind`` track: the pad a team keeps all week, one per
+    (event, track), made on its first save)."""
 
     __tablename__ = "notes"
-    __table_args__ = (sa.Index("ix_notes_event_track_start", "event", "track", "start"),)
-    session_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    __table_args__ = (
+        sa.Index("ix_notes_event_track_start", "event", "track", "start"),
+        sa.Index("ux_notes_track_note", "event", "track", unique=True,
+                 sqlite_where=sa.text("kind = 'track'"), postgresql_where=sa.text("kind = 'track'")),
+    )
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, comment="a session note's: the session's id")
+    kind: Mapped[str] = mapped_column(sa.String(10), default=domain.SESSION)
     event: Mapped[str] = mapped_column(sa.String(64))
     track: Mapped[str] = mapped_column(sa.String(64))
-    room: Mapped[str] = mapped_column(sa.String(64))
-    title: Mapped[str] = mapped_column(sa.String(300))
-    start: Mapped[datetime] = mapped_column(UTCDateTime)
-    end: Mapped[datetime] = mapped_column(UTCDateTime)
-    status: Mapped[str] = mapped_column(sa.String(20), default="scheduled")
+    room: Mapped[str | None] = mapped_column(sa.String(64))
+    title: Mapped[str | None] = mapped_column(sa.String(300))
+    start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str | None] = mapped_column(sa.String(20), default="scheduled")
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     session_updated_at: Mapped[datetime | None] = mapped_column(
         UTCDateTime, comment="the schedule's updated_at of the copied session version")
@@ -52,16 +63,41 @@ class Note(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, comment="when the body last changed")
 
+    @property
+    def session_id(self) -> str | None:
+        return self.id if self.kind == domain.SESSION else None
+
 
 class NoteRevision(Base):
     """The body of every revision of a note, and who wrote it."""
 
     __tablename__ = "note_revisions"
-    session_id: Mapped[str] = mapped_column(sa.ForeignKey("notes.session_id", ondelete="CASCADE"), primary_key=True)
+    note_id: Mapped[str] = mapped_column(sa.ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True)
     revision: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     body: Mapped[str] = mapped_column(sa.Text)
     author: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[Note] = relationship(lazy="select")  # in the identity map already: no query
+
+
+class NoteItem(Base):
+    """An item drawn out of a note's current text (an action, a decision, a link ...), with the
+    identity it keeps across saves and the state a chair gives it."""
+
+    __tablename__ = "note_items"
+    __table_args__ = (sa.Index("ix_note_items_note_line", "note_id", "line"),)
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, default=new_id)
+    note_id: Mapped[str] = mapped_column(sa.ForeignKey("notes.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    text: Mapped[str] = mapped_column(sa.Text)
+    source: Mapped[str] = mapped_column(sa.Text, comment="the line or sentence it came from, as written")
+    line: Mapped[int] = mapped_column(sa.Integer)
+    owners: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    due: Mapped[date | None] = mapped_column(sa.Date)
+    suggested: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    state: Mapped[str] = mapped_column(sa.String(20))
+    url: Mapped[str | None] = mapped_column(sa.Text)
+    urls: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
 
 class Summary(Base):
@@ -81,83 +117,35 @@ class Summary(Base):
 
 
 # -- tracks ---------------------------------------------------------------------------------
-def get_track_copy(session: Session, event: str, slug: str) -> Track:
+def get_track_copy(session: Session, event: str, slug: str, lock: bool = False) -> Track:
     """The copy of a track (retired ones too); 404 naming ``track`` when the schedule never announced it."""
-    track = session.get(Track, (event, slug))
+    track = session.get(Track, (event, slug), with_for_update=True if lock else None)
     if track is None:
         raise NotFound(f"no track {slug!r} in event {event!r} (notes knows the tracks the schedule announced)",
                        errors={"track": ["unknown track"]})
     return track
 
 
-def follow_track(session: Session, change: TrackChange) -> Track | None:
-    """Apply a schedule track event to its copy (see :mod:`services.kit.copies`)."""
-    return Track.follow(session, change)
+def follow_track(session: Session, change: TrackChange, chairs: list[dict[str, Any]] | None = None) -> Track | None:
+    """Apply a schedule track event to its copy (see :mod:`services.kit.copies`), with its chairs."""
+    track = Track.follow(session, change)
+    if track is not None and change.verb != "deleted" and chairs is not None:
+        track.chairs = chairs
+    return track
 
 
-# -- notes ----------------------------------------------------------------------------------
-def find_note(session: Session, session_id: str, lock: bool = False) -> Note | None:
-    return session.get(Note, session_id, with_for_update=True if lock else None)
-
-
-def get_note(session: Session, session_id: str, lock: bool = False) -> Note:
-    note = find_note(session, session_id, lock)
-    if note is None:
-        raise NotFound(f"no note for session {session_id!r}", errors={"session_id": ["unknown session"]})
-    return note
-
-
-def copy_session(session: Session, note: Note | None, data: dict[str, Any], status: str) -> Note:
-    """Create the session's (empty) note, or update its copy of the session."""
-    if note is None:
-        note = Note(session_id=data["id"], body="", revision=0)
-        session.add(note)
-    note.event = data["event"]
-    note.track = data["track"]
-    note.room = data["room"]
-    note.title = data["title"]
-    note.start = data["start"]
-    note.end = data["end"]
-    note.status = status
-    note.timezone = data.get("timezone") or "UTC"
-    note.session_updated_at = data.get("updated_at")
-    return note
-
-
-def save_revision(session: Session, note: Note, revision: int, body: str, author: str) -> Note:
-    """The note's new body as its revision ``revision``, kept with its author."""
-    note.revision = revision
-    note.body = body
-    note.updated_at = utcnow()
-    session.add(NoteRevision(session_id=note.session_id, revision=revision, body=body, author=author,
-                             created_at=note.updated_at))
-    session.flush()
-    return note
-
-
-def revisions_page(session: Session, note: Note, limit: int, cursor: str | None) -> tuple[list[NoteRevision], str | None]:
-    """A page of a note's revisions, newest first.
-
-    ``paginate`` walks keys in ascending order, so the key is the negated revision number.
-    """
-    statement = sa.select(NoteRevision).where(NoteRevision.session_id == note.session_id)
-    return paginate(session, statement, [-NoteRevision.revision], lambda r: [-r.revision], limit, cursor,
-                    parse=_parse_revision_cursor)
-
-
-def _parse_revision_cursor(values: list) -> list[int]:
-    if not isinstance(values[0], int) or isinstance(values[0], bool) or abs(values[0]) >= 2 ** 31:
-        raise Problem("cursor: not a cursor this API gave out", errors={"cursor": ["Invalid cursor."]})
-    return values
+def find_track_copy(session: Session, event: str, slug: str, lock: bool = False) -> Track | None:
+    return session.get(Track, (event, slug), with_for_update=True if lock else None)
 
 
 def summary_notes(session: Session, event: str, track: str | None = None) -> list[Note]:
     """The notes a summary covers: of one track (``track``) or of the whole event, sessions neither
     cancelled nor deleted, by track and then in schedule order (start, then id)."""
-    statement = sa.select(Note).where(Note.event == event, Note.status.not_in(domain.NOT_SUMMARISED))
+    statement = sa.select(Note).where(Note.kind == domain.SESSION, Note.event == event,
+                                      Note.status.not_in(domain.NOT_SUMMARISED))
     if track is not None:
         statement = statement.where(Note.track == track)
-    return list(session.scalars(statement.order_by(Note.track, Note.start, Note.session_id)))
+    return list(session.scalars(statement.order_by(Note.track, Note.start, Note.id)))
 
 
 def event_tracks(session: Session, event: str) -> list[Track]:
@@ -192,3 +180,135 @@ def get_summary(session: Session, summary_id: str) -> Summary:
     if summary is None:
         raise NotFound(f"no summary {summary_id!r}", errors={"summary_id": ["unknown summary"]})
     return summary
+
+
+# -- notes ----------------------------------------------------------------------------------
+def find_session_note(session: Session, session_id: str, lock: bool = False) -> Note | None:
+    note = session.get(Note, session_id, with_for_update=True if lock else None)
+    return note if note is not None and note.kind == domain.SESSION else None
+
+
+def find_track_note(session: Session, event: str, track: str, lock: bool = False) -> Note | None:
+    statement = sa.select(Note).where(Note.kind == domain.TRACK, Note.event == event, Note.track == track)
+    return session.scalar(statement.with_for_update() if lock else statement)
+
+
+def get_session_note(session: Session, session_id: str, lock: bool = False) -> Note:
+    note = find_session_note(session, session_id, lock)
+    if note is None:
+        raise NotFound(f"no note for session {session_id!r}", errors={"session_id": ["unknown session"]})
+    return note
+
+
+def new_track_note(session: Session, track: Track, timezone: str) -> Note:
+    """A track's note, empty, at revision 0 (added to the session on its first save)."""
+    return Note(id=new_id(), kind=domain.TRACK, event=track.event, track=track.slug, body="", revision=0,
+                status=None, timezone=timezone, updated_at=utcnow(), created_at=utcnow())
+
+
+def add_note(session: Session, note: Note) -> Note:
+    session.add(note)
+    session.flush()
+    return note
+
+
+def copy_session(session: Session, note: Note | None, data: dict[str, Any], status: str) -> Note:
+    """Create the session's (empty) note, or update its copy of the session."""
+    if note is None:
+        note = Note(id=data["id"], kind=domain.SESSION, body="", revision=0)
+        session.add(note)
+    note.event = data["event"]
+    note.track = data["track"]
+    note.room = data["room"]
+    note.title = data["title"]
+    note.start = data["start"]
+    note.end = data["end"]
+    note.status = status
+    note.timezone = data.get("timezone") or "UTC"
+    note.session_updated_at = data.get("updated_at")
+    return note
+
+
+def save_revision(session: Session, note: Note, revision: int, body: str, author: str, at: datetime) -> Note:
+    """The note's new body as its revision ``revision``, kept with its author."""
+    note.revision = revision
+    note.body = body
+    note.updated_at = at
+    session.add(NoteRevision(note_id=note.id, revision=revision, body=body, author=author, created_at=at))
+    session.flush()
+    return note
+
+
+def get_revision(session: Session, note: Note, revision: int, field: str = "revision") -> NoteRevision:
+    """One revision of ``note``; 404 naming ``field`` when it has none of that number."""
+    found = session.get(NoteRevision, (note.id, revision)) if note.revision else None
+    if found is None:
+        raise NotFound(f"the note has no revision {revision} (it is at revision {note.revision})",
+                       errors={field: [f"unknown revision; the note has revisions 1 to {note.revision}"
+                                       if note.revision else "unknown revision; the note has none yet"]})
+    return found
+
+
+def revisions_page(session: Session, note: Note, limit: int, cursor: str | None) -> tuple[list[NoteRevision], str | None]:
+    """A page of a note's revisions, newest first.
+
+    ``paginate`` walks keys in ascending order, so the key is the negated revision number.
+    """
+    statement = sa.select(NoteRevision).where(NoteRevision.note_id == note.id)
+    return paginate(session, statement, [-NoteRevision.revision], lambda r: [-r.revision], limit, cursor,
+                    parse=_parse_revision_cursor)
+
+
+def _parse_revision_cursor(values: list) -> list[int]:
+    if not isinstance(values[0], int) or isinstance(values[0], bool) or abs(values[0]) >= 2 ** 31:
+        raise Problem("cursor: not a cursor this API gave out", errors={"cursor": ["Invalid cursor."]})
+    return values
+
+
+def revision_authors(session: Session, note: Note) -> list[str]:
+    """Everyone who saved a revision of ``note`` (display names), in no particular order."""
+    if not note.revision:
+        return []
+    return list(session.scalars(sa.select(NoteRevision.author).where(NoteRevision.note_id == note.id).distinct()))
+
+
+def event_span(session: Session, event: str) -> tuple[datetime | None, datetime | None, str | None]:
+    """The first start and last end of the event's sessions notes has copies of, and their timezone."""
+    first, last = session.execute(sa.select(sa.func.min(Note.start), sa.func.max(Note.end))
+                                  .where(Note.kind == domain.SESSION, Note.event == event)).one()
+    zone = session.scalar(sa.select(Note.timezone).where(Note.kind == domain.SESSION, Note.event == event)
+                          .limit(1)) if first is not None else None
+    return first, last, zone
+
+
+# -- items ----------------------------------------------------------------------------------
+def note_items(session: Session, note: Note) -> list[NoteItem]:
+    """The note's items, in the order of their lines."""
+    if not note.revision:
+        return []
+    return list(session.scalars(sa.select(NoteItem).where(NoteItem.note_id == note.id)
+                                .order_by(NoteItem.line, NoteItem.id)))
+
+
+def get_item(session: Session, note: Note, item_id: str, lock: bool = False) -> NoteItem:
+    item = session.get(NoteItem, item_id, with_for_update=True if lock else None)
+    if item is None or item.note_id != note.id:
+        raise NotFound(f"the note has no item {item_id!r}", errors={"item": ["unknown item"]})
+    return item
+
+
+def add_item(session: Session, note: Note, values: dict[str, Any]) -> NoteItem:
+    item = NoteItem(id=new_id(), note_id=note.id, **values)
+    session.add(item)
+    return item
+
+
+def update_item(item: NoteItem, values: dict[str, Any]) -> NoteItem:
+    for name, value in values.items():
+        if getattr(item, name) != value:
+            setattr(item, name, value)
+    return item
+
+
+def remove_item(session: Session, item: NoteItem) -> None:
+    session.delete(item)

@@ -4,7 +4,9 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 
+from services.kit import migrations
 from services.notes.descriptor import DESCRIPTOR as notes_service
 
 from ..conftest import ORGANISER, principal_header
@@ -141,15 +143,17 @@ def test_edits_move_the_revision_and_stale_ones_are_refused(notes, probe):
     ({"body": "text", "revision": "0"}, "revision", 400),
     ({"body": "text", "revision": -1}, "revision", 400),
     ({"body": 5, "revision": 0}, "body", 400),
-    ({"body": "x" * 1_000_001, "revision": 0}, "body", 400),
+    ({"body": "x" * 1_048_577, "revision": 0}, "body", 413),
+    ({"body": "#action", "revision": 0}, "body", 422),
     ({"body": "nul \x00 byte", "revision": 0}, "body", 400),
     ({"body": "text", "revision": 0, "title": "not yours to change"}, "title", 400),
     ({"body": "text", "revision": 3}, "revision", 409),
     ("not json", "body", 400),
+    (b'{"body": "\xff\xfe not UTF-8", "revision": 0}', "body", 400),
 ])
 def test_bad_edits_get_a_problem_naming_the_field_and_write_nothing(notes, body, field, status):
     session_id = notes.schedule()
-    if isinstance(body, str):
+    if isinstance(body, (str, bytes)):
         response = notes.client.put(f"/sessions/{session_id}/note", data=body, headers=ORGANISER,
                                     content_type="application/json")
     else:
@@ -275,3 +279,107 @@ def test_a_deleted_track_publishes_no_summary_until_it_is_created_again(notes):
 
     notes.track({**KOLLA, "id": str(uuid.uuid4())})  # re-created: a new schedule id
     assert notes.client.post("/events/denver/tracks/kolla/summary/publish", headers=ORGANISER).status_code == 202
+
+
+# -- track notes, items, appended lines (issue 7) ------------------------------------------------
+TRACK_NOTE = "/events/denver/tracks/kolla/note"
+KOLLA_CHAIR = principal_header("chair", [("denver", "kolla")], sub=str(uuid.uuid4()), name="mgoddard")
+
+
+def test_a_track_note_its_items_diff_and_html(notes, probe):
+    notes.track({**KOLLA, "chairs": [{"nick": "hrw", "name": "Marcin Juszkiewicz", "email": None}]})
+    empty = notes.client.get(TRACK_NOTE)
+    assert empty.status_code == 200 and empty.headers["ETag"] == '"0"' and empty.get_json()["kind"] == "track"
+    first = notes.client.put(TRACK_NOTE, json={"body": "#action mgoddard write the spec\n"
+                                                       "Marcin Juszkiewicz offered to pick this up", "revision": 0},
+                             headers=KOLLA_CHAIR)
+    assert first.status_code == 200 and first.headers["ETag"] == '"1"'
+    items = notes.client.get(f"{TRACK_NOTE}/items").get_json()["items"]
+    assert [(i["kind"], i["owners"], i["suggested"], i["state"]) for i in items] == [
+        ("action", ["mgoddard"], False, "confirmed"), ("action", ["hrw"], True, "open")]
+    changed = probe.wait_for("ptghub.notes.note.items.changed", lambda e: e["subject"] == "denver/kolla")
+    assert changed["data"]["note"]["kind"] == "track" and len(changed["data"]["added"]) == 2
+
+    other = principal_header("chair", [("denver", "nova")])
+    assert notes.client.post(f"{TRACK_NOTE}/items/{items[1]['id']}/confirm", headers=other).status_code == 403
+    unknown = notes.client.post(f"{TRACK_NOTE}/items/{uuid.uuid4()}/confirm", headers=KOLLA_CHAIR)
+    assert unknown.status_code == 404 and "item" in unknown.get_json()["errors"]
+    confirmed = notes.client.post(f"{TRACK_NOTE}/items/{items[1]['id']}/confirm", headers=KOLLA_CHAIR)
+    assert confirmed.status_code == 200 and confirmed.get_json()["state"] == "confirmed"
+
+    second = notes.client.put(TRACK_NOTE, json={"body": "<script>alert(1)</script>\n\n[x](https://opendev.org)",
+                                                "revision": 1}, headers={**ORGANISER, "If-Match": '"1"'})
+    assert second.status_code == 200
+    diff = notes.client.get(f"{TRACK_NOTE}/diff?from=1&to=2")
+    assert diff.status_code == 200 and diff.mimetype == "text/x-diff"
+    assert diff.get_data(as_text=True).startswith("--- revision 1\n+++ revision 2\n")
+    html = notes.client.get(f"{TRACK_NOTE}?format=html")
+    assert html.mimetype == "text/html" and "<script" not in html.get_data(as_text=True)
+    assert 'href="https://opendev.org"' in html.get_data(as_text=True)
+    restored = notes.client.post(f"{TRACK_NOTE}/restore", json={"revision": 1}, headers=ORGANISER)
+    assert restored.status_code == 200 and restored.get_json()["body"].startswith("#action mgoddard")
+    missing = notes.client.post(f"{TRACK_NOTE}/restore", json={"revision": 9}, headers=ORGANISER)
+    assert missing.status_code == 404 and "revision" in missing.get_json()["errors"]
+    assert notes.client.get(f"{TRACK_NOTE}/revisions/2").get_json()["body"].startswith("<script>")
+    assert notes.client.get("/events/denver/tracks/nova/note").status_code == 404
+
+
+def test_two_concurrent_appends_are_both_kept(notes):
+    """Against PostgreSQL: the note's row (a track note: its track copy's row, as the first append
+    creates the note) is locked, so neither append overwrites the other."""
+    notes.track()
+    session_id = notes.schedule()
+    for path in (f"/sessions/{session_id}/note", TRACK_NOTE):
+        statuses, barrier = [], threading.Barrier(2)
+
+        def append(i, path=path, statuses=statuses, barrier=barrier):
+            with notes.service.app.test_client() as client:
+                barrier.wait()
+                statuses.append(client.post(f"{path}/lines", json={"text": f"line {i}"},
+                                            headers=ORGANISER).status_code)
+
+        threads = [threading.Thread(target=append, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert statuses == [200, 200]
+        note = notes.client.get(path).get_json()
+        assert sorted(note["body"].splitlines()) == ["line 0", "line 1"] and note["revision"] == 2
+
+
+def test_a_meetbot_line_from_the_schedule_is_appended_with_the_nick_as_author(notes):
+    notes.track()
+    session_id = notes.schedule()
+    for session in (session_id, None):
+        notes.wait_processed(notes.publish("ptghub.schedule.note.line", {
+            "event": "denver", "track": "kolla", "session_id": session, "nick": "hrw",
+            "text": "#action hrw fix the gate", "at": "2019-05-02T15:10:00+00:00"}))
+    for path in (f"/sessions/{session_id}/note", TRACK_NOTE):
+        assert notes.client.get(path).get_json()["body"] == "#action hrw fix the gate\n"
+        assert [r["author"] for r in notes.client.get(f"{path}/revisions").get_json()["items"]] == ["hrw"]
+        assert notes.client.get(f"{path}/items").get_json()["items"][0]["owners"] == ["hrw"]
+
+
+def test_migration_0003_keeps_the_session_notes_and_their_revisions(infra):
+    url = infra.database_url("notes_migration")
+    migrations.upgrade(notes_service.package_dir, url, "0002")
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "insert into notes (session_id, event, track, room, title, start, \"end\", status, timezone, body, "
+            "revision, created_at, updated_at) values ('s1', 'denver', 'kolla', 'aspen', 'Py3', now(), now(), "
+            "'scheduled', 'UTC', 'two', 2, now(), now())"))
+        connection.execute(sa.text(
+            "insert into note_revisions (session_id, revision, body, author, created_at) values "
+            "('s1', 1, 'one', 'ops', now()), ('s1', 2, 'two', 'ops', now())"))
+    migrations.upgrade(notes_service.package_dir, url)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("select id, kind, body from notes")).all() == [("s1", "session", "two")]
+        assert connection.execute(sa.text("select note_id, revision from note_revisions order by revision")).all() \
+            == [("s1", 1), ("s1", 2)]
+    command.downgrade(migrations.alembic_config(notes_service.package_dir, url), "0002")
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("select session_id, body from notes")).all() == [("s1", "two")]
+        assert connection.execute(sa.text("select count(*) from note_revisions")).scalar_one() == 2
+    engine.dispose()

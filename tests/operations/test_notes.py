@@ -8,7 +8,8 @@ from services.kit.copies import TrackChange
 from services.kit.problems import Conflict, Forbidden, PreconditionFailed
 from services.notes import operations, summaries
 from services.notes.descriptor import DESCRIPTOR
-from services.notes.operations import NoteEdit, SessionChange
+from services.notes.domain import NoteKey
+from services.notes.operations import SessionChange, notes
 from services.notes.summaries import SummaryRequest
 from services.notes.schemas import NoteSchema, ScheduleSessionSchema
 
@@ -51,45 +52,49 @@ def schedule(database, **kwargs) -> str:
     return data["id"]
 
 
+def NoteEdit(session_id, body, revision, if_match=None):
+    return notes.NoteEdit(NoteKey.of_session(session_id), body, revision, if_match)
+
+
 def note(database, session_id) -> dict:
     with database.unit_of_work(readonly=True) as uow:
-        return NoteSchema().dump(operations.get_note(uow, session_id))
+        return NoteSchema().dump(notes.get_note(uow, NoteKey.of_session(session_id)))
 
 
 def revisions(database, session_id):
     with database.unit_of_work(readonly=True) as uow:
-        items, _cursor = operations.list_revisions(uow, session_id, 50, None)
+        items, _cursor = notes.list_revisions(uow, NoteKey.of_session(session_id), 50, None)
         return [(r.revision, r.body, r.author) for r in items]
 
 
 def test_an_edit_makes_the_next_revision_written_by_the_tokens_name(database):
     session_id = schedule(database)
-    edited = run(database, operations.edit_note, KOLLA_CHAIR, NoteEdit(session_id, "#agreed py3 first", 0))
+    edited = run(database, notes.edit_note, KOLLA_CHAIR, NoteEdit(session_id, "#agreed py3 first", 0))
     assert (edited.revision, edited.body) == (1, "#agreed py3 first")
     assert revisions(database, session_id) == [(1, "#agreed py3 first", "mgoddard")]
-    assert outbox_types(database) == ["ptghub.notes.note.updated"]
+    assert outbox_types(database) == ["ptghub.notes.note.updated", "ptghub.notes.note.items.changed"]
 
 
 def test_a_stale_revision_is_409_and_nothing_is_lost(database):
     session_id = schedule(database)
-    run(database, operations.edit_note, ORGANISER, NoteEdit(session_id, "first", 0))
+    run(database, notes.edit_note, ORGANISER, NoteEdit(session_id, "first", 0))
     with pytest.raises(Conflict) as caught:
-        run(database, operations.edit_note, ORGANISER, NoteEdit(session_id, "made on revision 0", 0))
+        run(database, notes.edit_note, ORGANISER, NoteEdit(session_id, "made on revision 0", 0))
     assert caught.value.extra["current_revision"] == 1 and "revision" in caught.value.errors
     current = note(database, session_id)
     assert (current["revision"], current["body"]) == (1, "first")
     assert revisions(database, session_id) == [(1, "first", "ops")]
-    assert outbox_types(database) == ["ptghub.notes.note.updated"]
+    assert outbox_types(database) == ["ptghub.notes.note.updated"]  # "first" has no items
 
 
 def test_if_match_other_than_the_current_etag_is_412(database):
     session_id = schedule(database)
-    run(database, operations.edit_note, ORGANISER, NoteEdit(session_id, "first", 0))
+    run(database, notes.edit_note, ORGANISER, NoteEdit(session_id, "first", 0))
     with pytest.raises(PreconditionFailed) as caught:
-        run(database, operations.edit_note, ORGANISER, NoteEdit(session_id, "second", 1, if_match='"0"'))
+        run(database, notes.edit_note, ORGANISER, NoteEdit(session_id, "second", 1, if_match='"0"'))
     assert caught.value.extra["current_revision"] == 1 and "If-Match" in caught.value.errors
     assert note(database, session_id)["body"] == "first"
-    second = run(database, operations.edit_note, ORGANISER, NoteEdit(session_id, "second", 1, if_match='"1"'))
+    second = run(database, notes.edit_note, ORGANISER, NoteEdit(session_id, "second", 1, if_match='"1"'))
     assert second.revision == 2
 
 
@@ -97,7 +102,7 @@ def test_a_chair_of_kolla_at_one_event_is_refused_at_another(database):
     run(database, operations.follow_track, track_change(event="shanghai"))
     theirs = schedule(database, event="shanghai")
     with pytest.raises(Forbidden) as caught:
-        run(database, operations.edit_note, KOLLA_CHAIR, NoteEdit(theirs, "mine now", 0))
+        run(database, notes.edit_note, KOLLA_CHAIR, NoteEdit(theirs, "mine now", 0))
     assert "track" in caught.value.errors
     with pytest.raises(Forbidden):
         run(database, summaries.publish_summary, KOLLA_CHAIR, SummaryRequest("shanghai", "kolla"))
@@ -108,7 +113,7 @@ def test_a_chair_of_kolla_at_one_event_is_refused_at_another(database):
 def test_a_deleted_session_keeps_its_note_marked_deleted(database):
     data = session_data()
     run(database, operations.follow_session, SessionChange("scheduled", data))
-    run(database, operations.edit_note, ORGANISER, NoteEdit(data["id"], "kept", 0))
+    run(database, notes.edit_note, ORGANISER, NoteEdit(data["id"], "kept", 0))
     later = {**data, "updated_at": data["updated_at"].replace(day=2)}
     run(database, operations.follow_session, SessionChange("deleted", later))
     kept = note(database, data["id"])

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from services.kit.problems import Conflict, PreconditionFailed
+from services.kit.problems import Conflict, Invalid, PreconditionFailed
 from services.notes import domain
 
 UTC = timezone.utc
@@ -65,3 +65,48 @@ def test_a_deleted_session_keeps_its_note_but_leaves_the_summary():
 def test_a_revision_is_written_by_the_tokens_display_name():
     assert domain.author({"sub": "6f1c-token-id", "name": "mgoddard", "role": "chair"}) == "mgoddard"
     assert domain.author({"sub": "6f1c-token-id", "role": "chair"}) == "6f1c-token-id"
+
+
+# -- the body, rendering, diffs, items (issue 7) -------------------------------------------------
+def test_the_body_limit_counts_utf8_bytes():
+    assert domain.check_body("x" * domain.MAX_BODY_BYTES)
+    with pytest.raises(Exception) as caught:
+        domain.check_body("é" * (domain.MAX_BODY_BYTES // 2 + 1))  # 2 bytes each
+    assert caught.value.status == 413 and caught.value.errors == {"body": ["at most 1048576 bytes"]}
+
+
+@pytest.mark.parametrize("body, text, result", [
+    ("", "first", "first\n"), ("a", "b", "a\nb\n"), ("a\n", "b", "a\nb\n"), ("a\n", "\nb\n", "a\nb\n")])
+def test_an_appended_line_is_a_line_of_its_own(body, text, result):
+    assert domain.appended(body, text) == result
+
+
+@pytest.mark.parametrize("markdown", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+                                      "<a href=\"javascript:alert(1)\">x</a>", "[x](javascript:alert(1))",
+                                      "<p style=\"x\" onclick=\"alert(1)\">x</p>"])
+def test_the_html_has_no_script_no_handlers_no_javascript_links(markdown):
+    html = domain.render_html(markdown)
+    assert "<script" not in html and "onerror" not in html and "onclick" not in html
+    assert 'href="javascript' not in html
+
+
+def test_the_diff_is_unified():
+    assert domain.diff("a\nb\n", "a\nc\n", 1, 2) == "--- revision 1\n+++ revision 2\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n"
+
+
+def test_the_context_knows_chairs_authors_and_the_event_calendar():
+    start = datetime(2019, 5, 2, 15, tzinfo=UTC)
+    context = domain.context("mgoddard", [{"nick": "hrw", "name": "Marcin Juszkiewicz", "email": None}],
+                             ["ops", "Somebody With Spaces"], (start, start + timedelta(days=2), "America/Denver"),
+                             start)
+    assert context.author == "mgoddard" and context.people.lookup("Marcin Juszkiewicz") == "hrw"
+    assert "ops" in context.people and "Somebody With Spaces" not in context.people
+    assert (str(context.calendar.start), str(context.calendar.end), str(context.calendar.today)) == (
+        "2019-05-02", "2019-05-04", "2019-05-02")
+    assert domain.context(None, [], [], (None, None, None), start).calendar.start is None
+
+
+def test_a_marker_with_no_text_is_422_naming_the_line():
+    with pytest.raises(Invalid) as caught:
+        domain.extract_items("ok\n\n#agreed\n", domain.context(None, [], [], (None, None, None), datetime.now(UTC)))
+    assert caught.value.extra["lines"] == [3] and caught.value.errors["body"][0].startswith("line 3:")

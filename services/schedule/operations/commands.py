@@ -24,10 +24,11 @@ from ..ptgbot import commands as language
 from ..ptgbot import nicks, replies
 from ..ptgbot.commands import CommandError
 from ..schemas.gathering import EventSchema, TrackSchema
+from ..schemas.live import NoteLineSchema
 from ..store import live as live_queries
 from . import booking, live, motd
 
-track_schema, event_schema = TrackSchema(), EventSchema()
+track_schema, event_schema, note_line_schema = TrackSchema(), EventSchema(), NoteLineSchema()
 
 
 @dataclass
@@ -41,9 +42,19 @@ class CommandOutcome:
     track: str | None = None
 
 
-def run_command(uow, event_slug: str, nick: str, text: str, at: datetime) -> CommandOutcome:
-    """Understand one chat line from ``nick``, check the nick may do it, do it; ptgbot's answer."""
+def run_command(uow, event_slug: str, nick: str, text: str, at: datetime,
+                channel_track: str | None = None) -> CommandOutcome:
+    """Understand one chat line from ``nick``, check the nick may do it, do it; ptgbot's answer.
+
+    ``channel_track``: the track whose channel the line was said in; a MeetBot line there goes to
+    its note (:func:`_note_line`)."""
     event = store.get_event(uow.session, event_slug, lock=True)
+    marker = language.meetbot_marker(text) if channel_track else None
+    if marker is not None:
+        try:
+            return _note_line(uow, event, channel_track, nick, text, marker, at)
+        except CommandError as refusal:
+            return CommandOutcome(replies.with_nick(nick, refusal.reply), False, nick, marker[0], channel_track)
     line = language.read_line(text)
     if line is None:  # chatter, not a command: ptgbot says nothing
         return CommandOutcome(None, False, nick)
@@ -58,6 +69,27 @@ def run_command(uow, event_slug: str, nick: str, text: str, at: datetime) -> Com
     except CommandError as refusal:
         return CommandOutcome(replies.with_nick(nick, refusal.reply), False, nick,
                               None, line.name if line.kind == "track" else None)
+
+
+# -- MeetBot's lines, for the notes ---------------------------------------------------------------
+
+def _note_line(uow, event: store.Event, slug: str, nick: str, text: str, marker: tuple[str, str],
+               at: datetime) -> CommandOutcome:
+    """``#action ...``, ``#agreed ...`` in a track's channel, as MeetBot would record it: published as
+    ``ptghub.schedule.note.line`` for the note of the track's session under way (the track's note
+    between sessions). Anyone in the channel may, as with MeetBot; it says nothing back."""
+    try:
+        track = store.get_track(uow.session, event, slug)
+    except NotFound:
+        raise CommandError(replies.unknown_track_reply(slug)) from None
+    name, words = marker
+    if not words:
+        raise CommandError(replies.meetbot_needs_text_reply(name))
+    current = live_queries.current_session_of_track(uow.session, track, at)
+    uow.publish(event_type(SERVICE, "note", "line"), note_line_schema.dump({
+        "event": event.slug, "track": track.slug, "session_id": current.id if current else None, "nick": nick,
+        "text": " ".join(text.split()), "at": at}), subject=f"{event.slug}/{track.slug}")
+    return CommandOutcome(None, True, nick, name, track.slug)
 
 
 # -- #TRACK ... --------------------------------------------------------------------------------

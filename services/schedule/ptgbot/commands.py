@@ -17,6 +17,8 @@ from . import replies
 
 # ptgbot's user commands (check-in, subscriptions): not part of ptghub
 USER_COMMANDS = ("in", "out", "seen", "subscribe", "unsubscribe")
+# MeetBot's markers, taken from a track's channel for its note (``#help`` stays ptgbot's help)
+MEETBOT_MARKERS = ("action", "agreed", "agree", "accepted", "rejected", "info", "idea", "link", "topic")
 
 
 class CommandError(Exception):
@@ -165,6 +167,16 @@ class Line:
     kind: str  # "track" (#TRACK ...), "admin" (~...), "help", "user" (+in, #seen ...)
     name: str  # the track (lower-cased), the admin directive or the user command
     params: tuple[str, ...] = ()
+
+
+def meetbot_marker(text: str) -> tuple[str, str] | None:
+    """``("action", "mgoddard write the spec")`` for a MeetBot line (``#action ...``, ``#agreed: ...``),
+    None for any other line."""
+    words = text.split(None, 1)
+    head = words[0].lower().rstrip(":") if words else ""
+    if not head.startswith("#") or head[1:] not in MEETBOT_MARKERS:
+        return None
+    return head[1:], (words[1].strip() if len(words) > 1 else "")
 
 
 def read_line(text: str) -> Line | None:

@@ -63,3 +63,7 @@ def track_has_sessions_reply(track: str) -> str:
 
 def track_meets_elsewhere_reply(spec: str, track: str) -> str:
     return f"{book_refused_reply(spec)}: track {track} already meets in another room then"
+
+
+def meetbot_needs_text_reply(marker: str) -> str:
+    return f"#{marker} needs some text after it, e.g. '#{marker} ...'"

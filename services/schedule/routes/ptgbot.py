@@ -30,8 +30,10 @@ def post_ptgbot_command(event: str):
         chair nicks that track's commands, anyone the track commands when the event lets everyone speak
         (ptgbot's voice setting). Commands: `#TRACK now|next|clean|location|url|color|etherpad|book|unbook ...`,
         `~motd add|del|reorder|clean`, `~newday`, `~add|~del|~clean TRACK...`, `~list`,
-        `~requirevoice`, `~alloweveryone`, `#help`. Refusals are answers, not errors: 200 with
-        `applied: false` and the text to say in the channel.
+        `~requirevoice`, `~alloweveryone`, `#help`. With `track` (the track whose channel it was said in),
+        MeetBot's lines `#action`, `#agreed`, `#link`, `#info` ... from anyone go to the note of the track's
+        session under way (the track's note between sessions; `ptghub.schedule.note.line`). Refusals are
+        answers, not errors: 200 with `applied: false` and the text to say in the channel.
       parameters:
       - {in: path, name: event, required: true, schema: {type: string}}
       requestBody:
@@ -48,7 +50,7 @@ def post_ptgbot_command(event: str):
         raise Forbidden("only a relay (an integration token allowed to relay) or an organiser may forward "
                         "chat commands", errors={"principal": ["not a relay"]})
     with unit_of_work() as uow:
-        outcome = commands.run_command(uow, event, data["nick"], data["text"], utcnow())
+        outcome = commands.run_command(uow, event, data["nick"], data["text"], utcnow(), data["track"])
         if outcome.applied:
             uow.commit()
     return json_response(reply_schema.dump(outcome))

@@ -154,6 +154,21 @@ class PtgbotCommandSchema(StrictSchema):
     nick = fields.String(required=True, validate=NICK, metadata={"description": "the sender's chat nick"})
     text = fields.String(required=True, validate=validate.Length(min=1, max=4000),
                          metadata={"description": "the line as typed, e.g. '#swift book Aspen-FriP1'"})
+    track = fields.String(load_default=None, validate=validate.Length(min=1, max=64), metadata={
+        "description": "the track whose channel the line was said in: MeetBot's lines there (`#action`, `#agreed`, "
+                       "`#link`, `#info` ...) go to the note of its session under way (the track's note between "
+                       "sessions)"})
+
+
+class NoteLineSchema(Schema):
+    """``ptghub.schedule.note.line``: a MeetBot line said in a track's channel, for the notes service."""
+
+    event = fields.String()
+    track = fields.String()
+    session_id = fields.String(allow_none=True, metadata={"description": "the track's session under way; null between"})
+    nick = fields.String(metadata={"description": "who said it (the note revision's author)"})
+    text = fields.String(metadata={"description": "the line as said, marker included"})
+    at = fields.AwareDateTime()
 
 
 class PtgbotReplySchema(Schema):
@@ -278,5 +293,6 @@ _PUBLISHED = {
     "ptghub.schedule.event.updated": EventSchema,
     "ptghub.schedule.slot.changed": core.SlotGridSchema,
     "ptghub.schedule.link.changed": core.LinkListSchema,
+    "ptghub.schedule.note.line": NoteLineSchema,
 }
 EVENTS = {event_type: schema for event_type, schema in _PUBLISHED.items() if event_type not in core.EVENTS}

@@ -1,0 +1,78 @@
+"""Notes through the gateway only (issue 7), on PostgreSQL: a note's items, a chair's confirm, the
+diff, the sanitised HTML, the body's limit, and a MeetBot line from a track's channel."""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from ..infra import wait_until
+
+pytestmark = pytest.mark.e2e
+
+EVENT = {"slug": "denver7", "name": "Denver VII PTG", "timezone": "America/Denver",
+         "start_date": "2019-05-02", "end_date": "2019-05-04"}
+
+
+def bearer(stack, token: dict) -> requests.Session:
+    created = stack.session.post(stack.url("/tokens"), json=token)
+    assert created.status_code == 201, created.text
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {created.json()['token']}"
+    return session
+
+
+def test_a_note_its_items_a_chairs_confirm_the_diff_and_a_meetbot_line(start_stack):
+    stack = start_stack(postgres=True)
+    s = stack.session
+    assert s.post(stack.url("/events"), json=EVENT).status_code == 201
+    assert s.post(stack.url("/events/denver7/rooms"), json={"slug": "aspen", "name": "Aspen", "capacity": 40}).status_code == 201
+    assert s.post(stack.url("/events/denver7/tracks"), json={
+        "slug": "kolla", "name": "Kolla", "chairs": [{"nick": "mgoddard", "name": "Mark Goddard"}]}).status_code == 201
+    session = s.post(stack.url("/events/denver7/sessions"), json={
+        "track": "kolla", "room": "aspen", "start": "2019-05-02T09:00:00-06:00", "end": "2019-05-02T10:45:00-06:00",
+        "title": "Python 3 images"}).json()
+    note = f"/sessions/{session['id']}/note"
+    wait_until(lambda: s.get(stack.url(note)).status_code == 200, timeout=20, message="the session's note")
+    chair = bearer(stack, {"name": "mgoddard", "role": "chair", "tracks": [{"event": "denver7", "track": "kolla"}]})
+    nova = bearer(stack, {"name": "gibi", "role": "chair", "tracks": [{"event": "denver7", "track": "nova"}]})
+
+    body = "#action mgoddard write the spec\nhrw offered to pick this up\n\n<script>alert(1)</script>\n"
+    put = chair.put(stack.url(note), json={"body": body, "revision": 0})
+    assert put.status_code == 200, put.text
+    assert put.headers["ETag"] == '"1"'
+    items = chair.get(stack.url(f"{note}/items")).json()["items"]
+    action = next(i for i in items if not i["suggested"])
+    assert (action["kind"], action["text"], action["owners"], action["state"]) == (
+        "action", "write the spec", ["mgoddard"], "confirmed")
+    suggested = next(i for i in items if i["suggested"])
+    assert (suggested["owners"], suggested["state"]) == (["hrw"], "open")
+    refused = nova.post(stack.url(f"{note}/items/{suggested['id']}/confirm"))
+    assert refused.status_code == 403 and refused.headers["content-type"] == "application/problem+json"
+    confirmed = chair.post(stack.url(f"{note}/items/{suggested['id']}/confirm"))
+    assert confirmed.status_code == 200 and confirmed.json()["state"] == "confirmed"
+
+    stale = chair.put(stack.url(note), json={"body": "lost", "revision": 1}, headers={"If-Match": '"0"'})
+    assert stale.status_code == 412
+    second = chair.put(stack.url(note), json={"body": body.replace("the spec", "the spec and the docs"), "revision": 1},
+                       headers={"If-Match": '"1"'})
+    assert second.status_code == 200
+    diff = s.get(stack.url(f"{note}/diff"), params={"from": 1, "to": 2})
+    assert diff.status_code == 200 and diff.headers["content-type"].startswith("text/x-diff")
+    assert "-#action mgoddard write the spec\n+#action mgoddard write the spec and the docs\n" in diff.text
+    html = s.get(stack.url(note), params={"format": "html"})
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert "<script" not in html.text and "write the spec" in html.text
+    too_big = s.put(stack.url(note), json={"body": "x" * 1_048_577, "revision": 2})
+    assert too_big.status_code == 413 and too_big.json()["errors"] == {"body": ["at most 1048576 bytes"]}
+
+    # a chat relay forwards a MeetBot line said in kolla's channel; no session is under way now,
+    # so it goes to the track's note, with the nick as its author
+    relay = bearer(stack, {"name": "irc relay", "role": "integration", "relay": True})
+    said = relay.post(stack.url("/events/denver7/ptgbot/commands"),
+                      json={"nick": "hrw", "text": "#action hrw fix the gate", "track": "kolla"})
+    assert said.status_code == 200 and said.json()["applied"] is True
+    track_note = "/events/denver7/tracks/kolla/note"
+    wait_until(lambda: "#action hrw fix the gate" in s.get(stack.url(track_note)).json()["body"], timeout=20,
+               message="the MeetBot line in the track's note")
+    assert [r["author"] for r in s.get(stack.url(f"{track_note}/revisions")).json()["items"]] == ["hrw"]
+    assert s.get(stack.url(f"{track_note}/items")).json()["items"][0]["owners"] == ["hrw"]
