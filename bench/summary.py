@@ -11,7 +11,7 @@ Figures are the median (and best) of ``--repeat`` runs; sizes are of one renderi
 
 Then (unless ``--no-operation``) the same sessions' notes are stored in a notes database on SQLite
 (a temp file) and the event summary's text preview is timed through the operation
-(:func:`services.notes.summaries.preview_summary`): the query, extraction of every body (items are
+(:func:`services.notes.operations.summaries.preview_summary`): the query, extraction of every body (items are
 extracted at render time until notes stores them; the first run with extraction's memo empty, the
 others warm), building and rendering. The track notes are left out there (notes keeps none yet).
 """
@@ -32,10 +32,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from services.kit.db import Database  # noqa: E402
-from services.notes import store, summaries  # noqa: E402
+from services.notes import store  # noqa: E402
 from services.notes.descriptor import DESCRIPTOR  # noqa: E402
 from services.notes.extraction import caching  # noqa: E402
 from services.notes.extraction.items import Item  # noqa: E402
+from services.notes.operations import summaries  # noqa: E402
 from services.notes.summary import (Event, Note, NoteItem, Session, Track, TrackNotes, build_event_summary,  # noqa: E402
                                     build_track_summary, content_hash, render)
 
@@ -157,7 +158,7 @@ def through_operation(event: Event, tracks: list[TrackNotes], repeat: int) -> di
                                             name=part.track.name, subject_tag=part.track.subject_tag))
                 for session in part.sessions:
                     uow.session.add(store.Note(
-                        session_id=str(uuid.uuid4()), event=event.slug, track=part.track.slug, room=session.room,
+                        id=str(uuid.uuid4()), event=event.slug, track=part.track.slug, room=session.room,
                         title=session.title, start=session.start, end=session.end, timezone=event.timezone,
                         body=session.body, revision=1, updated_at=session.start))
             uow.commit()

@@ -1,8 +1,8 @@
 """Notes API: the notes (a session's and a track's, through the same routes) and the track and
 event summaries built from them.
 
-Each route loads the request with a schema, calls one operation (:mod:`.operations`, the summaries'
-in :mod:`.summaries`) and dumps its result with a schema.
+Each route loads the request with a schema, calls one operation (:mod:`.operations.notes`, the summaries'
+in :mod:`.operations.summaries`) and dumps its result with a schema.
 """
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from flask import Blueprint, Response, request
 from services.kit.schemas import PageQuery
 from services.kit.web import json_response, load, load_query, page, principal, unit_of_work
 
-from . import domain, summaries
+from . import domain
 from .domain import CONFIRMED, DISMISSED, NoteKey
-from .operations import notes
+from .operations import notes, summaries
 from .schemas import (DiffQuerySchema, ItemListSchema, ItemSchema, LineSchema, NoteQuerySchema, NoteRevisionSchema,
                       NoteSchema, PublishedSummarySchema, RestoreSchema, SummaryQuery, SummaryRequestSchema,
                       SummarySchema)

@@ -15,8 +15,7 @@ from services.kit.consuming import Subscription
 from services.kit.copies import TrackChange
 from services.kit.db import Database, UnitOfWork
 
-from . import operations
-from .operations import notes
+from .operations import copies, notes
 from .schemas import ScheduleNoteLineSchema, ScheduleSessionSchema, ScheduleTrackChairsSchema
 
 session_data, chairs_data, line_data = ScheduleSessionSchema(), ScheduleTrackChairsSchema(), ScheduleNoteLineSchema()
@@ -24,12 +23,12 @@ session_data, chairs_data, line_data = ScheduleSessionSchema(), ScheduleTrackCha
 
 def follow_track(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
     chairs = chairs_data.load(cloud_event.data)["chairs"]
-    operations.follow_track(uow, TrackChange.from_event(cloud_event), chairs)
+    copies.follow_track(uow, TrackChange.from_event(cloud_event), chairs)
 
 
 def follow_session(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
     verb = cloud_event.type.rsplit(".", 1)[-1]
-    operations.follow_session(uow, operations.SessionChange(verb, session_data.load(cloud_event.data)))
+    copies.follow_session(uow, copies.SessionChange(verb, session_data.load(cloud_event.data)))
 
 
 def append_line(uow: UnitOfWork, cloud_event: CloudEvent) -> None:

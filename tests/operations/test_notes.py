@@ -6,11 +6,11 @@ import pytest
 
 from services.kit.copies import TrackChange
 from services.kit.problems import Conflict, Forbidden, PreconditionFailed
-from services.notes import operations, summaries
 from services.notes.descriptor import DESCRIPTOR
 from services.notes.domain import NoteKey
-from services.notes.operations import SessionChange, notes
-from services.notes.summaries import SummaryRequest
+from services.notes.operations import copies, notes, summaries
+from services.notes.operations.copies import SessionChange
+from services.notes.operations.summaries import SummaryRequest
 from services.notes.schemas import NoteSchema, ScheduleSessionSchema
 
 from .conftest import outbox_types
@@ -48,7 +48,7 @@ def run(database, operation, *args):
 
 def schedule(database, **kwargs) -> str:
     data = session_data(**kwargs)
-    run(database, operations.follow_session, SessionChange("scheduled", data))
+    run(database, copies.follow_session, SessionChange("scheduled", data))
     return data["id"]
 
 
@@ -99,7 +99,7 @@ def test_if_match_other_than_the_current_etag_is_412(database):
 
 
 def test_a_chair_of_kolla_at_one_event_is_refused_at_another(database):
-    run(database, operations.follow_track, track_change(event="shanghai"))
+    run(database, copies.follow_track, track_change(event="shanghai"))
     theirs = schedule(database, event="shanghai")
     with pytest.raises(Forbidden) as caught:
         run(database, notes.edit_note, KOLLA_CHAIR, NoteEdit(theirs, "mine now", 0))
@@ -112,17 +112,17 @@ def test_a_chair_of_kolla_at_one_event_is_refused_at_another(database):
 
 def test_a_deleted_session_keeps_its_note_marked_deleted(database):
     data = session_data()
-    run(database, operations.follow_session, SessionChange("scheduled", data))
+    run(database, copies.follow_session, SessionChange("scheduled", data))
     run(database, notes.edit_note, ORGANISER, NoteEdit(data["id"], "kept", 0))
     later = {**data, "updated_at": data["updated_at"].replace(day=2)}
-    run(database, operations.follow_session, SessionChange("deleted", later))
+    run(database, copies.follow_session, SessionChange("deleted", later))
     kept = note(database, data["id"])
     assert (kept["status"], kept["body"], kept["revision"]) == ("deleted", "kept", 1)
 
 
 def test_an_older_version_of_a_session_changes_nothing(database):
     data = session_data(updated_at="2019-04-02T10:00:00+00:00")
-    run(database, operations.follow_session, SessionChange("scheduled", data))
+    run(database, copies.follow_session, SessionChange("scheduled", data))
     older = {**data, "title": "Older", "updated_at": data["updated_at"].replace(day=1)}
-    run(database, operations.follow_session, SessionChange("updated", older))
+    run(database, copies.follow_session, SessionChange("updated", older))
     assert note(database, data["id"])["title"] == "Python 3 images"

@@ -8,12 +8,12 @@ import sqlalchemy as sa
 
 from services.kit.copies import TrackChange
 from services.kit.problems import Conflict, Forbidden, Invalid, NotFound
-from services.notes import operations, summaries
 from services.notes.descriptor import DESCRIPTOR
 from services.notes.domain import NoteKey
-from services.notes.operations import SessionChange, notes
+from services.notes.operations import copies, notes, summaries
+from services.notes.operations.copies import SessionChange
+from services.notes.operations.summaries import PreviewRequest, SummaryRequest
 from services.notes.schemas import ScheduleSessionSchema
-from services.notes.summaries import PreviewRequest, SummaryRequest
 
 from .conftest import outbox_types
 
@@ -51,7 +51,7 @@ def run(database, operation, *args):
 
 def schedule(database, body="", **kwargs) -> str:
     data = session_data(**kwargs)
-    run(database, operations.follow_session, SessionChange("scheduled", data))
+    run(database, copies.follow_session, SessionChange("scheduled", data))
     if body:
         run(database, notes.edit_note, ORGANISER, notes.NoteEdit(NoteKey.of_session(data["id"]), body, 0))
     return data["id"]
@@ -81,7 +81,7 @@ def published_events(database) -> list[dict]:
 
 @pytest.fixture
 def kolla(database):
-    run(database, operations.follow_track, track_change())
+    run(database, copies.follow_track, track_change())
     afternoon = schedule(database, AFTERNOON, title="Upgrades", start="13:30", end="15:00")
     morning = schedule(database, MORNING)
     schedule(database, "nova's own business", title="Cells v2", track="nova")
@@ -140,19 +140,19 @@ def test_the_preview_of_an_unknown_retired_or_empty_track_is_refused(database, k
     with pytest.raises(NotFound) as caught:
         preview(database, track="ironic")
     assert "track" in caught.value.errors
-    run(database, operations.follow_track, track_change(slug="edge"))
+    run(database, copies.follow_track, track_change(slug="edge"))
     with pytest.raises(Invalid) as empty:
         preview(database, track="edge")
     assert empty.value.status == 422 and "track" in empty.value.errors
-    run(database, operations.follow_track, track_change("deleted"))
+    run(database, copies.follow_track, track_change("deleted"))
     with pytest.raises(Conflict) as retired:
         preview(database)
     assert "track" in retired.value.errors
 
 
 def test_the_event_preview_has_every_track_with_sessions(database, kolla):
-    run(database, operations.follow_track, track_change(slug="nova"))
-    run(database, operations.follow_track, track_change(slug="edge"))  # no sessions: left out
+    run(database, copies.follow_track, track_change(slug="nova"))
+    run(database, copies.follow_track, track_change(slug="edge"))  # no sessions: left out
     text = preview(database, track=None).body
     assert [line for line in text.split("\n") if line.startswith("# ")] == ["# Kolla", "# Nova", "# References"]
     assert "## Python 3 images" in text and "## Cells v2" in text and "## Decisions" in text
@@ -219,7 +219,7 @@ def test_only_organisers_and_the_tracks_chairs_publish_it(database, kolla):
 
 
 def test_the_event_summary_is_published_with_every_track_and_refused_unchanged(database, kolla):
-    run(database, operations.follow_track, track_change(slug="nova"))
+    run(database, copies.follow_track, track_change(slug="nova"))
     first = publish(database, track=None)
     assert first.scope == "event" and first.subject == "denver summary" and first.tracks == ("kolla", "nova")
     (data,) = published_events(database)
@@ -237,22 +237,22 @@ def test_the_event_summary_is_published_with_every_track_and_refused_unchanged(d
 
 
 def test_an_event_without_sessions_has_no_summary(database):
-    run(database, operations.follow_track, track_change())
+    run(database, copies.follow_track, track_change())
     with pytest.raises(Invalid) as caught:
         publish(database, track=None)
     assert "event" in caught.value.errors
 
 
 def test_a_retired_track_publishes_no_summary_until_it_is_created_again(database):
-    run(database, operations.follow_track, track_change())
+    run(database, copies.follow_track, track_change())
     schedule(database)
-    run(database, operations.follow_track, track_change("deleted"))
+    run(database, copies.follow_track, track_change("deleted"))
     with pytest.raises(Conflict) as caught:
         publish(database)
     assert "track" in caught.value.errors and "kolla" in caught.value.detail
     assert outbox_types(database) == []
 
-    run(database, operations.follow_track, track_change(track_id="kolla-again"))
+    run(database, copies.follow_track, track_change(track_id="kolla-again"))
     assert publish(database).row.track == "kolla"
 
 

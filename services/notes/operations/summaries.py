@@ -1,7 +1,7 @@
 """The summaries' service layer: previews and publishing of a track's and an event's summary.
 
 A track's summary is its sessions' notes in schedule order, then the track's own note; an event's
-is every track's, one after another (the renderer in :mod:`.summary` lays them out). Each function
+is every track's, one after another (the renderer in :mod:`services.notes.summary` lays them out). Each function
 takes a unit of work (and the principal, where who may publish depends on the track), applies the
 rules, queues ``summary.published`` in the outbox and returns the result; the caller commits.
 
@@ -22,12 +22,12 @@ from services.kit.copies import require_offered
 from services.kit.db import UnitOfWork, new_id
 from services.kit.problems import Conflict, Invalid, NotFound
 
-from . import SERVICE, domain, store
-from . import summary as renderer
-from .extraction import Calendar, Context, extract
-from .schemas import PublishedSummarySchema, SummarySessionSchema
-from .summary import publication
-from .summary.render import text_hash
+from .. import SERVICE, domain, store
+from .. import summary as renderer
+from ..extraction import Calendar, Context, extract
+from ..schemas import PublishedSummarySchema, SummarySessionSchema
+from ..summary import publication
+from ..summary.render import text_hash
 
 PUBLISHED = event_type(SERVICE, "summary", "published")
 session_data, published_data = SummarySessionSchema(many=True), PublishedSummarySchema()
