@@ -53,7 +53,7 @@ def corpus_note(lines: int = 5000) -> str:
 def bench(database: Database, body: str, saves: int) -> dict:
     with database.unit_of_work() as uow:
         copies.follow_track(uow, TrackChange("created", "kolla-id", "denver", "kolla", "Kolla"),
-                                [{"nick": "hrw", "name": "Marcin Juszkiewicz"}, {"nick": "mgoddard"}])
+                            [{"nick": "hrw", "name": "Marcin Juszkiewicz"}, {"nick": "mgoddard"}])
         uow.commit()
     data = ScheduleSessionSchema().load({
         "id": str(uuid.uuid4()), "event": "denver", "track": "kolla", "room": "aspen", "title": "Kolla week",

@@ -11,9 +11,9 @@ Figures are the median (and best) of ``--repeat`` runs; sizes are of one renderi
 
 Then (unless ``--no-operation``) the same sessions' notes are stored in a notes database on SQLite
 (a temp file) and the event summary's text preview is timed through the operation
-(:func:`services.notes.operations.summaries.preview_summary`): the query, extraction of every body (items are
-extracted at render time until notes stores them; the first run with extraction's memo empty, the
-others warm), building and rendering. The track notes are left out there (notes keeps none yet).
+(:func:`services.notes.operations.summaries.preview_summary`): the queries (the notes, the track
+notes, their stored items), building and rendering (the first run with extraction's memo empty, the
+others warm: building still parses each body's blocks).
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from services.kit.db import Database  # noqa: E402
-from services.notes import store  # noqa: E402
+from services.notes import domain, store  # noqa: E402
 from services.notes.descriptor import DESCRIPTOR  # noqa: E402
 from services.notes.extraction import caching  # noqa: E402
 from services.notes.extraction.items import Item  # noqa: E402
@@ -156,11 +156,20 @@ def through_operation(event: Event, tracks: list[TrackNotes], repeat: int) -> di
             for part in tracks:
                 uow.session.add(store.Track(event=event.slug, slug=part.track.slug, track_id=str(uuid.uuid4()),
                                             name=part.track.name, subject_tag=part.track.subject_tag))
-                for session in part.sessions:
-                    uow.session.add(store.Note(
-                        id=str(uuid.uuid4()), event=event.slug, track=part.track.slug, room=session.room,
-                        title=session.title, start=session.start, end=session.end, timezone=event.timezone,
-                        body=session.body, revision=1, updated_at=session.start))
+                notes = [(store.Note(
+                    id=str(uuid.uuid4()), event=event.slug, track=part.track.slug, room=session.room,
+                    title=session.title, start=session.start, end=session.end, timezone=event.timezone,
+                    body=session.body, revision=1, updated_at=session.start), session.items)
+                    for session in part.sessions]
+                if part.note is not None:
+                    notes.append((store.Note(id=str(uuid.uuid4()), kind=domain.TRACK, event=event.slug,
+                                             track=part.track.slug, timezone=event.timezone, body=part.note.body,
+                                             revision=1), part.note.items))
+                for note, items in notes:
+                    uow.session.add(note)
+                    for item in (getattr(x, "item", x) for x in items):
+                        store.add_item(uow.session, note, {**domain.item_values(item),
+                                                           "state": domain.initial_state(item)})
             uow.commit()
 
         def preview():

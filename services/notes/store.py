@@ -148,6 +148,23 @@ def summary_notes(session: Session, event: str, track: str | None = None) -> lis
     return list(session.scalars(statement.order_by(Note.track, Note.start, Note.id)))
 
 
+def event_track_notes(session: Session, event: str) -> dict[str, Note]:
+    """The track notes of an event (those ever saved), by track slug."""
+    notes = session.scalars(sa.select(Note).where(Note.kind == domain.TRACK, Note.event == event))
+    return {note.track: note for note in notes}
+
+
+def items_by_note(session: Session, notes: list[Note]) -> dict[str, list[NoteItem]]:
+    """The stored items of each of ``notes`` (a query per 500 notes), by note id, in line order."""
+    ids = [note.id for note in notes if note.revision]
+    found: dict[str, list[NoteItem]] = {}
+    for start in range(0, len(ids), 500):  # bound the IN list
+        for item in session.scalars(sa.select(NoteItem).where(NoteItem.note_id.in_(ids[start:start + 500]))
+                                    .order_by(NoteItem.note_id, NoteItem.line, NoteItem.id)):
+            found.setdefault(item.note_id, []).append(item)
+    return found
+
+
 def event_tracks(session: Session, event: str) -> list[Track]:
     """Every copied track of an event, retired ones too, by slug."""
     return list(session.scalars(sa.select(Track).where(Track.event == event).order_by(Track.slug)))

@@ -25,7 +25,7 @@ def database(make_database):
     database = make_database(DESCRIPTOR)
     with transaction(database) as uow:
         copies.follow_track(uow, TrackChange("created", "kolla-id", "denver", "kolla", "Kolla"),
-                                [{"nick": "hrw", "name": "Marcin Juszkiewicz", "email": None}])
+                            [{"nick": "hrw", "name": "Marcin Juszkiewicz", "email": None}])
     return database
 
 

@@ -136,6 +136,39 @@ def test_suggested_items_can_be_marked_or_left_out_of_the_preview(database, koll
     assert "- TheJulia:" not in preview(database, suggested="omit").body
 
 
+def test_the_summary_lists_the_stored_items_with_the_chairs_decisions(database, kolla):
+    edit(database, kolla["morning"], MORNING + "TheJulia is going to look into the pre-upgrade checks.\n"
+                                    "hrw is going to write the release notes.\n")
+    with database.unit_of_work(readonly=True) as uow:
+        stored = {i.text: (i.id, i.suggested, i.state)
+                  for i in notes.list_items(uow, NoteKey.of_session(kolla["morning"]))}
+    confirm, dismiss = stored["look into the pre-upgrade checks"], stored["write the release notes"]
+    assert confirm[1:] == dismiss[1:] == (True, "open")
+    key = NoteKey.of_session(kolla["morning"])
+    run(database, notes.decide_item, ORGANISER, notes.ItemDecision(key, confirm[0], "confirmed"))
+    run(database, notes.decide_item, ORGANISER, notes.ItemDecision(key, dismiss[0], "dismissed"))
+    for policy in ("include", "mark", "omit"):  # a confirmed suggestion is listed, unmarked, whatever the policy
+        text = " ".join(preview(database, suggested=policy).body.split())
+        assert "- TheJulia: look into the pre-upgrade checks (Python 3 images)" in text
+        assert "release notes (Python 3 images" not in text  # dismissed: out of the sections
+        assert "- mgoddard: write the spec (Python 3 images)" in text  # a marker: confirmed as written
+
+
+def test_the_tracks_own_note_follows_its_sessions(database, kolla):
+    track_note = NoteKey.of_track("denver", "kolla")
+    run(database, notes.edit_note, ORGANISER, notes.NoteEdit(track_note, "Etherpad for the week.\n"
+                                                                         "#action hrw chase the gate\n", 0))
+    text = preview(database).body
+    assert text.index("# Upgrades") < text.index("Etherpad for the week.")
+    assert "- hrw: chase the gate" in " ".join(text.split())
+    run(database, copies.follow_track, track_change(slug="edge"))  # no sessions, only its note: summarised
+    run(database, notes.edit_note, ORGANISER, notes.NoteEdit(NoteKey.of_track("denver", "edge"),
+                                                            "#agreed edge sites use kolla\n", 0))
+    assert "edge sites use kolla" in preview(database, track="edge").body
+    event = preview(database, track=None).body
+    assert "Etherpad for the week." in event and "edge sites use kolla" in event
+
+
 def test_the_preview_of_an_unknown_retired_or_empty_track_is_refused(database, kolla):
     with pytest.raises(NotFound) as caught:
         preview(database, track="ironic")

@@ -29,7 +29,7 @@ def database(make_database):
     database = make_database(DESCRIPTOR)
     with transaction(database) as uow:
         copies.follow_track(uow, TrackChange("created", "kolla-id", "denver", "kolla", "Kolla"),
-                                [{"nick": "mgoddard", "name": "Mark Goddard", "email": "mark@stackhpc.com"}])
+                            [{"nick": "mgoddard", "name": "Mark Goddard", "email": "mark@stackhpc.com"}])
     return database
 
 

@@ -5,14 +5,13 @@ is every track's, one after another (the renderer in :mod:`services.notes.summar
 takes a unit of work (and the principal, where who may publish depends on the track), applies the
 rules, queues ``summary.published`` in the outbox and returns the result; the caller commits.
 
-What a summary is built from is read in three places, each the one to change when notes learns more:
-:func:`event_of` (notes keeps no copy of the schedule's events yet: the event's name is its slug),
-:func:`track_note_of` (no track notes yet: None) and :func:`items_of` (no stored items yet: each
-body's items are extracted when the summary is rendered, all of them ``open``).
+What a summary is built from: the copies of the schedule's tracks and sessions, each session's
+note and the track's own note (:func:`track_note_of`), and the items stored at each save with the
+state a chair gave them (:func:`items_of`: dismissed ones left out); :func:`event_of` names the event.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
@@ -24,7 +23,6 @@ from services.kit.problems import Conflict, Invalid, NotFound
 
 from .. import SERVICE, domain, store
 from .. import summary as renderer
-from ..extraction import Calendar, Context, extract
 from ..schemas import PublishedSummarySchema, SummarySessionSchema
 from ..summary import publication
 from ..summary.render import text_hash
@@ -32,6 +30,7 @@ from ..summary.render import text_hash
 PUBLISHED = event_type(SERVICE, "summary", "published")
 session_data, published_data = SummarySessionSchema(many=True), PublishedSummarySchema()
 TRACK, EVENT = "track", "event"
+Items = Mapping[str, Sequence[store.NoteItem]]  # a note's stored items, by note id
 
 
 @dataclass(frozen=True)
@@ -97,24 +96,25 @@ def event_of(slug: str, notes: Sequence[store.Note]) -> renderer.Event:
     return renderer.Event(slug, slug, notes[0].timezone if notes else "UTC")
 
 
-def track_note_of(uow: UnitOfWork, track: store.Track) -> renderer.Note | None:
-    """The track's own note (the team's pad for the week), if notes keeps one: not yet."""
-    return None
+def track_note_of(note: store.Note | None, items: Items) -> renderer.Note | None:
+    """The track's own note (kind ``track``: the team's pad for the week) with its items; None when
+    no one ever saved one."""
+    if note is None:
+        return None
+    return renderer.Note(note.body or "", items_of(note, items))
 
 
-def items_of(note: store.Note) -> list:
-    """The items of a session's note, as the summary lists them.
-
-    Until notes stores the items it draws out at each save (with their confirmed or dismissed
-    state), they are extracted here from the body, each ``open``; the author is unknown (None), so
-    "I" and "myself" own nothing. A stored-items source replaces this one function.
-    """
-    calendar = Calendar(timezone=note.timezone).on(note.updated_at)
-    return extract(note.body or "", Context(author=None, calendar=calendar))
+def items_of(note: store.Note, items: Items) -> tuple[renderer.NoteItem, ...]:
+    """The items of a note as the summary lists them: those stored at its last save (``items``: by
+    note id), each with the state a chair gave it. Dismissed ones are left out; confirmed ones are
+    listed, and open ones (suggestions drawn out of prose) as the renderer's ``suggested`` policy
+    says (listed, marked or left out)."""
+    return tuple(renderer.NoteItem(domain.as_item(row), row.state)
+                 for row in items.get(note.id, ()) if row.state != domain.DISMISSED)
 
 
-def _session(note: store.Note) -> renderer.Session:
-    return renderer.Session(note.title, note.start, note.end, note.room, note.body or "", tuple(items_of(note)))
+def _session(note: store.Note, items: Items) -> renderer.Session:
+    return renderer.Session(note.title, note.start, note.end, note.room, note.body or "", items_of(note, items))
 
 
 def _track(track: store.Track) -> renderer.Track:
@@ -129,11 +129,12 @@ def _build_track(uow: UnitOfWork, event: str, slug: str, update: bool, suggested
     track = require_offered(store.get_track_copy(uow.session, event, slug),
                             "its summary can no longer be published")
     notes = store.summary_notes(uow.session, event, slug)
-    note = track_note_of(uow, track)
-    if not notes and note is None:
+    track_note = store.find_track_note(uow.session, event, slug)
+    if not notes and track_note is None:
         raise _nothing_to_summarise("track", f"track {slug}")
-    summary = renderer.build_track_summary(event_of(event, notes), _track(track), [_session(n) for n in notes],
-                                           note, suggested=suggested, update=update)
+    items = store.items_by_note(uow.session, [*notes, *([track_note] if track_note else [])])
+    summary = renderer.build_track_summary(event_of(event, notes), _track(track), [_session(n, items) for n in notes],
+                                           track_note_of(track_note, items), suggested=suggested, update=update)
     return _Built(summary, track.subject_tag or track.slug, track.name, (track.slug,), tuple(notes))
 
 
@@ -143,14 +144,17 @@ def _build_event(uow: UnitOfWork, event: str, update: bool, suggested: str) -> _
         raise NotFound(f"no event {event!r} (notes knows the events whose tracks the schedule announced)",
                        errors={"event": ["unknown event"]})
     notes = store.summary_notes(uow.session, event)
+    track_notes = store.event_track_notes(uow.session, event)
+    items = store.items_by_note(uow.session, [*notes, *track_notes.values()])
     by_track: dict[str, list[store.Note]] = {}
     for note in notes:
         by_track.setdefault(note.track, []).append(note)
     parts, covered = [], []
     for track in sorted((t for t in tracks if not t.retired), key=lambda t: (t.name.casefold(), t.slug)):
-        sessions, note = by_track.get(track.slug, []), track_note_of(uow, track)
-        if sessions or note is not None:
-            parts.append(renderer.TrackNotes(_track(track), [_session(n) for n in sessions], note))
+        sessions, track_note = by_track.get(track.slug, []), track_notes.get(track.slug)
+        if sessions or track_note is not None:
+            parts.append(renderer.TrackNotes(_track(track), [_session(n, items) for n in sessions],
+                                             track_note_of(track_note, items)))
             covered += sessions
     if not parts:
         raise _nothing_to_summarise("event", f"event {event}")
