@@ -11,8 +11,8 @@ Figures are the median (and best) of ``--repeat`` runs; sizes are of one renderi
 
 Then (unless ``--no-operation``) the same sessions' notes are stored in a notes database on SQLite
 (a temp file) and the event summary's text preview is timed through the operation
-(:func:`services.notes.operations.summaries.preview_summary`): the queries (the notes, the track
-notes, their stored items), building and rendering (the first run with extraction's memo empty, the
+(:func:`services.notes.operations.summaries.preview_summary`): the queries (the event's copy, the
+notes, the track notes, their stored items), building and rendering (the first run with extraction's memo empty, the
 others warm: building still parses each body's blocks).
 """
 from __future__ import annotations
@@ -153,6 +153,7 @@ def through_operation(event: Event, tracks: list[TrackNotes], repeat: int) -> di
         database = Database(f"sqlite:///{tmp}/notes.db", DESCRIPTOR.metadata, source="/ptghub/notes")
         DESCRIPTOR.metadata.create_all(database.engine)
         with database.unit_of_work() as uow:
+            uow.session.add(store.Event(slug=event.slug, name=event.name, timezone=event.timezone))
             for part in tracks:
                 uow.session.add(store.Track(event=event.slug, slug=part.track.slug, track_id=str(uuid.uuid4()),
                                             name=part.track.name, subject_tag=part.track.subject_tag))

@@ -229,6 +229,19 @@ def _stored(summary) -> dict:
 
 # -- what notes reads from the schedule's events ----------------------------------------------
 
+class ScheduleEventSchema(TolerantSchema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    timezone = fields.String(required=True)
+    start_date = fields.Date(load_default=None, allow_none=True)
+    end_date = fields.Date(load_default=None, allow_none=True)
+    updated_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+    @validates("timezone")
+    def _known_timezone(self, value: str, **_kwargs) -> None:
+        _check_timezone(value)
+
+
 class ScheduleSessionSchema(TolerantSchema):
     id = fields.String(required=True)
     event = fields.String(required=True)
@@ -243,10 +256,14 @@ class ScheduleSessionSchema(TolerantSchema):
 
     @validates("timezone")
     def _known_timezone(self, value: str, **_kwargs) -> None:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValidationError(f"unknown IANA timezone {value!r}") from exc
+        _check_timezone(value)
+
+
+def _check_timezone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"unknown IANA timezone {value!r}") from exc
 
 
 class ScheduleChairSchema(TolerantSchema):

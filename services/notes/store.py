@@ -1,7 +1,7 @@
 """Notes persistence: SQLAlchemy models and every query the operations need.
 
-``Track`` is a copy of the schedule's tracks and ``Note`` carries a copy of its session, both kept
-from events: notes never calls the schedule service.
+``Event`` is a copy of the schedule's events, ``Track`` of its tracks, and ``Note`` carries a copy
+of its session, all kept from events: notes never calls the schedule service.
 """
 from __future__ import annotations
 
@@ -24,6 +24,21 @@ class Base(DeclarativeBase):
 
 
 add_kit_tables(Base.metadata)
+
+
+class Event(Base):
+    """A copy of a schedule event, from ``ptghub.schedule.event.*`` events, keyed by slug: the name a
+    summary gives it and the timezone it shows times in; kept, ``deleted``, when the schedule deletes it."""
+
+    __tablename__ = "events"
+    slug: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    start_date: Mapped[date | None] = mapped_column(sa.Date)
+    end_date: Mapped[date | None] = mapped_column(sa.Date)
+    deleted: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    event_updated_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, comment="the schedule's updated_at of the copied event version")
 
 
 class Track(TrackCopy, Base):
@@ -114,6 +129,26 @@ class Summary(Base):
     text: Mapped[str] = mapped_column(sa.Text)
     sessions: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, comment="[{session_id, title, start, end}]")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# -- events ---------------------------------------------------------------------------------
+def find_event_copy(session: Session, slug: str, lock: bool = False) -> Event | None:
+    return session.get(Event, slug, with_for_update=True if lock else None)
+
+
+def copy_event(session: Session, event: Event | None, data: dict[str, Any], deleted: bool) -> Event:
+    """Create the copy of an event, or bring it up to date (``deleted``: the schedule deleted it)."""
+    if event is None:
+        event = Event(slug=data["slug"])
+        session.add(event)
+    event.name = data["name"]
+    event.timezone = data["timezone"]
+    event.start_date = data.get("start_date")
+    event.end_date = data.get("end_date")
+    event.deleted = deleted
+    event.event_updated_at = data.get("updated_at")
+    session.flush()
+    return event
 
 
 # -- tracks ---------------------------------------------------------------------------------

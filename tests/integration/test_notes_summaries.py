@@ -22,6 +22,7 @@ def notes(start_service, infra):
 
 @pytest.fixture
 def kolla(notes):
+    notes.event()
     notes.track()
     session_id = notes.schedule()
     assert notes.put(session_id, BODY, 0).status_code == 200
@@ -44,7 +45,7 @@ def test_the_track_preview_in_each_format(notes, kolla, format, media_type, mark
 def test_the_preview_is_plain_text_by_default_for_any_token(notes, kolla):
     response = notes.client.get("/events/denver/tracks/kolla/summary")  # the public principal
     assert response.status_code == 200 and response.mimetype == "text/plain"
-    assert response.text.startswith("Here is a summary of the Kolla sessions at the denver:")
+    assert response.text.startswith("Here is a summary of the Kolla sessions at the Denver III PTG:")
 
 
 @pytest.mark.parametrize("query, field", [("format=pdf", "format"), ("suggested=all", "suggested"),
@@ -96,7 +97,7 @@ def test_the_event_summary_covers_every_track_and_is_the_organisers(notes, kolla
     assert response.status_code == 202, response.text
     summary = response.get_json()
     assert summary["scope"] == "event" and summary["track"] is None and summary["tracks"] == ["kolla", "nova"]
-    assert summary["subject"] == "denver summary"
+    assert summary["subject"] == "Denver III PTG summary"
     event = probe.wait_for("ptghub.notes.summary.published", lambda e: e["data"]["id"] == summary["id"])
     assert event["subject"] == "denver" and event["data"] == summary
     again = notes.client.post("/events/denver/summary/publish", headers=ORGANISER)

@@ -11,9 +11,9 @@ from services.kit.problems import Conflict, Forbidden, Invalid, NotFound
 from services.notes.descriptor import DESCRIPTOR
 from services.notes.domain import NoteKey
 from services.notes.operations import copies, notes, summaries
-from services.notes.operations.copies import SessionChange
+from services.notes.operations.copies import EventChange, SessionChange
 from services.notes.operations.summaries import PreviewRequest, SummaryRequest
-from services.notes.schemas import ScheduleSessionSchema
+from services.notes.schemas import ScheduleEventSchema, ScheduleSessionSchema
 
 from .conftest import outbox_types
 
@@ -79,8 +79,15 @@ def published_events(database) -> list[dict]:
                 if row.event_type == summaries.PUBLISHED]
 
 
+def event_change(verb="created", name="Denver III PTG", updated_at="2019-04-01T09:00:00+00:00", slug="denver"):
+    return EventChange(verb, ScheduleEventSchema().load({
+        "id": "denver-id", "slug": slug, "name": name, "timezone": "America/Denver", "start_date": "2019-05-02",
+        "end_date": "2019-05-04", "updated_at": updated_at, "version": 3}))
+
+
 @pytest.fixture
 def kolla(database):
+    run(database, copies.follow_event, event_change())
     run(database, copies.follow_track, track_change())
     afternoon = schedule(database, AFTERNOON, title="Upgrades", start="13:30", end="15:00")
     morning = schedule(database, MORNING)
@@ -114,7 +121,7 @@ def test_the_track_preview_has_the_layout_a_team_lead_sends(database, kolla):
     assert "See [1]." in text
     assert "Cells v2" not in text and "Dropped" not in text and "never said" not in text
     assert all(len(line) <= 72 for line in text.split("\n") if not line.startswith("["))
-    assert text.endswith("\n-- \nKolla team, denver\n")  # notes keeps no copy of the event yet: its slug
+    assert text.endswith("\n-- \nKolla team, Denver III PTG\n")  # the event's name, from notes' copy
     assert "ptghub.notes.summary.published" not in outbox_types(database)  # a preview publishes nothing
 
 
@@ -189,23 +196,36 @@ def test_the_event_preview_has_every_track_with_sessions(database, kolla):
     text = preview(database, track=None).body
     assert [line for line in text.split("\n") if line.startswith("# ")] == ["# Kolla", "# Nova", "# References"]
     assert "## Python 3 images" in text and "## Cells v2" in text and "## Decisions" in text
-    assert text.endswith("\n-- \nThe denver organisers\n")
+    assert text.endswith("\n-- \nThe Denver III PTG organisers\n")
     with pytest.raises(NotFound) as caught:
         preview(database, event="berlin", track=None)
     assert "event" in caught.value.errors
+
+
+def test_the_event_is_named_from_its_copy_and_by_its_slug_without_one(database, kolla):
+    run(database, copies.follow_event, event_change("updated", "OpenStack PTG Denver", "2019-04-02T09:00:00+00:00"))
+    run(database, copies.follow_event, event_change("updated", "an older name", "2019-04-01T12:00:00+00:00"))
+    assert preview(database).body.endswith("\n-- \nKolla team, OpenStack PTG Denver\n")  # the stale one ignored
+    run(database, copies.follow_event, event_change("deleted", "OpenStack PTG Denver", "2019-04-02T09:00:00+00:00"))
+    with database.engine.connect() as connection:
+        assert connection.execute(sa.text("select name, deleted from events")).all() == [("OpenStack PTG Denver", True)]
+    assert preview(database, track=None).body.endswith("\nThe OpenStack PTG Denver organisers\n")  # deleted: its name kept
+    run(database, copies.follow_track, track_change(event="berlin"))
+    schedule(database, "#agreed berlin", event="berlin")
+    assert preview(database, event="berlin").body.endswith("\n-- \nKolla team, berlin\n")  # no copy: the slug
 
 
 # -- publishing ---------------------------------------------------------------------------------
 def test_publishing_a_track_summary_emits_the_three_renderings(database, kolla):
     published = publish(database, KOLLA_CHAIR)
     assert published.scope == "track" and not published.update and published.thread == published.row.id
-    assert published.subject == "[kolla] denver summary" == published.row.title
+    assert published.subject == "[kolla] Denver III PTG summary" == published.row.title
     assert published.row.text == preview(database).body.replace(
         "This is an update of the summary sent earlier, and replaces it.\n\n", "")
     assert published.content_hash.startswith("sha256:")
     (data,) = published_events(database)
     assert set(data) >= {"text", "markdown", "html", "subject", "thread", "update", "content_hash", "tracks"}
-    assert data["subject"] == "[kolla] denver summary" and data["update"] is False
+    assert data["subject"] == "[kolla] Denver III PTG summary" and data["update"] is False
     assert data["tracks"] == ["kolla"] and data["scope"] == "track" and data["track"] == "kolla"
     assert "# Action items, by person" in data["text"] and "<h1" in data["html"] and "# Decisions" in data["markdown"]
     assert [s["title"] for s in data["sessions"]] == ["Python 3 images", "Upgrades"]
@@ -254,7 +274,7 @@ def test_only_organisers_and_the_tracks_chairs_publish_it(database, kolla):
 def test_the_event_summary_is_published_with_every_track_and_refused_unchanged(database, kolla):
     run(database, copies.follow_track, track_change(slug="nova"))
     first = publish(database, track=None)
-    assert first.scope == "event" and first.subject == "denver summary" and first.tracks == ("kolla", "nova")
+    assert first.scope == "event" and first.subject == "Denver III PTG summary" and first.tracks == ("kolla", "nova")
     (data,) = published_events(database)
     assert data["track"] is None and data["track_name"] is None and data["scope"] == "event"
     assert [s["track"] for s in data["sessions"]] == ["kolla", "kolla", "nova"]
@@ -299,6 +319,6 @@ def test_a_summary_is_kept_as_sent(database, kolla):
     published = publish(database)
     with database.unit_of_work(readonly=True) as uow:
         kept = summaries.get_summary(uow, published.row.id)
-        assert kept.text == published.row.text and kept.title == "[kolla] denver summary"
+        assert kept.text == published.row.text and kept.title == "[kolla] Denver III PTG summary"
     with database.engine.connect() as connection:
         assert connection.execute(sa.text("select count(*) from summaries")).scalar_one() == 1

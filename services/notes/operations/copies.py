@@ -1,5 +1,6 @@
-"""The copies notes keeps of the schedule: its tracks (with their chairs) and its sessions (each
-with its note), kept from the schedule's events; notes never calls the schedule service."""
+"""The copies notes keeps of the schedule: its events (the name and timezone a summary shows), its
+tracks (with their chairs) and its sessions (each with its note), kept from the schedule's events;
+notes never calls the schedule service."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -12,11 +13,29 @@ from .. import domain, store
 
 
 @dataclass(frozen=True)
+class EventChange:
+    """What a ``ptghub.schedule.event.<verb>`` event says (``event``: its loaded data)."""
+
+    verb: str
+    event: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class SessionChange:
     """What a ``ptghub.schedule.session.<verb>`` event says (``session``: its loaded data)."""
 
     verb: str
     session: dict[str, Any]
+
+
+def follow_event(uow: UnitOfWork, change: EventChange) -> store.Event:
+    """Create or update the copy of an event; a deleted event is kept, marked deleted. An older
+    version of the event than the copy (events reordered) changes nothing."""
+    data = change.event
+    event = store.find_event_copy(uow.session, data["slug"], lock=True)
+    if event is not None and domain.is_stale(data["updated_at"], event.event_updated_at):
+        return event
+    return store.copy_event(uow.session, event, data, deleted=change.verb == "deleted")
 
 
 def follow_track(uow: UnitOfWork, change: TrackChange, chairs: list[dict] | None = None) -> store.Track | None:

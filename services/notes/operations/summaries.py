@@ -7,7 +7,7 @@ rules, queues ``summary.published`` in the outbox and returns the result; the ca
 
 What a summary is built from: the copies of the schedule's tracks and sessions, each session's
 note and the track's own note (:func:`track_note_of`), and the items stored at each save with the
-state a chair gave them (:func:`items_of`: dismissed ones left out); :func:`event_of` names the event.
+state a chair gave them (:func:`items_of`: dismissed ones left out); :func:`event_of` names the event (from notes' copy of the schedule's events).
 """
 from __future__ import annotations
 
@@ -86,13 +86,14 @@ class _Built:
 
 
 # -- what a summary is built from -------------------------------------------------------------
-def event_of(slug: str, notes: Sequence[store.Note]) -> renderer.Event:
-    """The event as a summary names it and shows its times.
-
-    Notes keeps no copy of the schedule's events yet (it needs a table, kept from
-    ``ptghub.schedule.event.*``): until then the name is the slug, and the timezone the one its
-    sessions carry (UTC without sessions).
-    """
+def event_of(uow: UnitOfWork, slug: str, notes: Sequence[store.Note]) -> renderer.Event:
+    """The event as a summary names it ("Denver III PTG") and shows its times: from notes' copy of
+    the event (a deleted event keeps its name). Without a copy (an event the schedule announced
+    before notes followed its events) the name is the slug and the timezone its sessions' (UTC
+    without sessions)."""
+    event = store.find_event_copy(uow.session, slug)
+    if event is not None:
+        return renderer.Event(event.name, slug, event.timezone)
     return renderer.Event(slug, slug, notes[0].timezone if notes else "UTC")
 
 
@@ -133,8 +134,9 @@ def _build_track(uow: UnitOfWork, event: str, slug: str, update: bool, suggested
     if not notes and track_note is None:
         raise _nothing_to_summarise("track", f"track {slug}")
     items = store.items_by_note(uow.session, [*notes, *([track_note] if track_note else [])])
-    summary = renderer.build_track_summary(event_of(event, notes), _track(track), [_session(n, items) for n in notes],
-                                           track_note_of(track_note, items), suggested=suggested, update=update)
+    summary = renderer.build_track_summary(event_of(uow, event, notes), _track(track),
+                                           [_session(n, items) for n in notes], track_note_of(track_note, items),
+                                           suggested=suggested, update=update)
     return _Built(summary, track.subject_tag or track.slug, track.name, (track.slug,), tuple(notes))
 
 
@@ -158,7 +160,7 @@ def _build_event(uow: UnitOfWork, event: str, update: bool, suggested: str) -> _
             covered += sessions
     if not parts:
         raise _nothing_to_summarise("event", f"event {event}")
-    summary = renderer.build_event_summary(event_of(event, notes), parts, suggested=suggested, update=update)
+    summary = renderer.build_event_summary(event_of(uow, event, notes), parts, suggested=suggested, update=update)
     return _Built(summary, None, "", tuple(part.track.slug for part in parts), tuple(covered))
 
 
