@@ -1,13 +1,15 @@
 """The summaries' service layer: previews and publishing of a track's and an event's summary.
 
 A track's summary is its sessions' notes in schedule order, then the track's own note; an event's
-is every track's, one after another (the renderer in :mod:`services.notes.summary` lays them out). Each function
-takes a unit of work (and the principal, where who may publish depends on the track), applies the
-rules, queues ``summary.published`` in the outbox and returns the result; the caller commits.
+is every track's, one after another (the renderer in :mod:`services.notes.summary` lays them out).
+Each function takes a unit of work (and the principal, where who may publish depends on the
+track), applies the rules, queues ``summary.published`` in the outbox and returns the result; the
+caller commits.
 
 What a summary is built from: the copies of the schedule's tracks and sessions, each session's
-note and the track's own note (:func:`track_note_of`), and the items stored at each save with the
-state a chair gave them (:func:`items_of`: dismissed ones left out); :func:`event_of` names the event (from notes' copy of the schedule's events).
+note and the track's own note (:func:`track_note_of`), the items stored at each save with the
+state a chair gave them (:func:`items_of`: dismissed ones left out), and notes' copy of the
+schedule's event, which names it (:func:`event_of`).
 """
 from __future__ import annotations
 
