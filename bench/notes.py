@@ -31,10 +31,10 @@ import sqlalchemy as sa  # noqa: E402
 
 from services.kit.copies import TrackChange  # noqa: E402
 from services.kit.db import Database  # noqa: E402
-from services.notes import operations  # noqa: E402
 from services.notes.descriptor import DESCRIPTOR  # noqa: E402
 from services.notes.domain import NoteKey  # noqa: E402
-from services.notes.operations import SessionChange, notes  # noqa: E402
+from services.notes.operations import copies, notes  # noqa: E402
+from services.notes.operations.copies import SessionChange  # noqa: E402
 from services.notes.schemas import ScheduleSessionSchema  # noqa: E402
 
 TARGET_MS = 50.0
@@ -52,14 +52,14 @@ def corpus_note(lines: int = 5000) -> str:
 
 def bench(database: Database, body: str, saves: int) -> dict:
     with database.unit_of_work() as uow:
-        operations.follow_track(uow, TrackChange("created", "kolla-id", "denver", "kolla", "Kolla"),
-                                [{"nick": "hrw", "name": "Marcin Juszkiewicz"}, {"nick": "mgoddard"}])
+        copies.follow_track(uow, TrackChange("created", "kolla-id", "denver", "kolla", "Kolla"),
+                            [{"nick": "hrw", "name": "Marcin Juszkiewicz"}, {"nick": "mgoddard"}])
         uow.commit()
     data = ScheduleSessionSchema().load({
         "id": str(uuid.uuid4()), "event": "denver", "track": "kolla", "room": "aspen", "title": "Kolla week",
         "start": "2019-05-02T09:00:00-06:00", "end": "2019-05-04T17:00:00-06:00", "timezone": "America/Denver"})
     with database.unit_of_work() as uow:
-        operations.follow_session(uow, SessionChange("scheduled", data))
+        copies.follow_session(uow, SessionChange("scheduled", data))
         uow.commit()
     key = NoteKey.of_session(data["id"])
     lines = body.split("\n")

@@ -1,12 +1,19 @@
 """A whole gathering's summary rendered: 60 tracks x 5 sessions with 200-line notes, in all three formats.
 
     .venv/bin/python bench/summary.py [--tracks 60] [--sessions 5] [--lines 200] [--repeat 5] [--json [PATH]]
+                                      [--no-operation]
 
 Pure and in-process (no stack, no database): builds synthetic but realistic notes (pad-style bullets
 nested by indentation, MeetBot markers, prose commitments, wrapped mail paragraphs, bare URLs, code
 blocks, the same links cited across tracks) with the items extraction would find in them, then times
 building the event summary's model, rendering it as text, Markdown and HTML, and its content hash.
 Figures are the median (and best) of ``--repeat`` runs; sizes are of one rendering.
+
+Then (unless ``--no-operation``) the same sessions' notes are stored in a notes database on SQLite
+(a temp file) and the event summary's text preview is timed through the operation
+(:func:`services.notes.operations.summaries.preview_summary`): the queries (the event's copy, the
+notes, the track notes, their stored items), building and rendering (the first run with extraction's memo empty, the
+others warm: building still parses each body's blocks).
 """
 from __future__ import annotations
 
@@ -15,14 +22,21 @@ import json
 import random
 import statistics
 import sys
+import tempfile
 import textwrap
 import time
+import uuid
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from services.kit.db import Database  # noqa: E402
+from services.notes import domain, store  # noqa: E402
+from services.notes.descriptor import DESCRIPTOR  # noqa: E402
+from services.notes.extraction import caching  # noqa: E402
 from services.notes.extraction.items import Item  # noqa: E402
+from services.notes.operations import summaries  # noqa: E402
 from services.notes.summary import (Event, Note, NoteItem, Session, Track, TrackNotes, build_event_summary,  # noqa: E402
                                     build_track_summary, content_hash, render)
 
@@ -132,6 +146,45 @@ def timed(fn, repeat: int) -> tuple[list[float], object]:
     return times, result
 
 
+def through_operation(event: Event, tracks: list[TrackNotes], repeat: int) -> dict[str, list[float]]:
+    """The event summary's text preview through the operation, on SQLite: cold (extraction's memo
+    empty) once, then warm ``repeat`` times."""
+    with tempfile.TemporaryDirectory() as tmp:
+        database = Database(f"sqlite:///{tmp}/notes.db", DESCRIPTOR.metadata, source="/ptghub/notes")
+        DESCRIPTOR.metadata.create_all(database.engine)
+        with database.unit_of_work() as uow:
+            uow.session.add(store.Event(slug=event.slug, name=event.name, timezone=event.timezone))
+            for part in tracks:
+                uow.session.add(store.Track(event=event.slug, slug=part.track.slug, track_id=str(uuid.uuid4()),
+                                            name=part.track.name, subject_tag=part.track.subject_tag))
+                notes = [(store.Note(
+                    id=str(uuid.uuid4()), event=event.slug, track=part.track.slug, room=session.room,
+                    title=session.title, start=session.start, end=session.end, timezone=event.timezone,
+                    body=session.body, revision=1, updated_at=session.start), session.items)
+                    for session in part.sessions]
+                if part.note is not None:
+                    notes.append((store.Note(id=str(uuid.uuid4()), kind=domain.TRACK, event=event.slug,
+                                             track=part.track.slug, timezone=event.timezone, body=part.note.body,
+                                             revision=1), part.note.items))
+                for note, items in notes:
+                    uow.session.add(note)
+                    for item in (getattr(x, "item", x) for x in items):
+                        store.add_item(uow.session, note, {**domain.item_values(item),
+                                                           "state": domain.initial_state(item)})
+            uow.commit()
+
+        def preview():
+            with database.unit_of_work(readonly=True) as uow:
+                return summaries.preview_summary(uow, summaries.PreviewRequest(event.slug, None, "text"))
+
+        caching(False)
+        caching(True)
+        cold, _ = timed(preview, 1)
+        warm, _ = timed(preview, repeat)
+        database.dispose()
+    return {"preview through the operation (SQLite), cold": cold, "preview through the operation (SQLite), warm": warm}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tracks", type=int, default=60)
@@ -139,6 +192,7 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=200, help="lines in each session's note")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", nargs="?", const="-", help="also write the figures as JSON (to PATH or stdout)")
+    parser.add_argument("--no-operation", action="store_true", help="skip the preview through the operation")
     args = parser.parse_args()
 
     begin = time.perf_counter()
@@ -161,6 +215,8 @@ def main() -> None:
     track_times, _ = timed(lambda: render(build_track_summary(event, tracks[0].track, tracks[0].sessions,
                                                               tracks[0].note), "text"), args.repeat)
     figures["one track (build + text)"] = track_times
+    if not args.no_operation:
+        figures.update(through_operation(event, tracks, args.repeat))
 
     width = max(len(k) for k in figures)
     for name, times in figures.items():

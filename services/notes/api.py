@@ -1,8 +1,8 @@
-"""Notes API: the notes (a session's and a track's, through the same routes) and the track
-summaries built from them.
+"""Notes API: the notes (a session's and a track's, through the same routes) and the track and
+event summaries built from them.
 
-Each route loads the request with a schema, calls one operation (:mod:`.operations`) and dumps
-its result with a schema.
+Each route loads the request with a schema, calls one operation (:mod:`.operations.notes`, the summaries'
+in :mod:`.operations.summaries`) and dumps its result with a schema.
 """
 from __future__ import annotations
 
@@ -14,15 +14,17 @@ from flask import Blueprint, Response, request
 from services.kit.schemas import PageQuery
 from services.kit.web import json_response, load, load_query, page, principal, unit_of_work
 
-from . import domain, operations
+from . import domain
 from .domain import CONFIRMED, DISMISSED, NoteKey
-from .operations import notes
+from .operations import notes, summaries
 from .schemas import (DiffQuerySchema, ItemListSchema, ItemSchema, LineSchema, NoteQuerySchema, NoteRevisionSchema,
-                      NoteSchema, RestoreSchema, SummaryRequestSchema, SummarySchema)
+                      NoteSchema, PublishedSummarySchema, RestoreSchema, SummaryQuery, SummaryRequestSchema,
+                      SummarySchema)
 
 blueprint = Blueprint("notes", __name__)
 
 note_schema, revision_schema, summary_schema = NoteSchema(), NoteRevisionSchema(), SummarySchema()
+published_schema = PublishedSummarySchema()
 item_schema, items_schema = ItemSchema(), ItemListSchema()
 
 
@@ -300,7 +302,7 @@ for _shape in SHAPES:
 
 @blueprint.post("/events/<event>/tracks/<track>/summary/publish")
 def publish_summary(event: str, track: str):
-    """Publish a track's summary: its sessions' notes in start order, for the mailing list.
+    """Publish a track's summary (its sessions' notes in schedule order, then the track's note) for its list.
     ---
     post:
       parameters:
@@ -310,24 +312,19 @@ def publish_summary(event: str, track: str):
         required: false
         content: {application/json: {schema: SummaryRequest}}
       responses:
-        202: {description: published (mailing follows), content: {application/json: {schema: Summary}}}
+        202: {description: 'published (mailing follows): the summary and its three renderings', content: {application/json: {schema: PublishedSummary}}}
         400: {description: invalid fields, content: {application/problem+json: {schema: Problem}}}
         403: {description: not your track, content: {application/problem+json: {schema: Problem}}}
         404: {description: unknown track, content: {application/problem+json: {schema: Problem}}}
-        409: {description: the schedule deleted the track, content: {application/problem+json: {schema: Problem}}}
+        409: {description: 'the schedule deleted the track (the problem names `track`), or nothing changed since the last published summary (it names `summary`; send `force`)', content: {application/problem+json: {schema: Problem}}}
         422: {description: the track has no sessions to summarise, content: {application/problem+json: {schema: Problem}}}
     """
-    data = load(SummaryRequestSchema(), None if request.get_data() else {})
-    summary_request = operations.SummaryRequest(event, track, data.get("title"))
-    with unit_of_work() as uow:
-        summary = operations.publish_summary(uow, principal(), summary_request)
-        uow.commit()
-    return json_response(summary_schema.dump(summary), 202, {"Location": f"/summaries/{summary.id}"})
+    return _publish(event, track)
 
 
 @blueprint.get("/summaries/<summary_id>")
 def get_summary(summary_id: str):
-    """One published summary.
+    """One published summary, as it was sent (its plain text).
     ---
     get:
       parameters:
@@ -337,4 +334,91 @@ def get_summary(summary_id: str):
         404: {description: unknown summary, content: {application/problem+json: {schema: Problem}}}
     """
     with unit_of_work() as uow:
-        return json_response(summary_schema.dump(operations.get_summary(uow, summary_id)))
+        return json_response(summary_schema.dump(summaries.get_summary(uow, summary_id)))
+
+
+# -- summary previews and the event's summary ---------------------------------------------------
+@blueprint.get("/events/<event>/tracks/<track>/summary")
+def preview_track_summary(event: str, track: str):
+    """A track's summary as it would be published now, in plain text, Markdown or HTML.
+    ---
+    get:
+      parameters:
+      - {in: path, name: event, required: true, schema: {type: string}}
+      - {in: path, name: track, required: true, schema: {type: string}}
+      - in: query
+        schema: SummaryQuery
+      responses:
+        200:
+          description: the summary as it would be published now (an update if one was published before)
+          content:
+            text/plain: {schema: {type: string}}
+            text/markdown: {schema: {type: string}}
+            text/html: {schema: {type: string}}
+        400: {description: invalid format or suggested, content: {application/problem+json: {schema: Problem}}}
+        404: {description: unknown track, content: {application/problem+json: {schema: Problem}}}
+        409: {description: the schedule deleted the track, content: {application/problem+json: {schema: Problem}}}
+        422: {description: the track has no sessions to summarise, content: {application/problem+json: {schema: Problem}}}
+    """
+    return _preview(event, track)
+
+
+@blueprint.get("/events/<event>/summary")
+def preview_event_summary(event: str):
+    """The event's summary (every track's) as it would be published now, in plain text, Markdown or HTML.
+    ---
+    get:
+      parameters:
+      - {in: path, name: event, required: true, schema: {type: string}}
+      - in: query
+        schema: SummaryQuery
+      responses:
+        200:
+          description: the summary as it would be published now (an update if one was published before)
+          content:
+            text/plain: {schema: {type: string}}
+            text/markdown: {schema: {type: string}}
+            text/html: {schema: {type: string}}
+        400: {description: invalid format or suggested, content: {application/problem+json: {schema: Problem}}}
+        404: {description: unknown event, content: {application/problem+json: {schema: Problem}}}
+        422: {description: no track of the event has sessions to summarise, content: {application/problem+json: {schema: Problem}}}
+    """
+    return _preview(event, None)
+
+
+@blueprint.post("/events/<event>/summary/publish")
+def publish_event_summary(event: str):
+    """Publish the event's summary: every track's, one after another (organisers only).
+    ---
+    post:
+      parameters:
+      - {in: path, name: event, required: true, schema: {type: string}}
+      requestBody:
+        required: false
+        content: {application/json: {schema: SummaryRequest}}
+      responses:
+        202: {description: 'published (mailing follows): the summary and its three renderings', content: {application/json: {schema: PublishedSummary}}}
+        400: {description: invalid fields, content: {application/problem+json: {schema: Problem}}}
+        403: {description: not an organiser, content: {application/problem+json: {schema: Problem}}}
+        404: {description: unknown event, content: {application/problem+json: {schema: Problem}}}
+        409: {description: 'nothing changed since the last published summary (the problem names `summary`; send `force`)', content: {application/problem+json: {schema: Problem}}}
+        422: {description: no track of the event has sessions to summarise, content: {application/problem+json: {schema: Problem}}}
+    """
+    return _publish(event, None)
+
+
+def _preview(event: str, track: str | None):
+    query = load_query(SummaryQuery())
+    with unit_of_work() as uow:
+        preview = summaries.preview_summary(
+            uow, summaries.PreviewRequest(event, track, query["format"], query["suggested"]))
+    return Response(preview.body, status=200, content_type=preview.media_type)
+
+
+def _publish(event: str, track: str | None):
+    data = load(SummaryRequestSchema(), None if request.get_data() else {})
+    summary_request = summaries.SummaryRequest(event, track, data.get("title"), data["force"])
+    with unit_of_work() as uow:
+        published = summaries.publish_summary(uow, principal(), summary_request)
+        uow.commit()
+    return json_response(published_schema.dump(published), 202, {"Location": f"/summaries/{published.row.id}"})

@@ -1,5 +1,5 @@
 """Notes rules, free of I/O: which note, ETags and revisions, the body's limits, rendering and diffs,
-the items drawn out of the text, stale copies of sessions, the track summary."""
+the items drawn out of the text, stale copies of sessions, which sessions a summary covers."""
 from __future__ import annotations
 
 import difflib
@@ -193,43 +193,9 @@ def copied_status(verb: str, status: str | None) -> str:
 
 
 # -- summaries ------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Section:
-    """One session's part of a summary."""
+# What a summary says and how it is laid out is the renderer's (:mod:`.summary`); publishing's
+# rules are in :mod:`.summary.publication`. A session cancelled or deleted is in no summary.
+NOT_SUMMARISED = (CANCELLED, DELETED)
 
-    session_id: str
-    title: str
-    start: datetime
-    end: datetime
-    timezone: str
-    body: str
-    status: str = SCHEDULED
-
-
-def default_summary_title(track_name: str) -> str:
-    return f"{track_name} PTG summary"
-
-
-def summary_sections(sections: list[Section], track: str) -> list[Section]:
-    """The sessions a track's summary covers: not cancelled or deleted, in start order."""
-    chosen = sorted((s for s in sections if s.status not in (CANCELLED, DELETED)), key=lambda s: (s.start, s.session_id))
-    if not chosen:
-        raise Invalid("track", f"track {track} has no sessions to summarise")
-    return chosen
-
-
-def when(section: Section) -> str:
-    """``Thu 2019-05-02 09:00-10:45 America/Denver``: a session's time in its event's timezone."""
-    zone = ZoneInfo(section.timezone)
-    start, end = section.start.astimezone(zone), section.end.astimezone(zone)
-    until = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%a %Y-%m-%d %H:%M}"
-    return f"{start:%a %Y-%m-%d %H:%M}-{until} {section.timezone}"
-
-
-def render_summary(title: str, sections: list[Section]) -> str:
-    """Plain text: the title, then each session's note under a heading with its title and time."""
-    lines = [title, "=" * len(title), ""]
-    for section in sections:
-        heading = f"{section.title} ({when(section)})"
-        lines += [heading, "-" * len(heading), section.body.strip() or "(no notes were taken)", ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+# The ``track`` a published event summary is kept under (the summaries table predates them).
+EVENT_SCOPE = ""

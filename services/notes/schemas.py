@@ -10,6 +10,8 @@ from services.kit.copies import TolerantSchema
 from services.kit.schemas import StrictSchema, page_schema
 
 from . import domain, extraction
+from .summary import FORMATS, INCLUDE
+from .summary.model import SUGGESTED_POLICIES
 
 STATUSES = validate.OneOf([domain.SCHEDULED, domain.CANCELLED, domain.DELETED])
 
@@ -147,12 +149,24 @@ class ItemsChangedSchema(Schema):
 
 
 class SummaryRequestSchema(StrictSchema):
-    title = fields.String(validate=validate.Length(min=1, max=300),
-                          metadata={"description": "default: `<track name> PTG summary`"})
+    title = fields.String(validate=validate.Length(min=1, max=300), metadata={
+        "description": "the mail's subject (a track's `[tag]` is put in front when it lacks it); default "
+                       "`[tag] <event name> summary` for a track, `<event name> summary` for the event"})
+    force = fields.Boolean(load_default=False, metadata={
+        "description": "publish even when nothing changed since the last published summary (else 409)"})
+
+
+class SummaryQuery(StrictSchema):
+    format = fields.String(load_default="text", validate=validate.OneOf(list(FORMATS)), metadata={
+        "description": "text (what is mailed: 72 columns, numbered references), markdown or html"})
+    suggested = fields.String(load_default=INCLUDE, validate=validate.OneOf(list(SUGGESTED_POLICIES)), metadata={
+        "description": "items drawn from prose that no chair confirmed: listed (include, as published), "
+                       "listed and marked `suggested` (mark) or left out of the sections (omit)"})
 
 
 class SummarySessionSchema(StrictSchema):
     session_id = fields.String()
+    track = fields.String()
     title = fields.String()
     start = fields.AwareDateTime(metadata={"description": "RFC 3339, in the event's timezone"})
     end = fields.AwareDateTime()
@@ -160,36 +174,73 @@ class SummarySessionSchema(StrictSchema):
 
 class SummarySchema(StrictSchema):
     id = fields.String(dump_only=True)
+    scope = fields.String(dump_only=True, validate=validate.OneOf(["track", "event"]),
+                          metadata={"description": "a track's summary or the whole event's"})
     event = fields.String(dump_only=True)
-    track = fields.String(dump_only=True)
-    track_name = fields.String(dump_only=True)
-    title = fields.String(dump_only=True)
+    track = fields.String(dump_only=True, allow_none=True, metadata={"description": "null for an event's summary"})
+    track_name = fields.String(dump_only=True, allow_none=True)
+    title = fields.String(dump_only=True, metadata={"description": "the mail's subject"})
     text = fields.String(dump_only=True, metadata={"description": "plain text, ready to mail"})
     sessions = fields.List(fields.Nested(SummarySessionSchema), dump_only=True,
-                           metadata={"description": "the sessions summarised, in start order"})
+                           metadata={"description": "the sessions summarised, by track and in schedule order"})
     published_at = fields.AwareDateTime(dump_only=True)
 
     @pre_dump
     def _present(self, summary, **_kwargs):
         if isinstance(summary, dict):
             return summary
-        return {
-            "id": summary.id, "event": summary.event, "track": summary.track, "track_name": summary.track_name,
-            "title": summary.title, "text": summary.text, "published_at": summary.created_at,
-            "sessions": [{**s, "start": datetime.fromisoformat(s["start"]), "end": datetime.fromisoformat(s["end"])}
-                         for s in summary.sessions],
-        }
+        return _stored(summary)
 
 
-def summary_sessions(sections: list[domain.Section]) -> list[dict]:
-    """The ``sessions`` of a summary as stored (JSON), times in the event's timezone."""
-    return SummarySessionSchema(many=True).dump([
-        {"session_id": s.session_id, "title": s.title, "start": s.start.astimezone(ZoneInfo(s.timezone)),
-         "end": s.end.astimezone(ZoneInfo(s.timezone))} for s in sections
-    ])
+class PublishedSummarySchema(SummarySchema):
+    """A summary as published: what is kept (:class:`SummarySchema`) and the other renderings."""
+
+    subject = fields.String(dump_only=True, metadata={"description": "the mail's subject (as `title`)"})
+    event_name = fields.String(dump_only=True, metadata={"description": "the event's name, as the summary signs it"})
+    tracks = fields.List(fields.String(), dump_only=True, metadata={"description": "the slugs of the tracks covered"})
+    thread = fields.String(dump_only=True, metadata={
+        "description": "the id of the first summary published for this track (or event): the mail thread"})
+    update = fields.Boolean(dump_only=True, metadata={
+        "description": "a summary was published for it before: this one replaces it (and says so)"})
+    content_hash = fields.String(dump_only=True, metadata={
+        "description": "`sha256:` of the plain text without the update notice"})
+    markdown = fields.String(dump_only=True)
+    html = fields.String(dump_only=True, metadata={"description": "a whole HTML document, links real"})
+
+    @pre_dump
+    def _present(self, published, **_kwargs):
+        if isinstance(published, dict):
+            return published
+        return {**_stored(published.row), "subject": published.subject, "event_name": published.event_name,
+                "tracks": list(published.tracks), "thread": published.thread, "update": published.update,
+                "content_hash": published.content_hash, "markdown": published.markdown, "html": published.html}
+
+
+def _stored(summary) -> dict:
+    event_scope = summary.track == domain.EVENT_SCOPE
+    return {
+        "id": summary.id, "scope": "event" if event_scope else "track", "event": summary.event,
+        "track": None if event_scope else summary.track, "track_name": None if event_scope else summary.track_name,
+        "title": summary.title, "text": summary.text, "published_at": summary.created_at,
+        "sessions": [{**s, "start": datetime.fromisoformat(s["start"]), "end": datetime.fromisoformat(s["end"])}
+                     for s in summary.sessions],
+    }
 
 
 # -- what notes reads from the schedule's events ----------------------------------------------
+
+class ScheduleEventSchema(TolerantSchema):
+    slug = fields.String(required=True)
+    name = fields.String(required=True)
+    timezone = fields.String(required=True)
+    start_date = fields.Date(load_default=None, allow_none=True)
+    end_date = fields.Date(load_default=None, allow_none=True)
+    updated_at = fields.AwareDateTime(load_default=None, allow_none=True)
+
+    @validates("timezone")
+    def _known_timezone(self, value: str, **_kwargs) -> None:
+        _check_timezone(value)
+
 
 class ScheduleSessionSchema(TolerantSchema):
     id = fields.String(required=True)
@@ -205,10 +256,14 @@ class ScheduleSessionSchema(TolerantSchema):
 
     @validates("timezone")
     def _known_timezone(self, value: str, **_kwargs) -> None:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValidationError(f"unknown IANA timezone {value!r}") from exc
+        _check_timezone(value)
+
+
+def _check_timezone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"unknown IANA timezone {value!r}") from exc
 
 
 class ScheduleChairSchema(TolerantSchema):
@@ -240,12 +295,13 @@ SCHEMAS = {
     "Note": NoteSchema, "NoteRevision": NoteRevisionSchema, "NoteRevisionPage": NoteRevisionPage,
     "Restore": RestoreSchema, "NoteLine": LineSchema,
     "Item": ItemSchema, "ItemList": ItemListSchema, "NoteRef": NoteRefSchema, "ItemsChanged": ItemsChangedSchema,
-    "SummaryRequest": SummaryRequestSchema, "SummarySession": SummarySessionSchema, "Summary": SummarySchema,
+    "SummaryRequest": SummaryRequestSchema, "SummaryQuery": SummaryQuery, "SummarySession": SummarySessionSchema,
+    "Summary": SummarySchema, "PublishedSummary": PublishedSummarySchema,
 }
 
 # Event type -> the schema of its ``data`` (documented in openapi/asyncapi.yaml).
 EVENTS = {
     "ptghub.notes.note.updated": NoteSchema,
     "ptghub.notes.note.items.changed": ItemsChangedSchema,
-    "ptghub.notes.summary.published": SummarySchema,
+    "ptghub.notes.summary.published": PublishedSummarySchema,
 }

@@ -1,7 +1,7 @@
 """Notes persistence: SQLAlchemy models and every query the operations need.
 
-``Track`` is a copy of the schedule's tracks and ``Note`` carries a copy of its session, both kept
-from events: notes never calls the schedule service.
+``Event`` is a copy of the schedule's events, ``Track`` of its tracks, and ``Note`` carries a copy
+of its session, all kept from events: notes never calls the schedule service.
 """
 from __future__ import annotations
 
@@ -24,6 +24,21 @@ class Base(DeclarativeBase):
 
 
 add_kit_tables(Base.metadata)
+
+
+class Event(Base):
+    """A copy of a schedule event, from ``ptghub.schedule.event.*`` events, keyed by slug: the name a
+    summary gives it and the timezone it shows times in; kept, ``deleted``, when the schedule deletes it."""
+
+    __tablename__ = "events"
+    slug: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    timezone: Mapped[str] = mapped_column(sa.String(64))
+    start_date: Mapped[date | None] = mapped_column(sa.Date)
+    end_date: Mapped[date | None] = mapped_column(sa.Date)
+    deleted: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    event_updated_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, comment="the schedule's updated_at of the copied event version")
 
 
 class Track(TrackCopy, Base):
@@ -101,7 +116,8 @@ class NoteItem(Base):
 
 
 class Summary(Base):
-    """A published track summary, as it was sent."""
+    """A published summary, as it was sent: ``text`` is its plain-text rendering. An event's summary
+    has ``track`` :data:`domain.EVENT_SCOPE` (empty) and ``track_name`` empty."""
 
     __tablename__ = "summaries"
     __table_args__ = (sa.Index("ix_summaries_event_track_created", "event", "track", "created_at"),)
@@ -113,6 +129,26 @@ class Summary(Base):
     text: Mapped[str] = mapped_column(sa.Text)
     sessions: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, comment="[{session_id, title, start, end}]")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# -- events ---------------------------------------------------------------------------------
+def find_event_copy(session: Session, slug: str, lock: bool = False) -> Event | None:
+    return session.get(Event, slug, with_for_update=True if lock else None)
+
+
+def copy_event(session: Session, event: Event | None, data: dict[str, Any], deleted: bool) -> Event:
+    """Create the copy of an event, or bring it up to date (``deleted``: the schedule deleted it)."""
+    if event is None:
+        event = Event(slug=data["slug"])
+        session.add(event)
+    event.name = data["name"]
+    event.timezone = data["timezone"]
+    event.start_date = data.get("start_date")
+    event.end_date = data.get("end_date")
+    event.deleted = deleted
+    event.event_updated_at = data.get("updated_at")
+    session.flush()
+    return event
 
 
 # -- tracks ---------------------------------------------------------------------------------
@@ -137,21 +173,58 @@ def find_track_copy(session: Session, event: str, slug: str, lock: bool = False)
     return session.get(Track, (event, slug), with_for_update=True if lock else None)
 
 
+def summary_notes(session: Session, event: str, track: str | None = None) -> list[Note]:
+    """The notes a summary covers: of one track (``track``) or of the whole event, sessions neither
+    cancelled nor deleted, by track and then in schedule order (start, then id)."""
+    statement = sa.select(Note).where(Note.kind == domain.SESSION, Note.event == event,
+                                      Note.status.not_in(domain.NOT_SUMMARISED))
+    if track is not None:
+        statement = statement.where(Note.track == track)
+    return list(session.scalars(statement.order_by(Note.track, Note.start, Note.id)))
+
+
+def event_track_notes(session: Session, event: str) -> dict[str, Note]:
+    """The track notes of an event (those ever saved), by track slug."""
+    notes = session.scalars(sa.select(Note).where(Note.kind == domain.TRACK, Note.event == event))
+    return {note.track: note for note in notes}
+
+
+def items_by_note(session: Session, notes: list[Note]) -> dict[str, list[NoteItem]]:
+    """The stored items of each of ``notes`` (a query per 500 notes), by note id, in line order."""
+    ids = [note.id for note in notes if note.revision]
+    found: dict[str, list[NoteItem]] = {}
+    for start in range(0, len(ids), 500):  # bound the IN list
+        for item in session.scalars(sa.select(NoteItem).where(NoteItem.note_id.in_(ids[start:start + 500]))
+                                    .order_by(NoteItem.note_id, NoteItem.line, NoteItem.id)):
+            found.setdefault(item.note_id, []).append(item)
+    return found
+
+
+def event_tracks(session: Session, event: str) -> list[Track]:
+    """Every copied track of an event, retired ones too, by slug."""
+    return list(session.scalars(sa.select(Track).where(Track.event == event).order_by(Track.slug)))
+
+
 # -- summaries ------------------------------------------------------------------------------
-def track_sections(session: Session, event: str, track: str) -> list[domain.Section]:
-    """Every note of a track, as the summary's domain rules see it."""
-    notes = session.scalars(
-        sa.select(Note).where(Note.kind == domain.SESSION, Note.event == event, Note.track == track)
-        .order_by(Note.start, Note.id))
-    return [domain.Section(n.id, n.title, n.start, n.end, n.timezone, n.body, n.status) for n in notes]
-
-
-def add_summary(session: Session, track: Track, title: str, text: str, sessions: list[dict[str, Any]]) -> Summary:
-    summary = Summary(event=track.event, track=track.slug, track_name=track.name, title=title, text=text,
+def add_summary(session: Session, summary_id: str, event: str, track: str, track_name: str, title: str, text: str,
+                sessions: list[dict[str, Any]]) -> Summary:
+    """A published summary, as sent (``track`` :data:`domain.EVENT_SCOPE` for an event's summary)."""
+    summary = Summary(id=summary_id, event=event, track=track, track_name=track_name, title=title, text=text,
                       sessions=sessions)
     session.add(summary)
     session.flush()
     return summary
+
+
+def published_summaries(session: Session, event: str, track: str) -> tuple[Summary | None, Summary | None]:
+    """The first and the last summary published for a track (or, ``track`` :data:`domain.EVENT_SCOPE`, for
+    the event): None, None before the first publish."""
+    scope = sa.select(Summary).where(Summary.event == event, Summary.track == track)
+    first = session.scalar(scope.order_by(Summary.created_at, Summary.id).limit(1))
+    if first is None:
+        return None, None
+    last = session.scalar(scope.order_by(Summary.created_at.desc(), Summary.id.desc()).limit(1))
+    return first, last
 
 
 def get_summary(session: Session, summary_id: str) -> Summary:

@@ -6,7 +6,8 @@
 - ``ptghub.schedule.track.*``: the track's mailing-list route (address, subject tag), retired
   by ``track.deleted``;
 - ``ptghub.notes.summary.published``: the summary, kept until the mail loop mails it to its
-  track's list (at once when the route is known, else when it arrives).
+  track's list (at once when the route is known, else when it arrives); an event's summary to
+  each of its tracks' lists, once.
 
 Revocation comes first, so fan-out of that same event already skips the webhooks it disabled.
 """

@@ -28,6 +28,7 @@ MESSAGE_SENT = "ptghub.notify.message.sent"
 MESSAGE_FAILED = "ptghub.notify.message.failed"
 WEBHOOK_DISABLED = "ptghub.notify.webhook.disabled"
 TRACK_DELETED = "ptghub.schedule.track.deleted"
+TRACK_SCOPE, EVENT_SCOPE = "track", "event"  # a summary's scope: one track's, or the whole event's
 TOKEN_REVOKED = "ptghub.gateway.token.revoked"
 
 # -- topics -----------------------------------------------------------------------------------
@@ -344,22 +345,61 @@ def build_message(*, sender: str, recipient: str, subject_line: str, message_id:
     return message
 
 
+def summary_subject(summary: dict[str, Any], tag: str) -> str:
+    """The publisher's subject (``[tag] <event name> summary``); a summary without one (published
+    before it sent one) gets ``[tag] <title>``."""
+    if summary.get("subject"):
+        return " ".join(summary["subject"].split())
+    return subject(tag, summary.get("title") or "")
+
+
 def summary_mail(summary: dict[str, Any], *, tag: str, sender: str, recipient: str, message_id: str,
                  date: datetime, thread: Thread = Thread()) -> EmailMessage:
-    """The mail that carries a track's summary to its mailing list."""
-    context = {
-        "title": summary.get("title") or "",
-        "text": summary.get("text") or "",
-        "paragraphs": [p for p in re.split(r"\n\s*\n", (summary.get("text") or "").strip()) if p],
-        "track": summary.get("track") or "",
-        "track_name": summary.get("track_name") or summary.get("track") or "",
-        "event": summary.get("event") or "",
-    }
-    return build_message(
-        sender=sender, recipient=recipient, subject_line=subject(tag, context["title"]), message_id=message_id,
-        date=date, text=render("summary.txt.j2", **context), html=render("summary.html.j2", **context),
-        thread=thread,
-    )
+    """The mail that carries a summary to a mailing list.
+
+    The publisher's renderings are the two parts, as they are: its plain text (72 columns, numbered
+    references, signed with the event's name) and its HTML, so the one signature is the summary's. A
+    summary published before it carried HTML (text only) is wrapped in notify's templates, which
+    sign it ("Sent by ptghub ...").
+    """
+    if summary.get("html"):
+        text, html = summary.get("text") or "", summary["html"]
+    else:
+        context = {
+            "title": summary.get("title") or "",
+            "text": summary.get("text") or "",
+            "paragraphs": [p for p in re.split(r"\n\s*\n", (summary.get("text") or "").strip()) if p],
+            "track": summary.get("track") or "",
+            "track_name": summary.get("track_name") or summary.get("track") or "",
+            "event": summary.get("event") or "",
+        }
+        text, html = render("summary.txt.j2", **context), render("summary.html.j2", **context)
+    return build_message(sender=sender, recipient=recipient, subject_line=summary_subject(summary, tag),
+                         message_id=message_id, date=date, text=text, html=html, thread=thread)
+
+
+def event_thread_root(thread: str, recipient: str, domain: str) -> str:
+    """The Message-ID that starts the thread of an event's summaries on one list.
+
+    Derived from the summary's ``thread`` (the id of the first summary published for the event) and
+    the list, so the first summary carries it and every update names it in In-Reply-To, with nothing
+    kept by notify. (A track's thread starts at the first mail to its list, kept on its route.)
+    """
+    digest = hashlib.sha256(f"{thread}\0{recipient.lower()}".encode()).hexdigest()[:16]
+    safe = re.sub(r"[^A-Za-z0-9.-]", "-", thread) or "event"
+    return f"<summary-thread-{safe}.{digest}@{domain}>"
+
+
+def summary_lists(routes: Iterable[Any]) -> list[str]:
+    """Where an event's summary goes: the schedule gives an event no mailing list (yet), so each
+    distinct list of its tracks, once, in the order given; retired tracks and tracks without a list
+    are left out."""
+    lists: list[str] = []
+    for route in routes:
+        address = route.mailing_list
+        if route.retired_at is None and address and address.lower() not in {a.lower() for a in lists}:
+            lists.append(address)
+    return lists
 
 
 def envelope_sender(sender: str) -> str:

@@ -1,7 +1,7 @@
 """Notify request and response schemas: the one source of the OpenAPI and AsyncAPI documents."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates, validates_schema
 
 from services.kit.schemas import PageQuery, StrictSchema, page_schema
 
@@ -115,13 +115,25 @@ class SummaryEventSchema(Schema):
         unknown = EXCLUDE
 
     id = fields.String(required=True)
+    scope = fields.String(load_default="track", validate=validate.OneOf([domain.TRACK_SCOPE, domain.EVENT_SCOPE]))
     event = fields.String(required=True)
-    track = fields.String(required=True)
+    track = fields.String(load_default=None, allow_none=True, metadata={"description": "null for an event's summary"})
     track_name = fields.String(load_default=None, allow_none=True)
     title = fields.String(required=True)
+    subject = fields.String(load_default=None, allow_none=True)
     text = fields.String(load_default="")
+    html = fields.String(load_default=None, allow_none=True, metadata={
+        "description": "the HTML rendering; publishers before it sent the text only"})
+    tracks = fields.List(fields.String(), load_default=list)
+    thread = fields.String(load_default=None, allow_none=True)
+    update = fields.Boolean(load_default=False)
     sessions = fields.List(fields.Raw(), load_default=list)
     published_at = fields.String(load_default=None, allow_none=True)
+
+    @validates_schema
+    def _a_track_summary_names_its_track(self, data, **_kwargs):
+        if data["scope"] == domain.TRACK_SCOPE and not data.get("track"):
+            raise ValidationError("a track's summary names its track", "track")
 
 
 class TokenRevokedSchema(Schema):

@@ -103,9 +103,14 @@ class MailRoute(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+# The ``track`` of a pending event summary (it waits for the routes of all the tracks it covers).
+EVENT_SUMMARY = ""
+
+
 class PendingSummary(Base):
     """A published summary not yet turned into mail: the mail loop queues its mail as soon as its
-    track's route is known, looking again with back-off until the route arrives or the wait ends."""
+    track's route is known (an event's summary: its tracks' routes), looking again with back-off
+    until the route arrives or the wait ends."""
 
     __tablename__ = "pending_summaries"
     __table_args__ = (sa.Index("ix_pending_summaries_due", "next_check_at"),
@@ -268,8 +273,9 @@ def due_pending_summaries(session: Session, now: datetime, limit: int) -> list[P
 
 
 def wake_pending_summaries(session: Session, route: MailRoute, now: datetime) -> int:
-    """Make the summaries waiting for ``route``'s track due at once (its track event just arrived)."""
-    names = [name for name in (route.track, route.track_id) if name]
+    """Make the summaries waiting for ``route``'s track due at once (its track event just arrived),
+    and the event's summaries waiting for their tracks' routes."""
+    names = [name for name in (route.track, route.track_id, EVENT_SUMMARY) if name is not None]
     return session.execute(
         sa.update(PendingSummary).where(PendingSummary.event == route.event, PendingSummary.track.in_(names))
         .values(next_check_at=now)).rowcount

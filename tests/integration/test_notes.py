@@ -17,6 +17,10 @@ pytestmark = pytest.mark.integration
 KOLLA = {"id": str(uuid.uuid4()), "event": "denver", "slug": "kolla", "name": "Kolla",
          "mailing_list": "openstack-discuss@lists.openstack.org", "subject_tag": "kolla"}
 
+DENVER = {"id": str(uuid.uuid4()), "slug": "denver", "name": "Denver III PTG", "timezone": "America/Denver",
+          "start_date": "2019-05-02", "end_date": "2019-05-04", "version": 1,
+          "created_at": "2019-03-01T10:00:00+00:00", "updated_at": "2019-03-01T10:00:00+00:00"}
+
 
 def session_data(session_id=None, title="Python 3 images", start="09:00", end="10:45", day="2019-05-02",
                  track="kolla", status="scheduled", updated_at="2019-04-01T10:00:00+00:00"):
@@ -43,6 +47,9 @@ class Notes:
 
     def wait_processed(self, cloud_event):
         wait_until(lambda: self.processed(cloud_event.id), message=f"event {cloud_event.type} consumed")
+
+    def event(self, data=DENVER, verb="created"):
+        self.wait_processed(self.publish(f"ptghub.schedule.event.{verb}", data, subject=data["slug"]))
 
     def track(self, data=KOLLA, verb="created"):
         self.wait_processed(self.publish(f"ptghub.schedule.track.{verb}", data))
@@ -203,6 +210,7 @@ def test_concurrent_edits_of_one_revision_let_exactly_one_through(notes):
 
 
 def test_a_published_summary_reaches_the_exchange_with_the_notes_in_start_order(notes, probe):
+    notes.event()
     notes.track()
     afternoon = notes.schedule(title="Upgrades", start="13:30", end="15:00")
     morning = notes.schedule(title="Python 3 images")
@@ -218,22 +226,26 @@ def test_a_published_summary_reaches_the_exchange_with_the_notes_in_start_order(
     response = notes.client.post("/events/denver/tracks/kolla/summary/publish", headers=ORGANISER)
     assert response.status_code == 202
     summary = response.get_json()
-    assert summary["title"] == "Kolla PTG summary" and summary["track_name"] == "Kolla"
+    assert summary["title"] == summary["subject"] == "[kolla] Denver III PTG summary" and summary["track_name"] == "Kolla"
     assert [s["title"] for s in summary["sessions"]] == ["Python 3 images", "Upgrades"]
-    assert summary["sessions"][0] == {"session_id": morning, "title": "Python 3 images",
+    assert summary["sessions"][0] == {"session_id": morning, "track": "kolla", "title": "Python 3 images",
                                       "start": "2019-05-02T09:00:00-06:00", "end": "2019-05-02T10:45:00-06:00"}
     text = summary["text"]
-    assert text.index("#agreed build python 3 images first") < text.index("#action mgoddard test upgrades")
-    assert "Python 3 images (Thu 2019-05-02 09:00-10:45 America/Denver)" in text
+    assert text.index("Agreed: build python 3 images first") < text.index("Action (mgoddard): test upgrades")
+    assert "# Python 3 images\n\nThu 2019-05-02 09:00-10:45 America/Denver, aspen\n" in text
+    assert "- mgoddard: test upgrades from rocky (Upgrades)" in text
     assert "nova" not in text and "Dropped" not in text
 
     event = probe.wait_for("ptghub.notes.summary.published", lambda e: e["data"]["id"] == summary["id"])
     assert event["data"] == summary and event["subject"] == "denver/kolla"
-    assert notes.client.get(response.headers["Location"]).get_json() == summary
+    kept = notes.client.get(response.headers["Location"]).get_json()
+    assert kept == {k: summary[k] for k in kept} and set(kept) == {
+        "id", "scope", "event", "track", "track_name", "title", "text", "sessions", "published_at"}
 
     titled = notes.client.post("/events/denver/tracks/kolla/summary/publish", json={"title": "[kolla] Train PTG"},
                                headers=principal_header("chair", [("denver", "kolla")]))
-    assert titled.status_code == 202 and titled.get_json()["text"].startswith("[kolla] Train PTG\n")
+    assert titled.status_code == 202 and titled.get_json()["subject"] == "[kolla] Train PTG"
+    assert titled.get_json()["update"] is True and titled.get_json()["thread"] == summary["id"]
 
 
 @pytest.mark.parametrize("path, body, headers, field, status", [
@@ -379,3 +391,30 @@ def test_migration_0003_keeps_the_session_notes_and_their_revisions(infra):
         assert connection.execute(sa.text("select session_id, body from notes")).all() == [("s1", "two")]
         assert connection.execute(sa.text("select count(*) from note_revisions")).scalar_one() == 2
     engine.dispose()
+
+
+def test_migration_0004_adds_the_event_copies(infra):
+    url = infra.database_url("notes_migration_0004")
+    migrations.upgrade(notes_service.package_dir, url, "0003")
+    engine = sa.create_engine(url)
+    assert "events" not in sa.inspect(engine).get_table_names()
+    migrations.upgrade(notes_service.package_dir, url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("insert into events (slug, name, timezone) values ('denver', 'Denver III PTG', 'UTC')"))
+        assert connection.execute(sa.text("select name, deleted from events")).all() == [("Denver III PTG", False)]
+    command.downgrade(migrations.alembic_config(notes_service.package_dir, url), "0003")
+    assert "events" not in sa.inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_the_events_copy_names_the_summary_and_follows_the_schedule(notes):
+    notes.track()
+    notes.schedule()
+    assert notes.client.get("/events/denver/tracks/kolla/summary").text.endswith("\nKolla team, denver\n")  # no copy
+    notes.event()
+    assert notes.client.get("/events/denver/tracks/kolla/summary").text.endswith("\nKolla team, Denver III PTG\n")
+    notes.event({**DENVER, "name": "OpenStack PTG Denver", "updated_at": "2019-03-02T10:00:00+00:00"}, "updated")
+    notes.event({**DENVER, "name": "stale", "updated_at": "2019-03-01T12:00:00+00:00"}, "updated")
+    notes.event({**DENVER, "name": "OpenStack PTG Denver", "updated_at": "2019-03-02T10:00:00+00:00"}, "deleted")
+    assert notes.count("events", "name = 'OpenStack PTG Denver' and deleted") == 1
+    assert notes.client.get("/events/denver/summary").text.endswith("\nThe OpenStack PTG Denver organisers\n")

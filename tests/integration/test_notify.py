@@ -10,7 +10,7 @@ import time
 import uuid
 from collections import Counter
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -24,6 +24,9 @@ from services.kit.cloudevents import CloudEvent
 from services.kit.consuming import EventRouter
 from services.kit.db import utcnow
 from services.kit.web import service_app
+from services.notes.extraction import extract
+from services.notes.summary import (Event, Session, Track, TrackNotes, build_event_summary, build_track_summary,
+                                    content_hash, render)
 from services.notify import consumers, domain, store
 from services.notify.config import NotifySettings
 from services.notify.descriptor import DESCRIPTOR as notify_service
@@ -630,3 +633,70 @@ def test_two_mail_loops_and_a_slow_smtp_server_send_each_message_once(notify, sm
             thread.join(timeout=10)
     sent = Counter(str(m["Message-ID"]).strip() for m in smtp.to("slow@lists.example"))
     assert len(sent) == 6 and set(sent.values()) == {1}, sent
+
+
+# -- summaries as notes renders them (issue 7): both parts as rendered, one signature, updates
+#    threaded, an event's summary to each of its tracks' lists -------------------------------------
+
+def rendered(scope="track", update=False, thread=None, tracks=("kolla",), body="#agreed drop Python 2\n"):
+    """The data of a ``summary.published`` as notes publishes it, rendered by its renderer."""
+    event = Event("Denver III PTG", "denver", "America/Denver")
+    start = datetime(2019, 5, 2, 15, tzinfo=timezone.utc)
+    session = Session("Python 3 images", start, start + timedelta(hours=1), "aspen", body, tuple(extract(body)))
+    if scope == "track":
+        model = build_track_summary(event, Track(tracks[0], tracks[0].title(), tracks[0]), [session], update=update)
+    else:
+        model = build_event_summary(event, [TrackNotes(Track(t, t.title(), t), [session]) for t in tracks],
+                                    update=update)
+    summary_id = str(uuid.uuid4())
+    return {"id": summary_id, "scope": scope, "event": "denver", "track": tracks[0] if scope == "track" else None,
+            "track_name": tracks[0].title() if scope == "track" else None, "title": model.subject,
+            "subject": model.subject, "event_name": event.name, "tracks": list(tracks), "thread": thread or summary_id,
+            "update": update, "content_hash": content_hash(model), "text": render(model, "text"),
+            "markdown": render(model, "markdown"), "html": render(model, "html"), "sessions": [],
+            "published_at": "2019-05-31T18:21:27Z"}
+
+
+def plain_of(mail) -> str:
+    return mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+
+
+def test_a_rendered_summary_is_mailed_as_both_parts_with_one_signature(notify, smtp):
+    notify.publish("ptghub.schedule.track.created", track("kolla", "kolla@lists.example", "kolla"))
+    first = rendered()
+    notify.publish("ptghub.notes.summary.published", first)
+    mail = wait_until(lambda: smtp.to("kolla@lists.example"), message="the summary mail")[0]
+    assert mail["Subject"] == "[kolla] Denver III PTG summary"
+    plain, html = plain_of(mail), mail.get_body(("html",)).get_content()
+    assert plain == first["text"]
+    assert "# Decisions" in plain and "- drop Python 2 (Python 3 images)" in plain
+    assert plain.count("\n-- \n") == 1 and plain.endswith("-- \nKolla team, Denver III PTG\n")
+    assert "Sent by ptghub" not in plain and "Sent by ptghub" not in html
+    assert "<!DOCTYPE html>" in html and html.count("Kolla team, Denver III PTG") == 1
+
+    update = rendered(update=True, thread=first["id"], body="#agreed drop Python 2\n#agreed and Python 3.6\n")
+    notify.publish("ptghub.notes.summary.published", update)
+    reply = wait_until(lambda: smtp.to("kolla@lists.example")[1:], message="the update")[0]
+    assert ids(reply["In-Reply-To"]) == ids(mail["Message-ID"]) == ids(reply["References"])
+    assert reply.get_body(("plain",)).get_content().startswith("This is an update of the summary sent earlier")
+
+
+def test_an_event_summary_goes_once_to_each_list_of_its_tracks_and_its_update_threads(notify, smtp):
+    notify.publish("ptghub.schedule.track.created", track("kolla", "discuss@lists.example", "kolla"))
+    notify.publish("ptghub.schedule.track.created", track("nova", "discuss@lists.example", "nova"))
+    first = rendered("event", tracks=("kolla", "nova", "ironic"))
+    notify.publish("ptghub.notes.summary.published", first)
+    time.sleep(1)  # it waits for the route of ironic
+    assert smtp.to("discuss@lists.example") == []
+    notify.publish("ptghub.schedule.track.created", track("ironic", "ironic@lists.example", "ironic"))
+    wait_until(lambda: smtp.to("ironic@lists.example"), message="the event summary to ironic's list")
+    (mail,) = wait_until(lambda: smtp.to("discuss@lists.example"), message="the event summary to the shared list")
+    assert mail["Subject"] == "Denver III PTG summary" and mail["In-Reply-To"] is None
+    assert plain_of(mail).count("\n-- \n") == 1
+
+    update = rendered("event", update=True, thread=first["id"], tracks=("kolla", "nova", "ironic"))
+    notify.publish("ptghub.notes.summary.published", update)
+    reply = wait_until(lambda: smtp.to("discuss@lists.example")[1:], message="the event summary's update")[0]
+    assert ids(reply["In-Reply-To"]) == ids(mail["Message-ID"]) and ids(reply["Message-ID"]) != ids(mail["Message-ID"])
+    time.sleep(0.5)
+    assert len(smtp.to("discuss@lists.example")) == 2 and len(smtp.to("ironic@lists.example")) == 2

@@ -1,14 +1,16 @@
-"""The notes operations against a SQLite database: edits and their revisions, summaries, who may."""
+"""The notes operations against a SQLite database: edits and their revisions, who may (summaries:
+test_notes_summaries.py)."""
 import uuid
 
 import pytest
 
 from services.kit.copies import TrackChange
-from services.kit.problems import Conflict, Forbidden, NotFound, PreconditionFailed
-from services.notes import operations
+from services.kit.problems import Conflict, Forbidden, PreconditionFailed
 from services.notes.descriptor import DESCRIPTOR
 from services.notes.domain import NoteKey
-from services.notes.operations import SessionChange, SummaryRequest, notes
+from services.notes.operations import copies, notes, summaries
+from services.notes.operations.copies import SessionChange
+from services.notes.operations.summaries import SummaryRequest
 from services.notes.schemas import NoteSchema, ScheduleSessionSchema
 
 from .conftest import outbox_types
@@ -46,7 +48,7 @@ def run(database, operation, *args):
 
 def schedule(database, **kwargs) -> str:
     data = session_data(**kwargs)
-    run(database, operations.follow_session, SessionChange("scheduled", data))
+    run(database, copies.follow_session, SessionChange("scheduled", data))
     return data["id"]
 
 
@@ -97,63 +99,30 @@ def test_if_match_other_than_the_current_etag_is_412(database):
 
 
 def test_a_chair_of_kolla_at_one_event_is_refused_at_another(database):
-    run(database, operations.follow_track, track_change(event="shanghai"))
+    run(database, copies.follow_track, track_change(event="shanghai"))
     theirs = schedule(database, event="shanghai")
     with pytest.raises(Forbidden) as caught:
         run(database, notes.edit_note, KOLLA_CHAIR, NoteEdit(theirs, "mine now", 0))
     assert "track" in caught.value.errors
     with pytest.raises(Forbidden):
-        run(database, operations.publish_summary, KOLLA_CHAIR, SummaryRequest("shanghai", "kolla"))
+        run(database, summaries.publish_summary, KOLLA_CHAIR, SummaryRequest("shanghai", "kolla"))
     assert note(database, theirs)["revision"] == 0
     assert outbox_types(database) == []
 
 
-def test_a_summary_has_the_tracks_notes_in_start_order(database):
-    run(database, operations.follow_track, track_change())
-    afternoon = schedule(database, title="Upgrades", start="13:30", end="15:00")
-    morning = schedule(database, title="Python 3 images")
-    schedule(database, title="Cells v2", track="nova")
-    run(database, notes.edit_note, ORGANISER, NoteEdit(morning, "#agreed py3 first", 0))
-    run(database, notes.edit_note, ORGANISER, NoteEdit(afternoon, "#action mgoddard test upgrades", 0))
-    summary = run(database, operations.publish_summary, KOLLA_CHAIR, SummaryRequest("denver", "kolla"))
-    assert summary.title == "Kolla PTG summary"
-    assert [s["title"] for s in summary.sessions] == ["Python 3 images", "Upgrades"]
-    assert summary.text.index("#agreed py3 first") < summary.text.index("#action mgoddard")
-    assert outbox_types(database)[-1] == "ptghub.notes.summary.published"
-
-
-def test_a_retired_track_publishes_no_summary_until_it_is_created_again(database):
-    run(database, operations.follow_track, track_change())
-    schedule(database)
-    run(database, operations.follow_track, track_change("deleted"))
-    with pytest.raises(Conflict) as caught:
-        run(database, operations.publish_summary, ORGANISER, SummaryRequest("denver", "kolla"))
-    assert "track" in caught.value.errors and "kolla" in caught.value.detail
-    assert outbox_types(database) == []
-
-    run(database, operations.follow_track, track_change(track_id="kolla-again"))
-    assert run(database, operations.publish_summary, ORGANISER, SummaryRequest("denver", "kolla")).track == "kolla"
-
-
-def test_an_unknown_track_is_404(database):
-    with pytest.raises(NotFound) as caught:
-        run(database, operations.publish_summary, ORGANISER, SummaryRequest("denver", "nova"))
-    assert "track" in caught.value.errors
-
-
 def test_a_deleted_session_keeps_its_note_marked_deleted(database):
     data = session_data()
-    run(database, operations.follow_session, SessionChange("scheduled", data))
+    run(database, copies.follow_session, SessionChange("scheduled", data))
     run(database, notes.edit_note, ORGANISER, NoteEdit(data["id"], "kept", 0))
     later = {**data, "updated_at": data["updated_at"].replace(day=2)}
-    run(database, operations.follow_session, SessionChange("deleted", later))
+    run(database, copies.follow_session, SessionChange("deleted", later))
     kept = note(database, data["id"])
     assert (kept["status"], kept["body"], kept["revision"]) == ("deleted", "kept", 1)
 
 
 def test_an_older_version_of_a_session_changes_nothing(database):
     data = session_data(updated_at="2019-04-02T10:00:00+00:00")
-    run(database, operations.follow_session, SessionChange("scheduled", data))
+    run(database, copies.follow_session, SessionChange("scheduled", data))
     older = {**data, "title": "Older", "updated_at": data["updated_at"].replace(day=1)}
-    run(database, operations.follow_session, SessionChange("updated", older))
+    run(database, copies.follow_session, SessionChange("updated", older))
     assert note(database, data["id"])["title"] == "Python 3 images"

@@ -7,10 +7,9 @@ import pytest
 
 from services.kit.copies import TrackChange
 from services.kit.problems import Forbidden, NotFound
-from services.notes import operations
 from services.notes.descriptor import DESCRIPTOR
 from services.notes.domain import NoteKey
-from services.notes.operations import notes
+from services.notes.operations import copies, notes
 
 from .conftest import transaction
 
@@ -25,8 +24,8 @@ KOLLA = NoteKey.of_track("denver", "kolla")
 def database(make_database):
     database = make_database(DESCRIPTOR)
     with transaction(database) as uow:
-        operations.follow_track(uow, TrackChange("created", "kolla-id", "denver", "kolla", "Kolla"),
-                                [{"nick": "hrw", "name": "Marcin Juszkiewicz", "email": None}])
+        copies.follow_track(uow, TrackChange("created", "kolla-id", "denver", "kolla", "Kolla"),
+                            [{"nick": "hrw", "name": "Marcin Juszkiewicz", "email": None}])
     return database
 
 

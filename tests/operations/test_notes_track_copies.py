@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 import pytest
 
 from services.kit.copies import TrackChange
-from services.notes import operations
 from services.notes.descriptor import DESCRIPTOR
+from services.notes.operations import copies
 
 
 def change(verb, track_id="first", name="Kolla"):
@@ -22,7 +22,7 @@ def follow(make_database):
         """Each change in its own unit of work (as consumed); the copy after the last, as a dict."""
         for track_change in changes:
             with database.unit_of_work() as uow:
-                track = operations.follow_track(uow, track_change)
+                track = copies.follow_track(uow, track_change)
                 copy = None if track is None else {"track_id": track.track_id, "name": track.name,
                                                    "retired": track.retired, "deleted_at": track.deleted_at}
                 uow.commit()

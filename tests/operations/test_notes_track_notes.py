@@ -8,10 +8,10 @@ import pytest
 
 from services.kit.copies import TrackChange
 from services.kit.problems import Conflict, Forbidden, Invalid, NotFound, PreconditionFailed, Problem
-from services.notes import operations
 from services.notes.descriptor import DESCRIPTOR
 from services.notes.domain import MAX_BODY_BYTES, NoteKey
-from services.notes.operations import SessionChange, notes
+from services.notes.operations import copies, notes
+from services.notes.operations.copies import SessionChange
 from services.notes.schemas import ScheduleSessionSchema
 
 from .conftest import outbox_types, transaction
@@ -28,8 +28,8 @@ KOLLA = NoteKey.of_track("denver", "kolla")
 def database(make_database):
     database = make_database(DESCRIPTOR)
     with transaction(database) as uow:
-        operations.follow_track(uow, TrackChange("created", "kolla-id", "denver", "kolla", "Kolla"),
-                                [{"nick": "mgoddard", "name": "Mark Goddard", "email": "mark@stackhpc.com"}])
+        copies.follow_track(uow, TrackChange("created", "kolla-id", "denver", "kolla", "Kolla"),
+                            [{"nick": "mgoddard", "name": "Mark Goddard", "email": "mark@stackhpc.com"}])
     return database
 
 
@@ -51,7 +51,7 @@ def schedule(database, track="kolla") -> NoteKey:
         "id": str(uuid.uuid4()), "event": "denver", "track": track, "room": "aspen",
         "start": "2019-04-29T09:00:00-06:00", "end": "2019-05-03T17:00:00-06:00", "title": "Kolla week",
         "timezone": "America/Denver"})
-    run(database, operations.follow_session, SessionChange("scheduled", data))
+    run(database, copies.follow_session, SessionChange("scheduled", data))
     return NoteKey.of_session(data["id"])
 
 
@@ -99,7 +99,7 @@ def test_a_chair_of_another_track_may_not_write_either_kind(database, kind):
 def test_the_notes_of_a_deleted_track_are_read_only(database, kind):
     key = schedule(database) if kind == "session" else KOLLA
     save(database, key, "kept", 0)
-    run(database, operations.follow_track, TrackChange("deleted", "kolla-id", "denver", "kolla", "Kolla"))
+    run(database, copies.follow_track, TrackChange("deleted", "kolla-id", "denver", "kolla", "Kolla"))
     for attempt in (lambda: save(database, key, "more", 1),
                     lambda: run(database, notes.append_line, ORGANISER, notes.LineAppend(key, "more")),
                     lambda: run(database, notes.restore, ORGANISER, notes.Restore(key, 1))):

@@ -323,6 +323,76 @@ def test_a_4xx_is_retried_and_a_5xx_fails_the_message(database):
     assert outbox_types(database) == [domain.MESSAGE_FAILED]
 
 
+# -- summaries as notes renders them (issue 7): the rendered parts, an event's summary -----------
+
+def event_summary(update=False, thread=None, tracks=("kolla", "nova", "edge")):
+    summary_id = str(uuid.uuid4())
+    return {"id": summary_id, "scope": "event", "event": "denver", "track": None, "title": "Denver PTG summary",
+            "subject": "Denver PTG summary", "tracks": list(tracks), "thread": thread or summary_id, "update": update,
+            "text": "Here is a summary.\n\n-- \nThe Denver PTG organisers\n",
+            "html": "<!DOCTYPE html>\n<p>Here is a summary.</p>\n<p>-- <br>The Denver PTG organisers</p>\n",
+            "sessions": [], "published_at": "2019-05-31T18:21:27Z"}
+
+
+def parsed(row) -> email.message.EmailMessage:
+    return email.message_from_string(row.message, policy=policy.default)
+
+
+def test_a_rendered_summary_is_mailed_as_its_two_parts_under_its_subject(database):
+    handle(database, "ptghub.schedule.track.created", track())
+    handle(database, "ptghub.notes.summary.published", {
+        **summary(title="[kolla] Denver PTG summary"), "scope": "track", "subject": "[kolla] Denver PTG summary",
+        "text": "Agreed.\n\n-- \nKolla team, Denver PTG\n", "html": "<p>Agreed.</p><p>Kolla team, Denver PTG</p>"})
+    mail_loop_round(database)
+    (row,) = mail(database)
+    message = parsed(row)
+    assert row.subject == "[kolla] Denver PTG summary"
+    assert message.get_body(("plain",)).get_content().replace("\r\n", "\n") == "Agreed.\n\n-- \nKolla team, Denver PTG\n"
+    assert message.get_body(("html",)).get_content().strip() == "<p>Agreed.</p><p>Kolla team, Denver PTG</p>"
+    assert "Sent by ptghub" not in row.message
+
+
+def test_a_summary_without_renderings_keeps_notifys_signature(database):
+    handle(database, "ptghub.schedule.track.created", track())
+    handle(database, "ptghub.notes.summary.published", summary())
+    mail_loop_round(database)
+    (row,) = mail(database)
+    assert "Sent by ptghub for the Kolla track" in parsed(row).get_body(("plain",)).get_content()
+
+
+def test_an_event_summary_waits_for_its_tracks_and_goes_once_to_each_list(database):
+    handle(database, "ptghub.schedule.track.created", track("kolla", "discuss@lists.example"))
+    handle(database, "ptghub.schedule.track.created", track("nova", "Discuss@lists.example"))
+    first = handle(database, "ptghub.notes.summary.published", event_summary())
+    assert mail_loop_round(database) == 1 and mail(database) == []  # edge's route is not known yet
+    handle(database, "ptghub.schedule.track.created", track("edge", "edge@lists.example"))
+    assert pending(database)[0].next_check_at <= utcnow()  # a track event wakes it
+    assert mail_loop_round(database) == 1 and pending(database) == []
+    rows = mail(database)
+    assert sorted(m.recipient for m in rows) == ["discuss@lists.example", "edge@lists.example"]
+    assert {m.source_event_id for m in rows} == {first.id} and {m.subject for m in rows} == {"Denver PTG summary"}
+    assert all(parsed(m)["In-Reply-To"] is None for m in rows)
+
+
+def test_an_event_summary_update_replies_to_the_first_on_each_list(database):
+    handle(database, "ptghub.schedule.track.created", track("kolla", "discuss@lists.example"))
+    first = event_summary(tracks=("kolla",))
+    handle(database, "ptghub.notes.summary.published", first)
+    handle(database, "ptghub.notes.summary.published", event_summary(update=True, thread=first["id"], tracks=("kolla",)))
+    mail_loop_round(database)
+    original, update = sorted(mail(database), key=lambda m: parsed(m)["In-Reply-To"] is not None)
+    assert str(parsed(update)["In-Reply-To"]).strip() == str(parsed(original)["Message-ID"]).strip()
+    assert str(parsed(update)["References"]).strip() == original.message_id
+
+
+def test_an_event_summary_whose_tracks_have_no_list_is_dropped_after_the_wait(database):
+    handle(database, "ptghub.schedule.track.created", track("kolla", None))
+    handle(database, "ptghub.schedule.track.deleted", track("nova"))
+    handle(database, "ptghub.notes.summary.published", event_summary(tracks=("kolla", "nova", "edge")))
+    assert mail_loop_round(database, NotifySettings(route_wait=timedelta(0))) == 1  # edge never came
+    assert pending(database) == [] and mail(database) == []
+
+
 # -- leases ------------------------------------------------------------------------------------
 
 def test_a_kept_lease_is_renewed_and_a_lapsing_one_stops_the_batch(database):

@@ -5,7 +5,6 @@ import pytest
 
 from services.kit.problems import Conflict, Invalid, PreconditionFailed
 from services.notes import domain
-from services.notes.domain import Section
 
 UTC = timezone.utc
 
@@ -56,45 +55,6 @@ def test_copied_status_follows_the_event_verb():
     assert domain.copied_status("cancelled", "scheduled") == "cancelled"
     assert domain.copied_status("scheduled", None) == "scheduled"
     assert domain.copied_status("updated", "cancelled") == "cancelled"
-
-
-def section(title, hour, body="", status="scheduled", session_id=None):
-    start = datetime(2019, 5, 2, hour + 6, tzinfo=UTC)  # Denver is UTC-6 in May
-    return Section(session_id or title, title, start, start + timedelta(minutes=105), "America/Denver", body, status)
-
-
-def test_a_summary_covers_the_sessions_not_cancelled_in_start_order():
-    chosen = domain.summary_sections([section("late", 13), section("gone", 9, status="cancelled"),
-                                      section("early", 9)], "kolla")
-    assert [s.title for s in chosen] == ["early", "late"]
-
-
-def test_a_track_without_sessions_has_nothing_to_summarise():
-    with pytest.raises(Invalid) as caught:
-        domain.summary_sections([section("gone", 9, status="cancelled")], "kolla")
-    assert "track" in caught.value.errors
-
-
-def test_the_summary_text_has_each_note_under_its_session_heading_and_time():
-    text = domain.render_summary("Kolla PTG summary", [
-        section("Python 3 images", 9, "#agreed build py3 images first\n"), section("Upgrades", 13)])
-    assert text.startswith("Kolla PTG summary\n=================\n")
-    assert "Python 3 images (Thu 2019-05-02 09:00-10:45 America/Denver)\n" in text
-    assert "#agreed build py3 images first\n" in text
-    assert "Upgrades (Thu 2019-05-02 13:00-14:45 America/Denver)\n" in text
-    assert "(no notes were taken)" in text
-    assert text.index("Python 3 images") < text.index("Upgrades")
-    assert text.endswith("\n") and not text.endswith("\n\n")
-
-
-def test_a_session_past_midnight_shows_its_end_day():
-    start = datetime(2019, 5, 3, 5, tzinfo=UTC)  # 23:00 on the 2nd in Denver
-    late = Section("s", "Late", start, start + timedelta(hours=2), "America/Denver", "")
-    assert domain.when(late) == "Thu 2019-05-02 23:00-Fri 2019-05-03 01:00 America/Denver"
-
-
-def test_the_default_title_names_the_track():
-    assert domain.default_summary_title("Kolla") == "Kolla PTG summary"
 
 
 def test_a_deleted_session_keeps_its_note_but_leaves_the_summary():

@@ -15,6 +15,7 @@ import pytest
 from services.notes.extraction.items import Item
 from services.notes.summary import (CONFIRMED, DISMISSED, Event, Note, NoteItem, Session, Track, TrackNotes,
                                     build_event_summary, build_track_summary, content_hash, render)
+from services.notes.summary import publication
 from services.notes.summary.render import wrap
 
 UTC = timezone.utc
@@ -488,3 +489,28 @@ def test_a_stored_row_with_a_state_is_an_item_and_formats_are_named():
     assert "Action (mgoddard): write the spec" in text and "# Action items" not in text
     with pytest.raises(ValueError):
         render(ironic(), "pdf")
+
+
+# -- publishing's rules (summary/publication.py) -------------------------------------------------
+def test_the_subject_is_the_renderers_unless_a_title_is_given_and_gets_the_tag_once():
+    summary = ironic()
+    assert publication.subject(summary, None, "ironic") == "[ironic] OpenStack PTG Denver 2018 summary"
+    assert publication.subject(summary, "Stein  PTG\nwrap-up", "ironic") == "[ironic] Stein PTG wrap-up"
+    assert publication.subject(summary, "[ironic] Stein PTG", "ironic") == "[ironic] Stein PTG"
+    assert publication.subject(summary, "Denver summary", None) == "Denver summary"  # an event's: no tag
+
+
+def test_a_republish_is_unchanged_with_or_without_the_update_notice_and_changed_by_a_title():
+    first = publication.renderings(ironic())
+    again = publication.renderings(ironic(update=True))
+    assert first["canonical"] == first["text"] == again["canonical"] != again["text"]
+    assert again["text"].startswith("This is an update of the summary sent earlier")
+    assert set(again) == {"text", "markdown", "html", "canonical"}
+    title = "[ironic] OpenStack PTG Denver 2018 summary"
+    texts = (again["text"], again["canonical"])
+    assert publication.unchanged(texts, title, title, first["text"])      # the first one was not an update
+    assert publication.unchanged(texts, title, title, again["text"])      # the last one was
+    assert not publication.unchanged(texts, "[ironic] Stein", title, first["text"])
+    edited = publication.renderings(ironic(sessions=SESSIONS[:2], update=True))
+    assert not publication.unchanged((edited["text"], edited["canonical"]), title, title, first["text"])
+    assert content_hash(ironic()) == content_hash(ironic(update=True))

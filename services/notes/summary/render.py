@@ -152,5 +152,14 @@ def _tidy(out: str) -> str:
 def content_hash(summary: Summary) -> str:
     """``sha256:<hex>`` of the canonical (plain text) rendering, without the "this is an update" notice:
     equal hashes mean nothing a reader would see has changed since the last publish."""
-    canonical = render(replace(summary, update=False), "text")
+    return text_hash(canonical_text(summary))
+
+
+def canonical_text(summary: Summary) -> str:
+    """The plain text rendering without the "this is an update" notice (what :func:`content_hash` hashes)."""
+    return render(replace(summary, update=False), "text")
+
+
+def text_hash(canonical: str) -> str:
+    """``sha256:<hex>`` of a canonical text rendering (:func:`canonical_text`)."""
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()

@@ -1,6 +1,7 @@
 """Mail: each track's mailing-list route (kept from the schedule's track events, retired when the
 track is deleted), published summaries waiting to be mailed, turning them into queued mail once
-their route is known, recording a send attempt, and the outgoing mail log (organisers only)."""
+their route is known (a track's summary to its list; an event's to each of its tracks' lists, once),
+recording a send attempt, and the outgoing mail log (organisers only)."""
 from __future__ import annotations
 
 import logging
@@ -77,13 +78,15 @@ def _copy_track(uow: UnitOfWork, track: dict, event_time: str | None, retired: b
 def accept_summary(uow: UnitOfWork, summary: dict, source_event_id: str,
                    source_event_type: str) -> store.PendingSummary | None:
     """Keep a published summary until the mail loop mails it (:func:`mail_pending_summaries`):
-    at once when its track's route is known, else as soon as the route arrives, within the wait."""
+    at once when its track's route is known (an event's summary: the routes of all its tracks),
+    else as soon as the route arrives, within the wait."""
     if store.pending_summary_exists(uow.session, source_event_id):
         return None
     now = utcnow()
     pending = store.PendingSummary(
         source_event_id=source_event_id, source_event_type=source_event_type, event=summary["event"],
-        track=summary["track"], summary=summary, received_at=now, checks=0, next_check_at=now)
+        track=summary["track"] or store.EVENT_SUMMARY, summary=summary, received_at=now, checks=0,
+        next_check_at=now)
     uow.session.add(pending)
     uow.session.flush()
     return pending
@@ -92,39 +95,74 @@ def accept_summary(uow: UnitOfWork, summary: dict, source_event_id: str,
 def mail_pending_summaries(uow: UnitOfWork, settings: NotifySettings, limit: int = 16) -> int:
     """Queue the mail of every due pending summary whose route is known (once per (summary event,
     recipient)); drop those whose track is deleted or has no list, and those that waited longer
-    than ``settings.route_wait``; look again later, with back-off, for the others. Returns how
-    many it looked at."""
+    than ``settings.route_wait``; look again later, with back-off, for the others. An event's
+    summary waits for the routes of all the tracks it covers (after the wait, it goes to the lists
+    known by then) and goes to each of their lists once. Returns how many it looked at."""
     session = uow.session
     now = utcnow()
     due = store.due_pending_summaries(session, now, limit)
     for pending in due:
-        route = store.route_for_summary(session, pending.event, pending.track)
-        give_up_at = pending.received_at + settings.route_wait
-        if route is None:
-            if now >= give_up_at:
-                log(logger, logging.WARNING, "summary not mailed: its track's mailing-list route did not arrive",
-                    track=f"{pending.event}/{pending.track}", summary=pending.summary.get("id"),
-                    waited_s=int((now - pending.received_at).total_seconds()))
-                session.delete(pending)
-            else:
-                pending.checks += 1
-                pending.next_check_at = min(now + domain.route_check_delay(pending.checks), give_up_at)
-            continue
-        session.delete(pending)
-        if route.retired_at is not None:
-            log(logger, logging.INFO, "track deleted; summary not mailed", track=route.track,
-                summary=pending.summary.get("id"))
-        elif not route.mailing_list:
-            log(logger, logging.INFO, "track has no mailing list; summary not mailed", track=route.track,
-                summary=pending.summary.get("id"))
+        if pending.summary.get("scope") == domain.EVENT_SCOPE:
+            _mail_event_summary(uow, pending, settings, now)
         else:
-            _queue_summary_mail(uow, route, pending, settings.mail_from, now)
+            _mail_track_summary(uow, pending, settings, now)
     session.flush()
     return len(due)
 
 
+def _mail_track_summary(uow: UnitOfWork, pending: store.PendingSummary, settings: NotifySettings,
+                        now: datetime) -> None:
+    session = uow.session
+    route = store.route_for_summary(session, pending.event, pending.track)
+    if route is None:
+        _wait_or_give_up(uow, pending, settings, now, f"{pending.event}/{pending.track}")
+        return
+    session.delete(pending)
+    if route.retired_at is not None:
+        log(logger, logging.INFO, "track deleted; summary not mailed", track=route.track,
+            summary=pending.summary.get("id"))
+    elif not route.mailing_list:
+        log(logger, logging.INFO, "track has no mailing list; summary not mailed", track=route.track,
+            summary=pending.summary.get("id"))
+    else:
+        _queue_summary_mail(uow, route, pending, settings.mail_from, now)
+
+
+def _mail_event_summary(uow: UnitOfWork, pending: store.PendingSummary, settings: NotifySettings,
+                        now: datetime) -> None:
+    session = uow.session
+    tracks = pending.summary.get("tracks") or []
+    routes = [store.route_for_summary(session, pending.event, track) for track in tracks]
+    if (None in routes or not routes) and now < pending.received_at + settings.route_wait:
+        pending.checks += 1
+        pending.next_check_at = min(now + domain.route_check_delay(pending.checks),
+                                    pending.received_at + settings.route_wait)
+        return
+    session.delete(pending)
+    lists = domain.summary_lists(route for route in routes if route is not None)
+    if not lists:
+        log(logger, logging.WARNING, "event summary not mailed: none of its tracks has a mailing list",
+            event=pending.event, summary=pending.summary.get("id"))
+    for recipient in lists:
+        _queue_event_summary_mail(uow, pending, recipient, settings.mail_from, now)
+
+
+def _wait_or_give_up(uow: UnitOfWork, pending: store.PendingSummary, settings: NotifySettings, now: datetime,
+                     track: str) -> None:
+    give_up_at = pending.received_at + settings.route_wait
+    if now >= give_up_at:
+        log(logger, logging.WARNING, "summary not mailed: its track's mailing-list route did not arrive",
+            track=track, summary=pending.summary.get("id"),
+            waited_s=int((now - pending.received_at).total_seconds()))
+        uow.session.delete(pending)
+    else:
+        pending.checks += 1
+        pending.next_check_at = min(now + domain.route_check_delay(pending.checks), give_up_at)
+
+
 def _queue_summary_mail(uow: UnitOfWork, route: store.MailRoute, pending: store.PendingSummary, sender: str,
                         now: datetime) -> store.OutgoingMail | None:
+    """A track's summary to its list, threaded on the first summary mailed to it (kept on the route)."""
     recipient = route.mailing_list
     if store.mail_exists(uow.session, pending.source_event_id, recipient):
         return None
@@ -137,6 +175,29 @@ def _queue_summary_mail(uow: UnitOfWork, route: store.MailRoute, pending: store.
         date=now, thread=domain.Thread(root=route.thread_message_id))
     if route.thread_message_id is None:
         route.thread_message_id = message_id
+    return _queue(uow, pending, sender, recipient, message_id, message, now)
+
+
+def _queue_event_summary_mail(uow: UnitOfWork, pending: store.PendingSummary, recipient: str, sender: str,
+                              now: datetime) -> store.OutgoingMail | None:
+    """An event's summary to one list: the first one starts the thread its updates reply to."""
+    if store.mail_exists(uow.session, pending.source_event_id, recipient):
+        return None
+    summary = pending.summary
+    mail_domain = domain.mail_domain(sender)
+    root = domain.event_thread_root(summary.get("thread") or summary["id"], recipient, mail_domain)
+    if summary.get("update"):
+        message_id = domain.summary_message_id(summary["id"], pending.source_event_id, recipient, mail_domain)
+        thread = domain.Thread(root=root)
+    else:
+        message_id, thread = root, domain.Thread()
+    message = domain.summary_mail(summary, tag=summary["event"], sender=sender, recipient=recipient,
+                                  message_id=message_id, date=now, thread=thread)
+    return _queue(uow, pending, sender, recipient, message_id, message, now)
+
+
+def _queue(uow: UnitOfWork, pending: store.PendingSummary, sender: str, recipient: str, message_id: str,
+           message, now: datetime) -> store.OutgoingMail:
     mail = store.OutgoingMail(
         source_event_id=pending.source_event_id, source_event_type=pending.source_event_type, sender=sender,
         recipient=recipient, subject=str(message["Subject"]), message_id=message_id,
