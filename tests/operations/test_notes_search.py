@@ -3,7 +3,10 @@ items, what is left out (deleted sessions, retired tracks, dismissed items) and 
 import uuid
 
 import pytest
+import sqlalchemy as sa
+from alembic import command
 
+from services.kit import migrations
 from services.kit.copies import TrackChange
 from services.kit.problems import NotFound, Problem
 from services.notes.descriptor import DESCRIPTOR
@@ -144,3 +147,26 @@ def test_an_unknown_event_is_a_404_naming_event(database):
     with pytest.raises(NotFound) as raised:
         find(database, "nova", event="nowhere")
     assert "event" in raised.value.errors
+
+
+def test_migration_0005_on_sqlite_fills_the_index_keeps_it_in_step_and_goes_back(tmp_path):
+    url = f"sqlite:///{tmp_path / 'migrated.db'}"
+    migrations.upgrade(DESCRIPTOR.package_dir, url, "0004")
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "insert into notes (id, kind, event, track, title, timezone, body, revision, created_at, updated_at) "
+            "values ('s1', 'session', 'denver', 'kolla', 'Py3', 'UTC', 'the kayobe gate', 1, '2019-01-01', "
+            "'2019-01-01')"))
+    migrations.upgrade(DESCRIPTOR.package_dir, url)
+    match = "select note_id from notes_fts where notes_fts match :q"
+    with engine.begin() as connection:
+        assert connection.execute(sa.text(match), {"q": "kayobe"}).all() == [("s1",)]
+        connection.execute(sa.text("update notes set body = 'neutron' where id = 's1'"))
+        assert connection.execute(sa.text(match), {"q": "kayobe"}).all() == []
+        assert connection.execute(sa.text(match), {"q": "neutron"}).all() == [("s1",)]
+    command.downgrade(migrations.alembic_config(DESCRIPTOR.package_dir, url), "0004")
+    assert not {"notes_fts", "note_items_fts"} & set(sa.inspect(engine).get_table_names())
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("select count(*) from sqlite_master where type = 'trigger'")).scalar() == 0
+    engine.dispose()
