@@ -16,16 +16,17 @@ from services.kit.web import json_response, load, load_query, page, principal, u
 
 from . import domain
 from .domain import CONFIRMED, DISMISSED, NoteKey
-from .operations import notes, summaries
+from .operations import notes, search, summaries
 from .schemas import (DiffQuerySchema, ItemListSchema, ItemSchema, LineSchema, NoteQuerySchema, NoteRevisionSchema,
-                      NoteSchema, PublishedSummarySchema, RestoreSchema, SummaryQuery, SummaryRequestSchema,
-                      SummarySchema)
+                      NoteSchema, PublishedSummarySchema, RestoreSchema, SearchQuery, SearchResultSchema,
+                      SummaryQuery, SummaryRequestSchema, SummarySchema)
 
 blueprint = Blueprint("notes", __name__)
 
 note_schema, revision_schema, summary_schema = NoteSchema(), NoteRevisionSchema(), SummarySchema()
 published_schema = PublishedSummarySchema()
 item_schema, items_schema = ItemSchema(), ItemListSchema()
+result_schema = SearchResultSchema()
 
 
 # -- notes: one set of routes, registered for both path shapes ------------------------------------
@@ -422,3 +423,25 @@ def _publish(event: str, track: str | None):
         published = summaries.publish_summary(uow, principal(), summary_request)
         uow.commit()
     return json_response(published_schema.dump(published), 202, {"Location": f"/summaries/{published.row.id}"})
+
+
+# -- search -------------------------------------------------------------------------------------
+@blueprint.get("/events/<event>/search")
+def search_event(event: str):
+    """Full-text search over an event's notes and their items, best first, with a highlighted snippet.
+    ---
+    get:
+      parameters:
+      - {in: path, name: event, required: true, schema: {type: string}}
+      - in: query
+        schema: SearchQuery
+      responses:
+        200: {description: 'a page of results (notes of deleted sessions and retired tracks, and dismissed items, left out)', content: {application/json: {schema: SearchPage}}}
+        400: {description: '`q` missing, empty, only punctuation or over 500 characters; or an invalid limit or cursor', content: {application/problem+json: {schema: Problem}}}
+        404: {description: 'unknown event (`errors.event`)', content: {application/problem+json: {schema: Problem}}}
+    """
+    query = load_query(SearchQuery())
+    with unit_of_work() as uow:
+        results, cursor = search.search_event(uow, search.SearchRequest(
+            event, query["q"], query["track"], query["limit"], query["cursor"]))
+        return page(results, result_schema, cursor)

@@ -227,6 +227,57 @@ def _stored(summary) -> dict:
     }
 
 
+class SearchQuery(StrictSchema):
+    q = fields.String(required=True, metadata={
+        "description": "the words to find (all of them, English stemming), at most 500 characters; "
+                       "empty or only punctuation is a 400"})
+    track = fields.String(load_default=None, metadata={"description": "only this track's notes"})
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    cursor = fields.String(load_default=None)
+
+
+class SearchNoteSchema(Schema):
+    kind = fields.String(validate=KINDS)
+    session_id = fields.String(allow_none=True, metadata={"description": "null for a track note"})
+    event = fields.String()
+    track = fields.String()
+
+
+class SearchSessionSchema(Schema):
+    id = fields.String()
+    title = fields.String(allow_none=True)
+    start = fields.AwareDateTime(allow_none=True, metadata={"description": "RFC 3339, in the event's timezone"})
+
+
+class SearchResultSchema(Schema):
+    kind = fields.String(validate=validate.OneOf(["note", "item"]),
+                         metadata={"description": "a note's text matched, or one of its items"})
+    note = fields.Nested(SearchNoteSchema)
+    session = fields.Nested(SearchSessionSchema, allow_none=True, metadata={"description": "null for a track note"})
+    track = fields.String()
+    snippet = fields.String(metadata={
+        "description": "an excerpt as safe HTML: the text escaped, each match in `<mark>`...`</mark>`"})
+    rank = fields.Float(metadata={"description": "higher is better (PostgreSQL ts_rank, SQLite -bm25)"})
+    url = fields.String(metadata={"description": "the note's path under /api/v1"})
+    item = fields.Nested(ItemSchema, allow_none=True, metadata={"description": "for an item's result"})
+
+    @pre_dump
+    def _present(self, result, **_kwargs):
+        if isinstance(result, dict):
+            return result
+        note = result.note
+        session = None
+        if note.kind == domain.SESSION:
+            start = note.start.astimezone(ZoneInfo(note.timezone)) if note.start else None
+            session = {"id": note.id, "title": note.title, "start": start}
+        url = (f"/api/v1/sessions/{note.id}/note" if note.kind == domain.SESSION
+               else f"/api/v1/events/{note.event}/tracks/{note.track}/note")
+        return {"kind": "item" if result.item is not None else "note",
+                "note": {"kind": note.kind, "session_id": note.session_id, "event": note.event, "track": note.track},
+                "session": session, "track": note.track, "snippet": result.snippet, "rank": result.rank,
+                "url": url, "item": result.item}
+
+
 # -- what notes reads from the schedule's events ----------------------------------------------
 
 class ScheduleEventSchema(TolerantSchema):
@@ -290,6 +341,7 @@ class ScheduleNoteLineSchema(TolerantSchema):
 
 
 NoteRevisionPage = page_schema(NoteRevisionSchema, "NoteRevisionPage")
+SearchPage = page_schema(SearchResultSchema, "SearchPage")
 
 SCHEMAS = {
     "Note": NoteSchema, "NoteRevision": NoteRevisionSchema, "NoteRevisionPage": NoteRevisionPage,
@@ -297,6 +349,8 @@ SCHEMAS = {
     "Item": ItemSchema, "ItemList": ItemListSchema, "NoteRef": NoteRefSchema, "ItemsChanged": ItemsChangedSchema,
     "SummaryRequest": SummaryRequestSchema, "SummaryQuery": SummaryQuery, "SummarySession": SummarySessionSchema,
     "Summary": SummarySchema, "PublishedSummary": PublishedSummarySchema,
+    "SearchQuery": SearchQuery, "SearchNote": SearchNoteSchema, "SearchSession": SearchSessionSchema,
+    "SearchResult": SearchResultSchema, "SearchPage": SearchPage,
 }
 
 # Event type -> the schema of its ``data`` (documented in openapi/asyncapi.yaml).

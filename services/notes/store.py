@@ -2,6 +2,13 @@
 
 ``Event`` is a copy of the schedule's events, ``Track`` of its tracks, and ``Note`` carries a copy
 of its session, all kept from events: notes never calls the schedule service.
+
+Search (the section at the end) needs what the ORM does not map: on PostgreSQL a generated
+``search`` tsvector column (GIN-indexed) on ``notes`` (the session's title weighted A, the body B)
+and on ``note_items``; on SQLite two FTS5 tables, ``notes_fts`` and ``note_items_fts``, kept in step
+by triggers. :data:`SEARCH_DDL` creates them with the tables (``create_all``) and migration 0005
+does the same for a migrated database. A later SQLite migration that rebuilds ``notes`` or
+``note_items`` (``batch_alter_table``) drops their triggers and must create them again.
 """
 from __future__ import annotations
 
@@ -16,7 +23,7 @@ from services.kit.db import UTCDateTime, add_kit_tables, new_id, utcnow
 from services.kit.problems import NotFound, Problem
 from services.kit.schemas import paginate
 
-from . import domain
+from . import domain, search
 
 
 class Base(DeclarativeBase):
@@ -364,3 +371,122 @@ def update_item(item: NoteItem, values: dict[str, Any]) -> NoteItem:
 
 def remove_item(session: Session, item: NoteItem) -> None:
     session.delete(item)
+
+
+# -- search ---------------------------------------------------------------------------------
+# What each dialect needs besides the mapped tables (migration 0005 holds the same statements).
+SEARCH_DDL = {
+    "postgresql": (
+        "ALTER TABLE notes ADD COLUMN search tsvector GENERATED ALWAYS AS ("
+        "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
+        "setweight(to_tsvector('english', body), 'B')) STORED",
+        "CREATE INDEX ix_notes_search ON notes USING gin (search)",
+        "ALTER TABLE note_items ADD COLUMN search tsvector GENERATED ALWAYS AS ("
+        "to_tsvector('english', text)) STORED",
+        "CREATE INDEX ix_note_items_search ON note_items USING gin (search)",
+    ),
+    "sqlite": (
+        "CREATE VIRTUAL TABLE notes_fts USING fts5(note_id UNINDEXED, title, body, tokenize='porter unicode61')",
+        "CREATE TRIGGER notes_fts_insert AFTER INSERT ON notes BEGIN "
+        "INSERT INTO notes_fts (note_id, title, body) VALUES (new.id, new.title, new.body); END",
+        "CREATE TRIGGER notes_fts_update AFTER UPDATE OF title, body ON notes BEGIN "
+        "DELETE FROM notes_fts WHERE note_id = old.id; "
+        "INSERT INTO notes_fts (note_id, title, body) VALUES (new.id, new.title, new.body); END",
+        "CREATE TRIGGER notes_fts_delete AFTER DELETE ON notes BEGIN "
+        "DELETE FROM notes_fts WHERE note_id = old.id; END",
+        "CREATE VIRTUAL TABLE note_items_fts USING fts5(item_id UNINDEXED, text, tokenize='porter unicode61')",
+        "CREATE TRIGGER note_items_fts_insert AFTER INSERT ON note_items BEGIN "
+        "INSERT INTO note_items_fts (item_id, text) VALUES (new.id, new.text); END",
+        "CREATE TRIGGER note_items_fts_update AFTER UPDATE OF text ON note_items BEGIN "
+        "DELETE FROM note_items_fts WHERE item_id = old.id; "
+        "INSERT INTO note_items_fts (item_id, text) VALUES (new.id, new.text); END",
+        "CREATE TRIGGER note_items_fts_delete AFTER DELETE ON note_items BEGIN "
+        "DELETE FROM note_items_fts WHERE item_id = old.id; END",
+    ),
+}
+for _dialect, _statements in SEARCH_DDL.items():
+    for _statement in _statements:
+        sa.event.listen(Base.metadata, "after_create", sa.DDL(_statement).execute_if(dialect=_dialect))
+
+_PG_HEADLINE = f"StartSel={search.START}, StopSel={search.STOP}, MaxWords=30, MinWords=12, MaxFragments=2"
+_SQLITE_SNIPPET_TOKENS = 24
+
+
+class Hit:
+    """A search result as the store finds it: a note (``item`` None) or an item of it, its rank (higher
+    is better, comparable within a kind) and its excerpt with :mod:`.search`'s sentinels around matches."""
+
+    __slots__ = ("note", "item", "rank", "highlighted")
+
+    def __init__(self, note: Note, item: NoteItem | None, rank: float, highlighted: str):
+        self.note, self.item, self.rank, self.highlighted = note, item, rank, highlighted
+
+
+def event_known(session: Session, event: str) -> bool:
+    """Whether notes has heard of ``event``: a copy of it, of one of its tracks or of its sessions."""
+    if session.get(Event, event) is not None:
+        return True
+    return session.scalar(sa.select(sa.literal(1)).where(sa.or_(
+        sa.exists().where(Track.event == event), sa.exists().where(Note.event == event)))) is not None
+
+
+def find_matches(session: Session, event: str, track: str | None, words: list[str], limit: int) -> list[Hit]:
+    """The ``limit`` best notes and the ``limit`` best items of ``event`` (of one ``track``) holding
+    every one of ``words``, best first within each kind. Left out: the notes of deleted sessions, of
+    retired tracks, and dismissed items."""
+    dialect = session.get_bind().dialect.name
+    find = _search_postgres if dialect == "postgresql" else _search_sqlite
+    notes_found, items_found = find(session, event, track, words, limit)
+    notes = {note.id: note for note in session.scalars(sa.select(Note).where(
+        Note.id.in_({row.note_id for row in notes_found} | {row.note_id for row in items_found})))}
+    items = {item.id: item for item in session.scalars(sa.select(NoteItem).where(
+        NoteItem.id.in_([row.item_id for row in items_found])))} if items_found else {}
+    return [Hit(notes[row.note_id], None, float(row.rank), row.highlighted) for row in notes_found] + \
+        [Hit(notes[row.note_id], items[row.item_id], float(row.rank), row.highlighted) for row in items_found]
+
+
+_SEARCHABLE = ("n.event = :event AND (n.status IS NULL OR n.status <> 'deleted') AND n.revision > 0 "
+               "AND NOT EXISTS (SELECT 1 FROM tracks t WHERE t.event = n.event AND t.slug = n.track "
+               "AND t.deleted_at IS NOT NULL)")
+
+
+def _search_postgres(session: Session, event: str, track: str | None, words: list[str], limit: int):
+    # An item's matches come from the GIN index first (MATERIALIZED: the planner, without statistics on
+    # a young table, would otherwise probe the index once per note); ts_headline runs on the page only.
+    where = _SEARCHABLE + (" AND n.track = :track" if track is not None else "")
+    params = {"event": event, "track": track, "q": search.postgres_query(words), "limit": limit,
+              "options": _PG_HEADLINE}
+    notes_found = session.execute(sa.text(
+        "WITH q AS MATERIALIZED (SELECT plainto_tsquery('english', :q) AS query),"
+        " hits AS (SELECT n.id, ts_rank(n.search, q.query) AS rank, n.body FROM notes n, q"
+        f" WHERE n.search @@ q.query AND {where} ORDER BY rank DESC, n.id LIMIT :limit)"
+        " SELECT hits.id AS note_id, hits.rank, ts_headline('english', hits.body, q.query, :options) AS highlighted"
+        " FROM hits, q ORDER BY hits.rank DESC, hits.id"), params).all()
+    items_found = session.execute(sa.text(
+        "WITH q AS MATERIALIZED (SELECT plainto_tsquery('english', :q) AS query),"
+        " matched AS MATERIALIZED (SELECT m.id, m.note_id, m.text, ts_rank(m.search, q.query) AS rank"
+        " FROM note_items m, q WHERE m.search @@ q.query AND m.state <> 'dismissed'),"
+        " hits AS (SELECT matched.* FROM matched JOIN notes n ON n.id = matched.note_id"
+        f" WHERE {where} ORDER BY matched.rank DESC, matched.id LIMIT :limit)"
+        " SELECT hits.id AS item_id, hits.note_id, hits.rank,"
+        " ts_headline('english', hits.text, q.query, :options) AS highlighted"
+        " FROM hits, q ORDER BY hits.rank DESC, hits.id"), params).all()
+    return notes_found, items_found
+
+
+def _search_sqlite(session: Session, event: str, track: str | None, words: list[str], limit: int):
+    where = _SEARCHABLE + (" AND n.track = :track" if track is not None else "")
+    params = {"event": event, "track": track, "match": search.fts5_query(words), "limit": limit,
+              "start": search.START, "stop": search.STOP, "tokens": _SQLITE_SNIPPET_TOKENS}
+    notes_found = session.execute(sa.text(
+        "SELECT notes_fts.note_id AS note_id, -bm25(notes_fts, 0.0, 10.0, 1.0) AS rank,"
+        " snippet(notes_fts, 2, :start, :stop, '…', :tokens) AS highlighted"
+        " FROM notes_fts JOIN notes n ON n.id = notes_fts.note_id"
+        f" WHERE notes_fts MATCH :match AND {where} ORDER BY rank DESC, n.id LIMIT :limit"), params).all()
+    items_found = session.execute(sa.text(
+        "SELECT note_items_fts.item_id AS item_id, i.note_id, -bm25(note_items_fts) AS rank,"
+        " snippet(note_items_fts, 1, :start, :stop, '…', :tokens) AS highlighted"
+        " FROM note_items_fts JOIN note_items i ON i.id = note_items_fts.item_id JOIN notes n ON n.id = i.note_id"
+        f" WHERE note_items_fts MATCH :match AND i.state <> 'dismissed' AND {where}"
+        " ORDER BY rank DESC, i.id LIMIT :limit"), params).all()
+    return notes_found, items_found

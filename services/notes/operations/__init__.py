@@ -2,7 +2,8 @@
 
 - :mod:`.notes`: both kinds of note (a session's, a track's), their revisions, lines and items;
 - :mod:`.summaries`: a track's and an event's summary, previewed and published;
-- :mod:`.copies`: the copies of the schedule's tracks and sessions, kept from its events.
+- :mod:`.copies`: the copies of the schedule's tracks and sessions, kept from its events;
+- :mod:`.search`: full-text search over an event's notes and their items.
 
 Each takes a unit of work (and the principal, where who may do it depends on the note or track),
 applies the domain's rules, queues its events in the outbox and returns the result. The caller owns

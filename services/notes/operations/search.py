@@ -1,0 +1,61 @@
+"""Search over an event's notes and their items: the query's words (:mod:`..search`), the store's
+full-text matches (PostgreSQL's tsvector, SQLite's FTS5), one page of results, best first.
+
+Notes and items are found apart and merged by rank (higher is better; each database ranks its own
+way: ``ts_rank`` on PostgreSQL, ``-bm25()`` on SQLite). The cursor is the offset of the next page.
+An unknown event is a 404 naming ``event``; an unknown or retired ``track`` simply finds nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.kit.db import UnitOfWork
+from services.kit.problems import NotFound, Problem
+from services.kit.schemas import decode_cursor, encode_cursor
+
+from .. import search, store
+
+MAX_OFFSET = 10_000
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    event: str
+    q: str
+    track: str | None = None
+    limit: int = 20
+    cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    """One result: a note (``item`` None) or an item of it; ``snippet`` safe HTML with ``<mark>``."""
+
+    note: store.Note
+    item: store.NoteItem | None
+    rank: float
+    snippet: str
+
+
+def search_event(uow: UnitOfWork, request: SearchRequest) -> tuple[list[Result], str | None]:
+    """A page of the notes and items of ``request.event`` matching every word of ``request.q``."""
+    words = search.terms(request.q)
+    offset = _offset(request.cursor)
+    if not store.event_known(uow.session, request.event):
+        raise NotFound(f"no event {request.event!r} (notes knows the events the schedule announced)",
+                       errors={"event": ["unknown event"]})
+    hits = store.find_matches(uow.session, request.event, request.track, words, offset + request.limit + 1)
+    hits.sort(key=lambda hit: (-hit.rank, hit.item is not None, hit.item.id if hit.item else hit.note.id))
+    shown = hits[offset:offset + request.limit]
+    more = len(hits) > offset + request.limit
+    results = [Result(hit.note, hit.item, hit.rank, search.safe_snippet(hit.highlighted)) for hit in shown]
+    return results, encode_cursor([offset + request.limit]) if more else None
+
+
+def _offset(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    value = decode_cursor(cursor, 1)[0]
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_OFFSET:
+        raise Problem("cursor: not a cursor this API gave out", errors={"cursor": ["Invalid cursor."]})
+    return value

@@ -1,0 +1,85 @@
+"""Search over notes and items on real PostgreSQL (tsvector, ts_rank, ts_headline) through the
+service's Flask client, and migration 0005 up and down."""
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+
+from services.kit import migrations
+from services.notes.descriptor import DESCRIPTOR as notes_service
+
+from ..conftest import ORGANISER
+from .test_notes import KOLLA, Notes
+
+pytestmark = pytest.mark.integration
+
+NOVA = {**KOLLA, "id": str(uuid.uuid4()), "slug": "nova", "name": "Nova", "subject_tag": "nova"}
+
+
+@pytest.fixture
+def notes(start_service, infra):
+    return Notes(start_service(notes_service), infra)
+
+
+def saved(notes, body, **kwargs):
+    session_id = notes.schedule(**kwargs)
+    assert notes.put(session_id, body, 0).status_code == 200
+    return session_id
+
+
+def search(notes, **query):
+    return notes.client.get("/events/denver/search", query_string=query)
+
+
+def test_search_ranks_filters_highlights_and_leaves_out(notes):
+    notes.track()
+    notes.track(NOVA)
+    weak = saved(notes, "We went through many things; upgrades came up once.\n", title="Py3")
+    strong = saved(notes, "Upgrades: rolling upgrades, upgrade checks, the upgrade job.\n", title="Upgrades")
+    nova = saved(notes, "upgrades of <script>alert(1)</script> cells\n#action gibi document upgrades\n",
+                 track="nova", title="Cells")
+    response = search(notes, q="upgrades")
+    assert response.status_code == 200
+    page = response.get_json()
+    found = [(r["kind"], r["note"]["session_id"]) for r in page["items"] if r["kind"] == "note"]
+    assert found[0] == ("note", strong) and {s for _, s in found} == {strong, weak, nova}
+    top = page["items"][0]
+    assert top["session"]["title"] == "Upgrades" and top["url"] == f"/api/v1/sessions/{strong}/note"
+    assert "<mark>" in top["snippet"] and page["next_cursor"] is None
+
+    only_nova = search(notes, q="upgrades", track="nova").get_json()["items"]
+    assert {r["track"] for r in only_nova} == {"nova"}
+    [item] = [r for r in only_nova if r["kind"] == "item"]
+    assert item["item"]["owners"] == ["gibi"] and "<mark>" in item["snippet"]
+    [note] = [r for r in only_nova if r["kind"] == "note"]
+    assert "<script" not in note["snippet"] and "alert(1)" in note["snippet"]  # ts_headline drops tags
+
+    notes.track(NOVA, "deleted")
+    assert {r["track"] for r in search(notes, q="upgrades").get_json()["items"]} == {"kolla"}
+
+    for q in ("", "?!..", "x" * 501):
+        problem = search(notes, q=q)
+        assert problem.status_code == 400 and "q" in problem.get_json()["errors"]
+    assert "q" in search(notes).get_json()["errors"]
+    missing = notes.client.get("/events/nowhere/search", query_string={"q": "upgrades"})
+    assert missing.status_code == 404 and "event" in missing.get_json()["errors"]
+    assert notes.client.get("/events/denver/search", query_string={"q": "upgrades"}, headers=ORGANISER).status_code == 200
+
+
+def test_migration_0005_indexes_existing_notes_and_goes_back(infra):
+    url = infra.database_url("notes_migration_0005")
+    migrations.upgrade(notes_service.package_dir, url, "0004")
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "insert into notes (id, kind, event, track, title, timezone, body, revision, created_at, updated_at) "
+            "values ('s1', 'session', 'denver', 'kolla', 'Py3', 'UTC', 'the kayobe gate', 1, now(), now())"))
+    migrations.upgrade(notes_service.package_dir, url)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text(
+            "select id from notes where search @@ plainto_tsquery('english', 'kayobe')")).all() == [("s1",)]
+    command.downgrade(migrations.alembic_config(notes_service.package_dir, url), "0004")
+    columns = {column["name"] for column in sa.inspect(engine).get_columns("notes")}
+    assert "search" not in columns and "body" in columns
+    engine.dispose()
