@@ -76,3 +76,11 @@ def test_a_note_its_items_a_chairs_confirm_the_diff_and_a_meetbot_line(start_sta
                message="the MeetBot line in the track's note")
     assert [r["author"] for r in s.get(stack.url(f"{track_note}/revisions")).json()["items"]] == ["hrw"]
     assert s.get(stack.url(f"{track_note}/items")).json()["items"][0]["owners"] == ["hrw"]
+
+    # search through the gateway (the embedded default: SQLite FTS5)
+    found = s.get(stack.url("/events/denver7/search"), params={"q": "gate"})
+    assert found.status_code == 200, found.text
+    hits = found.json()["items"]
+    assert hits and any("<mark>" in hit["snippet"] for hit in hits)
+    assert {hit["track"] for hit in hits} == {"kolla"}
+    assert s.get(stack.url("/events/denver7/search"), params={"q": "!!"}).status_code == 400
