@@ -29,7 +29,7 @@ def book(database, track, room, slot):
 
 def free(database, **query):
     with database.unit_of_work(readonly=True) as uow:
-        return booking.free_slots(uow.session, "denver", {**PAGE, **query})
+        return booking.free_slots(uow, "denver", {**PAGE, **query})
 
 
 def test_a_booking_is_a_booked_work_session_in_the_slot(database):

@@ -37,7 +37,7 @@ def say(database, nick, text, at=AT):
 def track(database, slug):
     """The track's live fields as they are stored."""
     with database.unit_of_work(readonly=True) as uow:
-        row = live.read(uow.session, "denver", slug)
+        row = live.read(uow, "denver", slug)
         return SimpleNamespace(now=row.now, next=list(row.next), location=row.location, meeting_url=row.meeting_url)
 
 

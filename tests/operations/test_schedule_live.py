@@ -24,7 +24,7 @@ def database(make_database):
 
 def status(database, track="nova"):
     with database.unit_of_work(readonly=True) as uow:
-        row = live.read(uow.session, "denver", track)
+        row = live.read(uow, "denver", track)
         return row.now, list(row.next), row.location, row.status_updated_at
 
 

@@ -34,7 +34,7 @@ def test_the_message_of_the_day_is_one_ordered_list_published_whole(database):
     assert outbox_types(database) == ["ptghub.schedule.motd.changed"] * 6
     assert outbox(database)[-1]["data"] == {"event": "denver", "items": []}
     with database.unit_of_work(readonly=True) as uow:
-        assert motd.read(uow.session, "denver") == {"event": "denver", "items": []}
+        assert motd.read(uow, "denver") == {"event": "denver", "items": []}
 
 
 def test_the_board_shows_the_current_and_next_sessions_and_its_tag_follows_the_clock(database):
@@ -42,9 +42,9 @@ def test_the_board_shows_the_current_and_next_sessions_and_its_tag_follows_the_c
         live.set_now(uow, "denver", "nova", "cells", local(THURSDAY, 8))
         uow.commit()
     with database.unit_of_work(readonly=True) as uow:
-        before = board.read(uow.session, "denver", local(THURSDAY, 8))
-        during = board.read(uow.session, "denver", local(THURSDAY, 10))
-        assert board.read(uow.session, "denver", local(THURSDAY, 10), is_current=during.tag.__eq__).board is None
+        before = board.read(uow, "denver", local(THURSDAY, 8))
+        during = board.read(uow, "denver", local(THURSDAY, 10))
+        assert board.read(uow, "denver", local(THURSDAY, 10), is_current=during.tag.__eq__).board is None
         nova = next(t for t in before.board["tracks"] if t["track"] == "nova")
         assert nova["now"] == "cells" and nova["current_session"] is None and nova["next_session"].title == "Cells v2"
         ballroom = next(r for r in during.board["rooms"] if r["room"] == "ballroom")

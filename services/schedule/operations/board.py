@@ -27,9 +27,10 @@ def board_tag(event: store.Event, started: int, ended: int) -> str:
     return f"{event.id}-{event.version}-board-{started}-{ended}"
 
 
-def read(session, event_slug: str, at: datetime, is_current: Callable[[str], bool] = lambda _tag: False) -> BoardView:
+def read(uow, event_slug: str, at: datetime, is_current: Callable[[str], bool] = lambda _tag: False) -> BoardView:
     """The board of the event at the instant ``at``; not built when ``is_current(tag)`` says the
     caller holds it already (``If-None-Match``)."""
+    session = uow.session
     event = store.get_event(session, event_slug)
     tag = board_tag(event, *live_queries.sessions_started_and_ended(session, event, at))
     if is_current(tag):

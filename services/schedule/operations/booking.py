@@ -129,10 +129,11 @@ def _free_slot_key(found: dict) -> list[str]:
     return [found["start"].astimezone(timezone.utc).isoformat(), found["slot"], found["room"]]
 
 
-def free_slots(session, event_slug: str, query: dict) -> dict:
+def free_slots(uow, event_slug: str, query: dict) -> dict:
     """A page of the room-slots free to book: every (bookable room, offered slot) with no session
     then, by start time and room. ``query``: ``day``, ``capacity``, ``video`` (filters), ``limit``
     and ``cursor`` (paging), as ``schemas.live.FreeSlotQuery`` loads them."""
+    session = uow.session
     event = store.get_event(session, event_slug)
     zone = ZoneInfo(event.timezone)
     day, capacity, video = query.get("day"), query.get("capacity"), query.get("video")

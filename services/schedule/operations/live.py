@@ -42,9 +42,9 @@ def _track(uow, event_slug: str, track_slug: str) -> store.Track:
     return store.get_track(uow.session, event, track_slug)
 
 
-def read(session, event_slug: str, track_slug: str) -> store.Track:
+def read(uow, event_slug: str, track_slug: str) -> store.Track:
     """The track whose status to show."""
-    return store.get_track(session, store.get_event(session, event_slug), track_slug)
+    return store.get_track(uow.session, store.get_event(uow.session, event_slug), track_slug)
 
 
 def set_now(uow, event_slug: str, track_slug: str, text: str, at: datetime) -> store.Track:

@@ -41,10 +41,10 @@ def _keep(uow, event: store.Event, ordered: list[store.Motd]) -> dict:
     return _publish(uow, event, ordered)
 
 
-def read(session, event_slug: str) -> dict:
+def read(uow, event_slug: str) -> dict:
     """The messages, top first."""
-    event = store.get_event(session, event_slug)
-    return motd_list(event, live_queries.event_motd(session, event))
+    event = store.get_event(uow.session, event_slug)
+    return motd_list(event, live_queries.event_motd(uow.session, event))
 
 
 def add(uow, event_slug: str, level: str, message: str) -> dict:

@@ -32,7 +32,7 @@ def get_board(event: str):
     query = load_query(BoardQuery())
     at = query.get("at") or utcnow()
     with unit_of_work() as uow:
-        view = board.read(uow.session, event, at, is_current=request.if_none_match.contains_weak)
+        view = board.read(uow, event, at, is_current=request.if_none_match.contains_weak)
         response = Response(status=304) if view.board is None else json_response(board_schema.dump(view.board))
     response.set_etag(view.tag, weak=True)
     response.headers["Cache-Control"] = "no-cache"  # time moves the board: always revalidate

@@ -87,6 +87,6 @@ def get_free_slots(event: str):
     """
     query = load_query(FreeSlotQuery())
     with unit_of_work() as uow:
-        found = booking.free_slots(uow.session, event, query)
+        found = booking.free_slots(uow, event, query)
     return json_response({"items": free_slot_schema.dump(found["items"], many=True),
                           "next_cursor": found["next_cursor"]})

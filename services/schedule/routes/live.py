@@ -30,7 +30,7 @@ def get_status(event: str, track: str):
         404: {description: unknown event or track, content: {application/problem+json: {schema: Problem}}}
     """
     with unit_of_work() as uow:
-        return json_response(status_schema.dump(live.read(uow.session, event, track)))
+        return json_response(status_schema.dump(live.read(uow, event, track)))
 
 
 def _status_write(event: str, track: str, change) -> object:

@@ -27,7 +27,7 @@ def get_motd(event: str):
         404: {description: unknown event, content: {application/problem+json: {schema: Problem}}}
     """
     with unit_of_work() as uow:
-        return json_response(motd_list_schema.dump(motd.read(uow.session, event)))
+        return json_response(motd_list_schema.dump(motd.read(uow, event)))
 
 
 def _motd_write(change, status: int = 200):
