@@ -1,7 +1,7 @@
 """Events the actions service consumes: the schedule's tracks, copied so actions can name them.
 
-The handler maps the event to a command and calls one operation (a deleted track is retired).
-Idempotency is the kit's: each event's effect commits with its inbox row.
+Each handler maps the event to a command and calls one operation. Idempotency is the kit's: each
+event's effect commits with its inbox row.
 """
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from services.kit.consuming import Subscription
 from services.kit.copies import TrackChange
 from services.kit.db import Database, UnitOfWork
 
-from . import operations
+from .operations import tracks
 
 
 def follow_track(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
-    operations.follow_track(uow, TrackChange.from_event(cloud_event))
+    tracks.follow_track(uow, TrackChange.from_event(cloud_event))
 
 
 def subscriptions(_database: Database) -> list[Subscription]:

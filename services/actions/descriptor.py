@@ -8,10 +8,11 @@ from . import SERVICE, consumers, schemas, store
 
 
 def blueprints():
-    """The api's routes (imported here, so the worker never loads them)."""
-    from . import api
+    """The api's routes, one blueprint per feature (endpoint ``<feature>.<view>``, operationId
+    ``actions.<feature>.<view>`` at the gateway). Imported here, so the worker never loads them."""
+    from .routes import actions, exports, links, people, reminders
 
-    return [api.blueprint]
+    return [feature.blueprint for feature in (people, actions, exports, reminders, links)]
 
 
 DESCRIPTOR = ServiceDescriptor(

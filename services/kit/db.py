@@ -71,9 +71,11 @@ def add_kit_tables(metadata: sa.MetaData) -> None:
     )
 
 
-def make_engine(url: str, write_lock_on_begin: bool = True, **kwargs: Any) -> sa.Engine:
+def make_engine(url: str, write_lock_on_begin: bool = True, foreign_keys: bool = True, **kwargs: Any) -> sa.Engine:
     """An engine for ``url``. On SQLite, transactions take the write lock when they begin unless
-    ``write_lock_on_begin`` is false (for read-only work, which WAL lets run beside a writer)."""
+    ``write_lock_on_begin`` is false (for read-only work, which WAL lets run beside a writer), and
+    foreign keys are enforced unless ``foreign_keys`` is false (migrations: a batch operation copies
+    a table and drops the old one, which must not cascade to the rows that refer to it)."""
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
 
@@ -82,7 +84,7 @@ def make_engine(url: str, write_lock_on_begin: bool = True, **kwargs: Any) -> sa
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
             # Take the write lock when a transaction begins: a deferred transaction that reads and

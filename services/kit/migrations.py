@@ -31,7 +31,7 @@ def run_env(target_metadata: sa.MetaData) -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = make_engine(url)
+    engine = make_engine(url, foreign_keys=False)  # SQLite's batch copies must not cascade
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata,
                           render_as_batch=render_as_batch)

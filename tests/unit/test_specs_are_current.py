@@ -96,15 +96,16 @@ def test_the_schemas_are_json_schema(document):
 def test_a_real_event_matches_its_message(document):
     from datetime import datetime, timezone
 
-    from services.actions.schemas import ActionSchema
+    from services.actions.schemas.actions import ActionDumpSchema
     from services.kit.cloudevents import CloudEvent
 
     now = datetime(2019, 5, 2, 15, 30, tzinfo=timezone.utc)
 
-    data = ActionSchema().dump({
-        "id": "a1", "title": "write the python3 images spec", "owner_email": "mgoddard@example.org",
-        "owner_nick": None, "due_date": None, "status": "open", "snoozed_until": None, "event": "denver",
-        "track": "kolla", "session_id": None, "notes": "", "created_at": now, "updated_at": now,
+    data = ActionDumpSchema().dump({
+        "id": "a1", "title": "write the python3 images spec", "description": "",
+        "owners": [{"name": "mgoddard", "nick": "mgoddard", "email": "mgoddard@example.org", "known": True}],
+        "needs_owner": False, "due_date": None, "status": "open", "snoozed_until": None, "event": "denver",
+        "track": "kolla", "session_id": None, "source": None, "version": 1, "created_at": now, "updated_at": now,
         "completed_at": None})
     event = CloudEvent(type="ptghub.actions.action.created", source="/ptghub/actions", data=data, subject="a1")
     validator = jsonschema.Draft7Validator(

@@ -1,4 +1,10 @@
-"""Action item rules, free of I/O: the status life cycle, snoozing, completion and the track scope."""
+"""An action item's life cycle: ``open -> in_progress -> done | dropped``, and back to open by a reopen.
+
+Done and dropped are settled: from there an action only reopens (status ``open``); ``done ->
+in_progress`` without a reopen makes no sense and is refused (409). Snoozing is not a status: an
+open or in-progress action may be snoozed until a date (no reminders before it); settling an
+action clears its snooze. ``completed_at`` is set when the action becomes done, cleared on reopen.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,29 +12,22 @@ from datetime import date, datetime
 
 from services.kit.problems import Conflict, Invalid
 
-OPEN, DONE, DROPPED, SNOOZED = "open", "done", "dropped", "snoozed"
-STATUSES = (OPEN, DONE, DROPPED, SNOOZED)
+OPEN, IN_PROGRESS, DONE, DROPPED = "open", "in_progress", "done", "dropped"
+STATUSES = (OPEN, IN_PROGRESS, DONE, DROPPED)
+# Statuses an owner is still expected to act on (reminded about, listed as open work).
+ACTIVE = (OPEN, IN_PROGRESS)
+SETTLED = (DONE, DROPPED)
 
-# Where each status may go. Done and dropped are settled: they may only be reopened.
+# Where each status may go.
 TRANSITIONS = {
-    OPEN: {OPEN, DONE, DROPPED, SNOOZED},
-    SNOOZED: {OPEN, DONE, DROPPED, SNOOZED},
+    OPEN: {OPEN, IN_PROGRESS, DONE, DROPPED},
+    IN_PROGRESS: {IN_PROGRESS, OPEN, DONE, DROPPED},
     DONE: {DONE, OPEN},
     DROPPED: {DROPPED, OPEN},
 }
 
 # The event verbs published, besides ``updated``, when an action comes to a status.
 ARRIVAL_VERBS = {DONE: "completed", DROPPED: "dropped"}
-
-
-def normalise_email(address: str) -> str:
-    """Owners' addresses are matched case-insensitively: stored in lower case."""
-    return address.strip().lower()
-
-
-def normalise_owner(owner: str) -> str:
-    """An owner filter (a nick or an e-mail address), as it is matched: in lower case."""
-    return owner.strip().lower()
 
 
 @dataclass(frozen=True)
@@ -38,6 +37,10 @@ class Status:
     status: str = OPEN
     snoozed_until: date | None = None
     completed_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE
 
 
 def check_transition(before: str, after: str) -> None:
@@ -49,22 +52,18 @@ def check_transition(before: str, after: str) -> None:
 def next_status(current: Status | None, changes: dict, now: datetime) -> Status:
     """The status fields after ``changes`` (the requested fields; ``current`` is None on create).
 
-    Snoozing needs a date to snooze until, and only a snoozed action has one: leaving the
-    snoozed status clears it. ``completed_at`` is set when the action becomes done and cleared
-    when it is reopened.
+    A snooze (``snoozed_until``) is kept while the action stays active and cleared when it settles;
+    snoozing a settled action is refused (422). Setting ``snoozed_until`` to null wakes it.
     """
     before = current or Status()
     status = changes.get("status", before.status)
     if current is not None:
         check_transition(before.status, status)
-    if "snoozed_until" in changes:
-        snoozed_until = changes["snoozed_until"]
-    else:
-        snoozed_until = before.snoozed_until if status == before.status else None
-    if status == SNOOZED and snoozed_until is None:
-        raise Invalid("snoozed_until", "required when the status is snoozed")
-    if status != SNOOZED and snoozed_until is not None:
-        raise Invalid("snoozed_until", f"only a snoozed action has one (this one is {status})")
+    snoozed_until = changes["snoozed_until"] if "snoozed_until" in changes else before.snoozed_until
+    if status in SETTLED:
+        if "snoozed_until" in changes and changes["snoozed_until"] is not None:
+            raise Invalid("snoozed_until", f"only an open or in-progress action is snoozed (this one is {status})")
+        snoozed_until = None
     if status != DONE:
         completed_at = None
     elif current is not None and before.status == DONE:
@@ -86,8 +85,3 @@ def check_scope(event: str | None, track: str | None) -> None:
     """A track is named within its event: ``track`` needs ``event``."""
     if track is not None and event is None:
         raise Invalid("event", "required when a track is given (tracks are named within an event)")
-
-
-def changed_fields(current: dict, changes: dict) -> dict:
-    """The fields of ``changes`` whose value differs from ``current``."""
-    return {name: value for name, value in changes.items() if current.get(name) != value}

@@ -1,20 +1,22 @@
-"""Actions API: action items, their owners and their status until done, dropped or snoozed.
-
-Each route loads the request with a schema, calls one operation (:mod:`.operations`) and dumps
-its result with a schema.
-"""
+"""Actions API: action items, their owners and their status until done or dropped."""
 from __future__ import annotations
 
 from flask import Blueprint
 
 from services.kit.web import json_response, load, load_query, page, principal, unit_of_work
 
-from . import operations
-from .schemas import ActionQuery, ActionSchema
+from ..operations import actions
+from ..schemas.actions import ActionDumpSchema, ActionSchema
+from ..schemas.queries import ActionQuery
 
 blueprint = Blueprint("actions", __name__)
 
-action_schema = ActionSchema()
+action_input = ActionSchema()
+action_output = ActionDumpSchema()
+
+
+def _etag(action) -> dict[str, str]:
+    return {"ETag": f'"{action.version}"'}
 
 
 @blueprint.post("/actions")
@@ -24,19 +26,19 @@ def create_action():
     post:
       requestBody:
         required: true
-        content: {application/json: {schema: Action}}
+        content: {application/json: {schema: ActionInput}}
       responses:
         201: {description: created, content: {application/json: {schema: Action}}}
         400: {description: invalid fields, content: {application/problem+json: {schema: Problem}}}
         403: {description: not your track (chairs record actions of their own tracks), content: {application/problem+json: {schema: Problem}}}
         409: {description: the schedule deleted the track, content: {application/problem+json: {schema: Problem}}}
-        422: {description: 'unknown track, track without event, snoozed without snoozed_until', content: {application/problem+json: {schema: Problem}}}
+        422: {description: 'unknown track, track without event, an owner that is neither a nick nor an address', content: {application/problem+json: {schema: Problem}}}
     """
-    data = load(action_schema)
+    data = load(action_input)
     with unit_of_work() as uow:
-        action = operations.create_action(uow, principal(), data)
+        action = actions.create_action(uow, principal(), data)
         uow.commit()
-    return json_response(action_schema.dump(action), 201, {"Location": f"/actions/{action.id}"})
+        return json_response(action_output.dump(action), 201, {"Location": f"/actions/{action.id}", **_etag(action)})
 
 
 @blueprint.get("/actions")
@@ -53,13 +55,13 @@ def list_actions():
     """
     query = load_query(ActionQuery())
     with unit_of_work() as uow:
-        items, cursor = operations.list_actions(uow, query)
-        return page(items, action_schema, cursor)
+        items, cursor = actions.list_actions(uow, query)
+        return page(items, action_output, cursor)
 
 
 @blueprint.get("/actions/<action_id>")
 def get_action(action_id: str):
-    """One action item.
+    """One action item (its ETag is its version).
     ---
     get:
       parameters:
@@ -69,7 +71,8 @@ def get_action(action_id: str):
         404: {description: unknown action, content: {application/problem+json: {schema: Problem}}}
     """
     with unit_of_work() as uow:
-        return json_response(action_schema.dump(operations.get_action(uow, action_id)))
+        action = actions.get_action(uow, action_id)
+        return json_response(action_output.dump(action), headers=_etag(action))
 
 
 @blueprint.patch("/actions/<action_id>")
@@ -81,17 +84,17 @@ def update_action(action_id: str):
       - {in: path, name: action_id, required: true, schema: {type: string}}
       requestBody:
         required: true
-        content: {application/json: {schema: ActionChanges}}
+        content: {application/json: {schema: ActionInput}}
       responses:
         200: {description: the action item as it is now, content: {application/json: {schema: Action}}}
         400: {description: invalid fields, content: {application/problem+json: {schema: Problem}}}
         403: {description: not your track, content: {application/problem+json: {schema: Problem}}}
         404: {description: unknown action, content: {application/problem+json: {schema: Problem}}}
         409: {description: 'a status it cannot go to from the current one (done and dropped only reopen), or a move to a track the schedule deleted', content: {application/problem+json: {schema: Problem}}}
-        422: {description: 'unknown track, track without event, snoozed without snoozed_until', content: {application/problem+json: {schema: Problem}}}
+        422: {description: 'unknown track, track without event, snoozing a settled action', content: {application/problem+json: {schema: Problem}}}
     """
-    changes = load(action_schema, partial=True)
+    changes = load(action_input, partial=True)
     with unit_of_work() as uow:
-        action = operations.update_action(uow, principal(), action_id, changes)
+        action = actions.update_action(uow, principal(), action_id, changes)
         uow.commit()
-    return json_response(action_schema.dump(action))
+        return json_response(action_output.dump(action), headers=_etag(action))

@@ -1,0 +1,6 @@
+"""Action item rules, free of I/O, one module a concern:
+
+- :mod:`.status`: the life cycle (open, in progress, done, dropped; reopen), snoozing, completion;
+- :mod:`.owners`: what names an owner (a nick, an alias, an e-mail address) and how it is matched;
+- :mod:`.history`: what a change changed, as the history records it.
+"""
