@@ -286,3 +286,29 @@ def test_the_free_notes_unique_index_holds_one_slug_per_event(database):
     with database.engine.connect() as connection:
         kinds = connection.execute(sa.text("select kind, event, slug, track from notes")).all()
     assert kinds == [("event", "denver", "hallway", "")]
+
+
+def test_migration_0006_on_sqlite_keeps_the_search_triggers_and_goes_back(tmp_path):
+    from alembic import command
+
+    from services.kit import migrations
+
+    url = f"sqlite:///{tmp_path / 'migrated.db'}"
+    migrations.upgrade(DESCRIPTOR.package_dir, url, "0005")
+    engine = sa.create_engine(url)
+    migrations.upgrade(DESCRIPTOR.package_dir, url)
+    insert = sa.text("insert into notes (id, kind, event, track, slug, title, timezone, body, revision, created_at,"
+                     " updated_at) values (:id, 'event', 'denver', '', 'retro', 'Retrospective', 'UTC', 'kayobe', 1,"
+                     " '2019-01-01', '2019-01-01')")
+    match = "select note_id from notes_fts where notes_fts match :q"
+    with engine.begin() as connection:
+        connection.execute(insert, {"id": "f1"})
+        assert connection.execute(sa.text(match), {"q": "retrospective"}).all() == [("f1",)]
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as connection:
+        connection.execute(insert, {"id": "f2"})
+    command.downgrade(migrations.alembic_config(DESCRIPTOR.package_dir, url), "0005")
+    with engine.begin() as connection:
+        assert "slug" not in {c["name"] for c in sa.inspect(connection).get_columns("notes")}
+        assert connection.execute(sa.text("select count(*) from notes")).scalar() == 0
+        assert connection.execute(sa.text("select count(*) from sqlite_master where type = 'trigger'")).scalar() == 6
+    engine.dispose()
