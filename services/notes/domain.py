@@ -1,5 +1,6 @@
-"""Notes rules, free of I/O: which note (and a free note's slug and title), who writes an event's free notes, ETags and revisions, the body's limits, rendering and diffs,
-the items drawn out of the text, stale copies of sessions, which sessions a summary covers."""
+"""Notes rules, free of I/O: which note (a free note's slug and title too), ETags and revisions, the
+body's limits, rendering and diffs, the items drawn out of the text, stale copies of sessions, which
+sessions a summary covers."""
 from __future__ import annotations
 
 import difflib

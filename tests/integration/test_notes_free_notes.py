@@ -11,7 +11,7 @@ from services.kit import migrations
 from services.notes.descriptor import DESCRIPTOR as notes_service
 
 from ..conftest import ORGANISER, principal_header
-from .test_notes import DENVER, KOLLA, Notes
+from .test_notes import KOLLA, Notes
 
 pytestmark = pytest.mark.integration
 
