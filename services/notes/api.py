@@ -478,7 +478,7 @@ def preview_track_summary(event: str, track: str):
 
 @blueprint.get("/events/<event>/summary")
 def preview_event_summary(event: str):
-    """The event's summary (every track's) as it would be published now, in plain text, Markdown or HTML.
+    """The event's summary (every track's, then its free notes) as it would be published now, in plain text, Markdown or HTML.
     ---
     get:
       parameters:
@@ -494,14 +494,14 @@ def preview_event_summary(event: str):
             text/html: {schema: {type: string}}
         400: {description: invalid format or suggested, content: {application/problem+json: {schema: Problem}}}
         404: {description: unknown event, content: {application/problem+json: {schema: Problem}}}
-        422: {description: no track of the event has sessions to summarise, content: {application/problem+json: {schema: Problem}}}
+        422: {description: 'nothing to summarise: no track of the event has sessions and no free note was saved', content: {application/problem+json: {schema: Problem}}}
     """
     return _preview(event, None)
 
 
 @blueprint.post("/events/<event>/summary/publish")
 def publish_event_summary(event: str):
-    """Publish the event's summary: every track's, one after another (organisers only).
+    """Publish the event's summary: every track's, one after another, then its free notes (organisers only).
     ---
     post:
       parameters:
@@ -515,7 +515,7 @@ def publish_event_summary(event: str):
         403: {description: not an organiser, content: {application/problem+json: {schema: Problem}}}
         404: {description: unknown event, content: {application/problem+json: {schema: Problem}}}
         409: {description: 'nothing changed since the last published summary (the problem names `summary`; send `force`)', content: {application/problem+json: {schema: Problem}}}
-        422: {description: no track of the event has sessions to summarise, content: {application/problem+json: {schema: Problem}}}
+        422: {description: 'nothing to summarise: no track of the event has sessions and no free note was saved', content: {application/problem+json: {schema: Problem}}}
     """
     return _publish(event, None)
 
