@@ -48,3 +48,16 @@ def require_track_writer(principal: dict, event_slug: str, track_slug: str | Non
 def require_role(principal: dict, *roles: str) -> None:
     if principal.get("role") not in roles:
         raise Forbidden(f"needs one of the roles: {', '.join(roles)}")
+
+
+def may_write_event(principal: dict, event_slug: str) -> bool:
+    """Organisers, and a chair of any track of ``event_slug``."""
+    return is_organiser(principal) or bool(chaired_tracks(principal, event_slug))
+
+
+def require_event_writer(principal: dict, event_slug: str) -> None:
+    """What belongs to an event rather than a track (its free notes): organisers write it, and so
+    does a chair of any of its tracks; a chair only at another event is refused."""
+    if not may_write_event(principal, event_slug):
+        raise Forbidden(f"not allowed to change the notes of event {event_slug}: organisers and the chairs "
+                        "of its tracks only", errors={"event": [f"you chair no track at {event_slug}"]})

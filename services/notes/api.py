@@ -1,8 +1,9 @@
-"""Notes API: the notes (a session's and a track's, through the same routes) and the track and
-event summaries built from them.
+"""Notes API: the notes (a session's, a track's and an event's free notes, through the same routes),
+an event's free notes as a collection, and the track and event summaries built from them.
 
-Each route loads the request with a schema, calls one operation (:mod:`.operations.notes`, the summaries'
-in :mod:`.operations.summaries`) and dumps its result with a schema.
+Each route loads the request with a schema, calls one operation (:mod:`.operations.notes`, the free
+notes' collection in :mod:`.operations.free_notes`, the summaries' in :mod:`.operations.summaries`)
+and dumps its result with a schema.
 """
 from __future__ import annotations
 
@@ -16,43 +17,54 @@ from services.kit.web import json_response, load, load_query, page, principal, u
 
 from . import domain
 from .domain import CONFIRMED, DISMISSED, NoteKey
-from .operations import notes, search, summaries
-from .schemas import (DiffQuerySchema, ItemListSchema, ItemSchema, LineSchema, NoteQuerySchema, NoteRevisionSchema,
-                      NoteSchema, PublishedSummarySchema, RestoreSchema, SearchQuery, SearchResultSchema,
-                      SummaryQuery, SummaryRequestSchema, SummarySchema)
+from .operations import free_notes, notes, search, summaries
+from .schemas import (DiffQuerySchema, FreeNoteCreateSchema, FreeNoteSchema, FreeNoteTitleSchema, ItemListSchema,
+                      ItemSchema, LineSchema, NoteQuerySchema, NoteRevisionSchema, NoteSchema, PublishedSummarySchema,
+                      RestoreSchema, SearchQuery, SearchResultSchema, SummaryQuery, SummaryRequestSchema, SummarySchema,
+                      note_url)
 
 blueprint = Blueprint("notes", __name__)
 
 note_schema, revision_schema, summary_schema = NoteSchema(), NoteRevisionSchema(), SummarySchema()
 published_schema = PublishedSummarySchema()
 item_schema, items_schema = ItemSchema(), ItemListSchema()
+free_note_schema = FreeNoteSchema()
 result_schema = SearchResultSchema()
 
 
-# -- notes: one set of routes, registered for both path shapes ------------------------------------
+# -- notes: one set of routes, registered for the three path shapes --------------------------------
 @dataclass(frozen=True)
 class Shape:
-    """Where a kind of note lives: its path prefix, the path's parameters (apispec YAML), its 404."""
+    """Where a kind of note lives: its path prefix, the path's parameters (apispec YAML), its 404, who
+    is refused a write (403) and why a note is read only (409)."""
 
     name: str
     prefix: str
     parameters: str
     unknown: str
     key: Callable[..., NoteKey]
+    forbidden: str = "not your track"
+    gone: str = "the schedule deleted the track"
 
 
+EVENT_PARAMETER = "- {in: path, name: event, required: true, schema: {type: string}}"
 SHAPES = (
     Shape("session", "/sessions/<session_id>/note",
           "- {in: path, name: session_id, required: true, schema: {type: string}}",
           "no note for that session (notes has no copy of it)", lambda session_id: NoteKey.of_session(session_id)),
     Shape("track", "/events/<event>/tracks/<track>/note",
-          "- {in: path, name: event, required: true, schema: {type: string}}\n"
-          "      - {in: path, name: track, required: true, schema: {type: string}}",
+          EVENT_PARAMETER + "\n      - {in: path, name: track, required: true, schema: {type: string}}",
           "a track the schedule never announced", lambda event, track: NoteKey.of_track(event, track)),
+    Shape("event", "/events/<event>/notes/<slug>",
+          EVENT_PARAMETER + "\n      - {in: path, name: slug, required: true, schema: {type: string}}",
+          "an event notes does not know (`errors.event`), or no free note of that slug (`errors.slug`)",
+          lambda event, slug: NoteKey.of_event(event, slug),
+          forbidden="neither an organiser nor a chair of a track of the event",
+          gone="the free note was deleted (`errors.slug`) or the schedule deleted the event (`errors.event`)"),
 )
-WRITE_ERRORS = """403: {description: not your track, content: {application/problem+json: {schema: Problem}}}
+WRITE_ERRORS = """403: {description: '%(forbidden)s', content: {application/problem+json: {schema: Problem}}}
         404: {description: '%(unknown)s', content: {application/problem+json: {schema: Problem}}}
-        409: {description: the schedule deleted the track (its notes are read only), content: {application/problem+json: {schema: Problem}}}
+        409: {description: '%(gone)s (its notes are read only)', content: {application/problem+json: {schema: Problem}}}
         413: {description: 'the body would be over 1 MiB (1048576 bytes of UTF-8); the problem gives `limit`', content: {application/problem+json: {schema: Problem}}}
         422: {description: 'a marker with no text (`#action` alone); `errors.body` and `lines` name the lines', content: {application/problem+json: {schema: Problem}}}"""
 
@@ -245,9 +257,9 @@ def confirm_item(key: NoteKey, item: str):
       - {in: path, name: item, required: true, schema: {type: string}}
       responses:
         200: {description: the item, confirmed, content: {application/json: {schema: Item}}}
-        403: {description: not your track, content: {application/problem+json: {schema: Problem}}}
+        403: {description: '%(forbidden)s', content: {application/problem+json: {schema: Problem}}}
         404: {description: '%(unknown)s, or no such item (`errors.item`)', content: {application/problem+json: {schema: Problem}}}
-        409: {description: the schedule deleted the track, content: {application/problem+json: {schema: Problem}}}
+        409: {description: '%(gone)s', content: {application/problem+json: {schema: Problem}}}
     """
     return _decide(key, item, CONFIRMED)
 
@@ -261,9 +273,9 @@ def dismiss_item(key: NoteKey, item: str):
       - {in: path, name: item, required: true, schema: {type: string}}
       responses:
         200: {description: the item, dismissed, content: {application/json: {schema: Item}}}
-        403: {description: not your track, content: {application/problem+json: {schema: Problem}}}
+        403: {description: '%(forbidden)s', content: {application/problem+json: {schema: Problem}}}
         404: {description: '%(unknown)s, or no such item (`errors.item`)', content: {application/problem+json: {schema: Problem}}}
-        409: {description: the schedule deleted the track, content: {application/problem+json: {schema: Problem}}}
+        409: {description: '%(gone)s', content: {application/problem+json: {schema: Problem}}}
     """
     return _decide(key, item, DISMISSED)
 
@@ -276,7 +288,7 @@ NOTE_ROUTES = (
     (list_items, "/items", "GET"), (confirm_item, "/items/<item>/confirm", "POST"),
     (dismiss_item, "/items/<item>/dismiss", "POST"),
 )
-KEY_PARAMETERS = {"session": ("session_id",), "track": ("event", "track")}
+KEY_PARAMETERS = {"session": ("session_id",), "track": ("event", "track"), "event": ("event", "slug")}
 
 
 def _bind(view, shape: Shape):
@@ -287,8 +299,8 @@ def _bind(view, shape: Shape):
         return view(shape.key(*(path.pop(name) for name in names)), **path)
 
     bound.__name__ = f"{shape.name}_{view.__name__}"
-    bound.__doc__ = view.__doc__ % {"parameters": shape.parameters, "unknown": shape.unknown,
-                                    "write_errors": WRITE_ERRORS % {"unknown": shape.unknown}}
+    texts = {"unknown": shape.unknown, "forbidden": shape.forbidden, "gone": shape.gone}
+    bound.__doc__ = view.__doc__ % {"parameters": shape.parameters, **texts, "write_errors": WRITE_ERRORS % texts}
     return bound
 
 
@@ -296,6 +308,106 @@ for _shape in SHAPES:
     for _view, _suffix, _method in NOTE_ROUTES:
         _bound = _bind(_view, _shape)
         blueprint.add_url_rule(_shape.prefix + _suffix, _bound.__name__, _bound, methods=[_method])
+
+
+# -- an event's free notes, as a collection ------------------------------------------------------
+@blueprint.get("/events/<event>/notes")
+def list_free_notes(event: str):
+    """The event's free notes (deleted ones left out), by slug.
+    ---
+    get:
+      parameters:
+      - {in: path, name: event, required: true, schema: {type: string}}
+      - in: query
+        schema: PageQuery
+      responses:
+        200: {description: 'a page of free notes: slug, title, revision, when and by whom last saved', content: {application/json: {schema: FreeNotePage}}}
+        400: {description: invalid cursor or limit, content: {application/problem+json: {schema: Problem}}}
+        404: {description: 'an event notes does not know (`errors.event`)', content: {application/problem+json: {schema: Problem}}}
+    """
+    query = load_query(PageQuery())
+    with unit_of_work() as uow:
+        entries, cursor = free_notes.list_free_notes(uow, event, query["limit"], query["cursor"])
+        return page(entries, free_note_schema, cursor)
+
+
+@blueprint.post("/events/<event>/notes")
+def create_free_note(event: str):
+    """Create one of the event's free notes, named by a slug, with a title (and, optionally, its first text).
+    ---
+    post:
+      parameters:
+      - {in: path, name: event, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content: {application/json: {schema: FreeNoteCreate}}
+      responses:
+        201:
+          description: 'created: the note (revision 1 with a `body`, else 0); Location is its path'
+          headers: {ETag: {description: 'the revision, quoted', schema: {type: string}}}
+          content: {application/json: {schema: Note}}
+        400: {description: invalid fields, content: {application/problem+json: {schema: Problem}}}
+        403: {description: neither an organiser nor a chair of a track of the event, content: {application/problem+json: {schema: Problem}}}
+        404: {description: 'an event notes does not know (`errors.event`)', content: {application/problem+json: {schema: Problem}}}
+        409: {description: 'the event has a free note of that slug, a deleted one too (`errors.slug`), or the schedule deleted the event (`errors.event`)', content: {application/problem+json: {schema: Problem}}}
+        413: {description: 'the body would be over 1 MiB (1048576 bytes of UTF-8); the problem gives `limit`', content: {application/problem+json: {schema: Problem}}}
+        422: {description: 'a bad slug (lowercase letters, digits, - and _, as the schedule''s track slugs) or title (`errors.slug`, `errors.title`); a marker with no text in the body (`errors.body`, `lines`)', content: {application/problem+json: {schema: Problem}}}
+    """
+    data = load(FreeNoteCreateSchema())
+    creation = free_notes.FreeNoteCreation(event, data["slug"], data["title"], data["body"])
+    with unit_of_work() as uow:
+        note = free_notes.create_free_note(uow, principal(), creation)
+        uow.commit()
+    return json_response(note_schema.dump(note), 201, {"ETag": domain.etag(note.revision),
+                                                       "Location": note_url(note).removeprefix("/api/v1")})
+
+
+@blueprint.patch("/events/<event>/notes/<slug>")
+def retitle_free_note(event: str, slug: str):
+    """Change a free note's title (organisers only); its body and revision are unchanged.
+    ---
+    patch:
+      parameters:
+      - {in: path, name: event, required: true, schema: {type: string}}
+      - {in: path, name: slug, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content: {application/json: {schema: FreeNoteTitle}}
+      responses:
+        200: {description: the note, retitled, content: {application/json: {schema: Note}}}
+        400: {description: invalid fields, content: {application/problem+json: {schema: Problem}}}
+        403: {description: not an organiser, content: {application/problem+json: {schema: Problem}}}
+        404: {description: 'an event notes does not know (`errors.event`), or no free note of that slug (`errors.slug`)', content: {application/problem+json: {schema: Problem}}}
+        409: {description: 'the free note was deleted (`errors.slug`) or the schedule deleted the event (`errors.event`)', content: {application/problem+json: {schema: Problem}}}
+        422: {description: 'an empty title, or one over 300 characters (`errors.title`)', content: {application/problem+json: {schema: Problem}}}
+    """
+    data = load(FreeNoteTitleSchema())
+    with unit_of_work() as uow:
+        note = free_notes.retitle_free_note(uow, principal(), free_notes.Retitle(NoteKey.of_event(event, slug),
+                                                                                 data["title"]))
+        uow.commit()
+    return json_response(note_schema.dump(note), 200, {"ETag": domain.etag(note.revision)})
+
+
+@blueprint.delete("/events/<event>/notes/<slug>")
+def delete_free_note(event: str, slug: str):
+    """Delete a free note (organisers only): it is kept, read only, with its revisions and items, out of
+    the event's list, its summary and search; its slug stays taken.
+    ---
+    delete:
+      parameters:
+      - {in: path, name: event, required: true, schema: {type: string}}
+      - {in: path, name: slug, required: true, schema: {type: string}}
+      responses:
+        204: {description: deleted}
+        403: {description: not an organiser, content: {application/problem+json: {schema: Problem}}}
+        404: {description: 'an event notes does not know (`errors.event`), or no free note of that slug (`errors.slug`)', content: {application/problem+json: {schema: Problem}}}
+        409: {description: 'the free note was deleted already (`errors.slug`), or the schedule deleted the event (`errors.event`)', content: {application/problem+json: {schema: Problem}}}
+    """
+    with unit_of_work() as uow:
+        free_notes.delete_free_note(uow, principal(), NoteKey.of_event(event, slug))
+        uow.commit()
+    return Response(status=204)
 
 
 # -- summaries ----------------------------------------------------------------------------------
@@ -366,7 +478,7 @@ def preview_track_summary(event: str, track: str):
 
 @blueprint.get("/events/<event>/summary")
 def preview_event_summary(event: str):
-    """The event's summary (every track's) as it would be published now, in plain text, Markdown or HTML.
+    """The event's summary (every track's, then its free notes) as it would be published now, in plain text, Markdown or HTML.
     ---
     get:
       parameters:
@@ -382,14 +494,14 @@ def preview_event_summary(event: str):
             text/html: {schema: {type: string}}
         400: {description: invalid format or suggested, content: {application/problem+json: {schema: Problem}}}
         404: {description: unknown event, content: {application/problem+json: {schema: Problem}}}
-        422: {description: no track of the event has sessions to summarise, content: {application/problem+json: {schema: Problem}}}
+        422: {description: 'nothing to summarise: no track of the event has sessions and no free note was saved', content: {application/problem+json: {schema: Problem}}}
     """
     return _preview(event, None)
 
 
 @blueprint.post("/events/<event>/summary/publish")
 def publish_event_summary(event: str):
-    """Publish the event's summary: every track's, one after another (organisers only).
+    """Publish the event's summary: every track's, one after another, then its free notes (organisers only).
     ---
     post:
       parameters:
@@ -403,7 +515,7 @@ def publish_event_summary(event: str):
         403: {description: not an organiser, content: {application/problem+json: {schema: Problem}}}
         404: {description: unknown event, content: {application/problem+json: {schema: Problem}}}
         409: {description: 'nothing changed since the last published summary (the problem names `summary`; send `force`)', content: {application/problem+json: {schema: Problem}}}
-        422: {description: no track of the event has sessions to summarise, content: {application/problem+json: {schema: Problem}}}
+        422: {description: 'nothing to summarise: no track of the event has sessions and no free note was saved', content: {application/problem+json: {schema: Problem}}}
     """
     return _publish(event, None)
 
@@ -436,7 +548,7 @@ def search_event(event: str):
       - in: query
         schema: SearchQuery
       responses:
-        200: {description: 'a page of results (notes of deleted sessions and retired tracks, and dismissed items, left out)', content: {application/json: {schema: SearchPage}}}
+        200: {description: 'a page of results (notes of deleted sessions, retired tracks and deleted free notes, and dismissed items, left out)', content: {application/json: {schema: SearchPage}}}
         400: {description: '`q` missing, empty, only punctuation or over 500 characters; or an invalid limit or cursor', content: {application/problem+json: {schema: Problem}}}
         404: {description: 'unknown event (`errors.event`)', content: {application/problem+json: {schema: Problem}}}
     """

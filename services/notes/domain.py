@@ -1,8 +1,10 @@
-"""Notes rules, free of I/O: which note, ETags and revisions, the body's limits, rendering and diffs,
-the items drawn out of the text, stale copies of sessions, which sessions a summary covers."""
+"""Notes rules, free of I/O: which note (a free note's slug and title too), ETags and revisions, the
+body's limits, rendering and diffs, the items drawn out of the text, stale copies of sessions, which
+sessions a summary covers."""
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping
@@ -17,9 +19,12 @@ from services.kit.problems import Conflict, Invalid, PreconditionFailed, Problem
 from . import extraction
 from .extraction import Calendar, Context, Item, People
 
-# The two kinds of note: a session's, and a track's (the pad a team keeps for the whole week).
+# The three kinds of note: a session's, a track's (the pad a team keeps for the whole week), and an
+# event's free notes (many per event, each named by a slug: "hallway", "retro", "cross-project").
 SESSION = "session"
 TRACK = "track"
+EVENT = "event"
+KINDS = (SESSION, TRACK, EVENT)
 
 SCHEDULED = "scheduled"
 CANCELLED = "cancelled"
@@ -28,12 +33,14 @@ DELETED = "deleted"  # the schedule deleted the session; its note is kept, out o
 
 @dataclass(frozen=True)
 class NoteKey:
-    """Which note a request means: a session's (``session_id``) or a track's (``event``, ``track``)."""
+    """Which note a request means: a session's (``session_id``), a track's (``event``, ``track``) or
+    one of an event's free notes (``event``, ``slug``)."""
 
     kind: str
     session_id: str | None = None
     event: str | None = None
     track: str | None = None
+    slug: str | None = None
 
     @classmethod
     def of_session(cls, session_id: str) -> "NoteKey":
@@ -42,6 +49,34 @@ class NoteKey:
     @classmethod
     def of_track(cls, event: str, track: str) -> "NoteKey":
         return cls(TRACK, event=event, track=track)
+
+    @classmethod
+    def of_event(cls, event: str, slug: str) -> "NoteKey":
+        return cls(EVENT, event=event, slug=slug)
+
+
+# -- free notes -------------------------------------------------------------------------------
+# A free note's slug follows the schedule's rule for the slugs of tracks and rooms.
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+SLUG_RULE = "lowercase letters, digits, - and _ only, starting with a letter or digit (at most 64)"
+MAX_TITLE = 300
+
+
+def check_slug(slug: str) -> str:
+    """A free note's slug: the schedule's slug rule; anything else is a 422 naming ``slug``."""
+    if not SLUG_RE.match(slug):
+        raise Invalid("slug", SLUG_RULE)
+    return slug
+
+
+def check_title(title: str) -> str:
+    """A free note's title: some text, at most :data:`MAX_TITLE` characters (422 naming ``title``)."""
+    title = " ".join(title.split())
+    if not title:
+        raise Invalid("title", "give the note a title")
+    if len(title) > MAX_TITLE:
+        raise Invalid("title", f"at most {MAX_TITLE} characters")
+    return title
 
 
 # -- the body ---------------------------------------------------------------------------------

@@ -16,23 +16,29 @@ from .summary.model import SUGGESTED_POLICIES
 STATUSES = validate.OneOf([domain.SCHEDULED, domain.CANCELLED, domain.DELETED])
 
 
-KINDS = validate.OneOf([domain.SESSION, domain.TRACK])
+KINDS = validate.OneOf(list(domain.KINDS))
+
 
 
 class NoteSchema(StrictSchema):
     id = fields.String(dump_only=True, metadata={"description": "the note's id (a session note's: the session's)"})
     kind = fields.String(dump_only=True, validate=KINDS, metadata={
-        "description": "`session` (a session's note) or `track` (the pad a track keeps all week)"})
-    session_id = fields.String(dump_only=True, allow_none=True, metadata={"description": "null for a track note"})
+        "description": "`session` (a session's note), `track` (the pad a track keeps all week) or `event` "
+                       "(one of the event's free notes)"})
+    session_id = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "null for a track note and a free note"})
     event = fields.String(dump_only=True)
-    track = fields.String(dump_only=True)
+    track = fields.String(dump_only=True, allow_none=True, metadata={"description": "null for a free note"})
+    slug = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "a free note's slug (null for a session's or a track's note)"})
     room = fields.String(dump_only=True, allow_none=True)
-    title = fields.String(dump_only=True, allow_none=True, metadata={"description": "the session's title"})
+    title = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "the session's title, or a free note's (null for a track note)"})
     start = fields.AwareDateTime(dump_only=True, allow_none=True,
                                  metadata={"description": "RFC 3339, in the event's timezone"})
     end = fields.AwareDateTime(dump_only=True, allow_none=True)
-    status = fields.String(dump_only=True, allow_none=True, validate=STATUSES,
-                           metadata={"description": "the session's status (null for a track note)"})
+    status = fields.String(dump_only=True, allow_none=True, validate=STATUSES, metadata={
+        "description": "the session's status (null for a track note); a free note's is null, or `deleted`"})
     timezone = fields.String(dump_only=True)
     body = fields.String(required=True, metadata={
         "description": f"markdown (a pad's plain-text export is fine), at most {domain.MAX_BODY_BYTES} bytes of "
@@ -48,12 +54,57 @@ class NoteSchema(StrictSchema):
         zone = ZoneInfo(note.timezone)
         return {
             "id": note.id, "kind": note.kind, "session_id": note.session_id, "event": note.event,
-            "track": note.track, "room": note.room, "title": note.title,
+            "track": note.track_slug, "slug": note.slug, "room": note.room, "title": note.title,
             "start": note.start.astimezone(zone) if note.start else None,
             "end": note.end.astimezone(zone) if note.end else None,
             "status": note.status, "timezone": note.timezone, "body": note.body, "revision": note.revision,
             "updated_at": note.updated_at,
         }
+
+
+class FreeNoteCreateSchema(StrictSchema):
+    slug = fields.String(required=True, metadata={
+        "description": f"names the note in its path: {domain.SLUG_RULE} (else 422), unique in the event"})
+    title = fields.String(required=True, metadata={"description": f"at most {domain.MAX_TITLE} characters"})
+    body = fields.String(load_default=None, metadata={
+        "description": "the first revision's markdown (as a PUT's `body`); without it the note starts empty, "
+                       "at revision 0"})
+
+
+class FreeNoteTitleSchema(StrictSchema):
+    title = fields.String(required=True, metadata={"description": f"at most {domain.MAX_TITLE} characters"})
+
+
+class FreeNoteSchema(Schema):
+    """One of an event's free notes as the event's list shows it."""
+
+    id = fields.String(dump_only=True)
+    event = fields.String(dump_only=True)
+    slug = fields.String(dump_only=True)
+    title = fields.String(dump_only=True)
+    revision = fields.Integer(dump_only=True, metadata={"description": "0 until its first save"})
+    updated_at = fields.AwareDateTime(dump_only=True, metadata={"description": "when the body last changed"})
+    author = fields.String(dump_only=True, allow_none=True, metadata={
+        "description": "who saved the current revision (null at revision 0)"})
+    url = fields.String(dump_only=True, metadata={"description": "the note's path under /api/v1"})
+
+    @pre_dump
+    def _present(self, entry, **_kwargs):
+        if isinstance(entry, dict):
+            return entry
+        note = entry.note
+        return {"id": note.id, "event": note.event, "slug": note.slug, "title": note.title,
+                "revision": note.revision, "updated_at": note.updated_at, "author": entry.author,
+                "url": note_url(note)}
+
+
+def note_url(note) -> str:
+    """A note's path under /api/v1, whatever its kind."""
+    if note.kind == domain.SESSION:
+        return f"/api/v1/sessions/{note.id}/note"
+    if note.kind == domain.EVENT:
+        return f"/api/v1/events/{note.event}/notes/{note.slug}"
+    return f"/api/v1/events/{note.event}/tracks/{note.track}/note"
 
 
 class NoteQuerySchema(StrictSchema):
@@ -135,7 +186,8 @@ class NoteRefSchema(Schema):
     kind = fields.String(validate=KINDS)
     session_id = fields.String(allow_none=True)
     event = fields.String()
-    track = fields.String()
+    track = fields.String(allow_none=True, metadata={"description": "null for a free note"})
+    slug = fields.String(allow_none=True, metadata={"description": "a free note's slug; null for the other kinds"})
 
 
 class ItemsChangedSchema(Schema):
@@ -238,9 +290,10 @@ class SearchQuery(StrictSchema):
 
 class SearchNoteSchema(Schema):
     kind = fields.String(validate=KINDS)
-    session_id = fields.String(allow_none=True, metadata={"description": "null for a track note"})
+    session_id = fields.String(allow_none=True, metadata={"description": "null for a track note and a free note"})
     event = fields.String()
-    track = fields.String()
+    track = fields.String(allow_none=True, metadata={"description": "null for a free note"})
+    slug = fields.String(allow_none=True, metadata={"description": "a free note's slug; null for the other kinds"})
 
 
 class SearchSessionSchema(Schema):
@@ -253,8 +306,9 @@ class SearchResultSchema(Schema):
     kind = fields.String(validate=validate.OneOf(["note", "item"]),
                          metadata={"description": "a note's text matched, or one of its items"})
     note = fields.Nested(SearchNoteSchema)
-    session = fields.Nested(SearchSessionSchema, allow_none=True, metadata={"description": "null for a track note"})
-    track = fields.String()
+    session = fields.Nested(SearchSessionSchema, allow_none=True, metadata={
+        "description": "null for a track note and a free note"})
+    track = fields.String(allow_none=True, metadata={"description": "null for a free note"})
     snippet = fields.String(metadata={
         "description": "an excerpt as safe HTML: the text escaped, each match in `<mark>`...`</mark>`"})
     rank = fields.Float(metadata={"description": "higher is better (PostgreSQL ts_rank, SQLite -bm25)"})
@@ -270,12 +324,11 @@ class SearchResultSchema(Schema):
         if note.kind == domain.SESSION:
             start = note.start.astimezone(ZoneInfo(note.timezone)) if note.start else None
             session = {"id": note.id, "title": note.title, "start": start}
-        url = (f"/api/v1/sessions/{note.id}/note" if note.kind == domain.SESSION
-               else f"/api/v1/events/{note.event}/tracks/{note.track}/note")
         return {"kind": "item" if result.item is not None else "note",
-                "note": {"kind": note.kind, "session_id": note.session_id, "event": note.event, "track": note.track},
-                "session": session, "track": note.track, "snippet": result.snippet, "rank": result.rank,
-                "url": url, "item": result.item}
+                "note": {"kind": note.kind, "session_id": note.session_id, "event": note.event,
+                         "track": note.track_slug, "slug": note.slug},
+                "session": session, "track": note.track_slug, "snippet": result.snippet, "rank": result.rank,
+                "url": note_url(note), "item": result.item}
 
 
 # -- what notes reads from the schedule's events ----------------------------------------------
@@ -341,11 +394,14 @@ class ScheduleNoteLineSchema(TolerantSchema):
 
 
 NoteRevisionPage = page_schema(NoteRevisionSchema, "NoteRevisionPage")
+FreeNotePage = page_schema(FreeNoteSchema, "FreeNotePage")
 SearchPage = page_schema(SearchResultSchema, "SearchPage")
 
 SCHEMAS = {
     "Note": NoteSchema, "NoteRevision": NoteRevisionSchema, "NoteRevisionPage": NoteRevisionPage,
     "Restore": RestoreSchema, "NoteLine": LineSchema,
+    "FreeNote": FreeNoteSchema, "FreeNotePage": FreeNotePage, "FreeNoteCreate": FreeNoteCreateSchema,
+    "FreeNoteTitle": FreeNoteTitleSchema,
     "Item": ItemSchema, "ItemList": ItemListSchema, "NoteRef": NoteRefSchema, "ItemsChanged": ItemsChangedSchema,
     "SummaryRequest": SummaryRequestSchema, "SummaryQuery": SummaryQuery, "SummarySession": SummarySessionSchema,
     "Summary": SummarySchema, "PublishedSummary": PublishedSummarySchema,
@@ -357,5 +413,6 @@ SCHEMAS = {
 EVENTS = {
     "ptghub.notes.note.updated": NoteSchema,
     "ptghub.notes.note.items.changed": ItemsChangedSchema,
+    "ptghub.notes.note.deleted": NoteSchema,
     "ptghub.notes.summary.published": PublishedSummarySchema,
 }

@@ -59,21 +59,26 @@ class Track(TrackCopy, Base):
 
 class Note(Base):
     """A note: a session's (``kind`` session, with a copy of the session from the schedule's events;
-    its id is the session's) or a track's (``kind`` track: the pad a team keeps all week, one per
-    (event, track), made on its first save)."""
+    its id is the session's), a track's (``kind`` track: the pad a team keeps all week, one per
+    (event, track), made on its first save) or one of an event's free notes (``kind`` event: named by
+    ``slug``, one per (event, slug), with a ``title``; ``track`` is :data:`domain.EVENT_SCOPE`, empty;
+    deleted, it is kept with ``status`` deleted)."""
 
     __tablename__ = "notes"
     __table_args__ = (
         sa.Index("ix_notes_event_track_start", "event", "track", "start"),
         sa.Index("ux_notes_track_note", "event", "track", unique=True,
                  sqlite_where=sa.text("kind = 'track'"), postgresql_where=sa.text("kind = 'track'")),
+        sa.Index("ux_notes_free_note", "event", "slug", unique=True,
+                 sqlite_where=sa.text("kind = 'event'"), postgresql_where=sa.text("kind = 'event'")),
     )
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, comment="a session note's: the session's id")
     kind: Mapped[str] = mapped_column(sa.String(10), default=domain.SESSION)
     event: Mapped[str] = mapped_column(sa.String(64))
-    track: Mapped[str] = mapped_column(sa.String(64))
+    track: Mapped[str] = mapped_column(sa.String(64))  # empty for an event's free note
+    slug: Mapped[str | None] = mapped_column(sa.String(64), comment="a free note's slug; null for the other kinds")
     room: Mapped[str | None] = mapped_column(sa.String(64))
-    title: Mapped[str | None] = mapped_column(sa.String(300))
+    title: Mapped[str | None] = mapped_column(sa.String(300))  # the session's title, or a free note's
     start: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str | None] = mapped_column(sa.String(20), default="scheduled")
@@ -88,6 +93,11 @@ class Note(Base):
     @property
     def session_id(self) -> str | None:
         return self.id if self.kind == domain.SESSION else None
+
+    @property
+    def track_slug(self) -> str | None:
+        """The track the note belongs to; None for an event's free note."""
+        return None if self.kind == domain.EVENT else self.track
 
 
 class NoteRevision(Base):
@@ -155,6 +165,15 @@ def copy_event(session: Session, event: Event | None, data: dict[str, Any], dele
     event.deleted = deleted
     event.event_updated_at = data.get("updated_at")
     session.flush()
+    return event
+
+
+def require_event_copy(session: Session, slug: str, lock: bool = False) -> Event:
+    """notes' copy of an event; 404 naming ``event`` when the schedule never announced it to notes."""
+    event = find_event_copy(session, slug, lock)
+    if event is None:
+        raise NotFound(f"no event {slug!r} (notes knows the events the schedule announced)",
+                       errors={"event": ["unknown event"]})
     return event
 
 
@@ -257,6 +276,68 @@ def get_session_note(session: Session, session_id: str, lock: bool = False) -> N
     if note is None:
         raise NotFound(f"no note for session {session_id!r}", errors={"session_id": ["unknown session"]})
     return note
+
+
+def find_free_note(session: Session, event: str, slug: str, lock: bool = False) -> Note | None:
+    statement = sa.select(Note).where(Note.kind == domain.EVENT, Note.event == event, Note.slug == slug)
+    return session.scalar(statement.with_for_update() if lock else statement)
+
+
+def get_free_note(session: Session, event: str, slug: str, lock: bool = False) -> Note:
+    """An event's free note (a deleted one too); 404 naming ``event`` for an event notes does not know,
+    ``slug`` for a note the event has none of."""
+    note = find_free_note(session, event, slug, lock)
+    if note is None:
+        require_event_copy(session, event)
+        raise NotFound(f"event {event!r} has no free note {slug!r}", errors={"slug": ["unknown note"]})
+    return note
+
+
+def add_free_note(session: Session, event: Event, slug: str, title: str) -> Note:
+    """A new free note of ``event``: empty, at revision 0, shown in the event's timezone."""
+    note = Note(id=new_id(), kind=domain.EVENT, event=event.slug, track=domain.EVENT_SCOPE, slug=slug, title=title,
+                body="", revision=0, status=None, timezone=event.timezone, updated_at=utcnow(), created_at=utcnow())
+    session.add(note)
+    session.flush()
+    return note
+
+
+class FreeNoteEntry:
+    """A free note as the event's list shows it: the note and who saved its current revision."""
+
+    __slots__ = ("note", "author")
+
+    def __init__(self, note: Note, author: str | None):
+        self.note, self.author = note, author
+
+
+def free_notes_page(session: Session, event: str, limit: int, cursor: str | None
+                    ) -> tuple[list[FreeNoteEntry], str | None]:
+    """A page of the event's free notes (deleted ones left out), by slug, each with its last author."""
+    statement = sa.select(Note).where(Note.kind == domain.EVENT, Note.event == event, _not_deleted())
+    notes, next_cursor = paginate(session, statement, [Note.slug], lambda note: [note.slug], limit, cursor,
+                                  parse=_parse_slug_cursor)
+    current = [(note.id, note.revision) for note in notes if note.revision]
+    authors = {(row.note_id, row.revision): row.author for row in session.execute(
+        sa.select(NoteRevision.note_id, NoteRevision.revision, NoteRevision.author)
+        .where(sa.tuple_(NoteRevision.note_id, NoteRevision.revision).in_(current)))} if current else {}
+    return [FreeNoteEntry(note, authors.get((note.id, note.revision))) for note in notes], next_cursor
+
+
+def _parse_slug_cursor(values: list) -> list[str]:
+    if not isinstance(values[0], str):
+        raise Problem("cursor: not a cursor this API gave out", errors={"cursor": ["Invalid cursor."]})
+    return values
+
+
+def event_free_notes(session: Session, event: str) -> list[Note]:
+    """The free notes an event summary covers: not deleted, ever saved, by slug."""
+    return list(session.scalars(sa.select(Note).where(Note.kind == domain.EVENT, Note.event == event,
+                                                      Note.revision > 0, _not_deleted()).order_by(Note.slug)))
+
+
+def _not_deleted():
+    return sa.or_(Note.status.is_(None), Note.status != domain.DELETED)
 
 
 def new_track_note(session: Session, track: Track, timezone: str) -> Note:

@@ -84,3 +84,35 @@ def test_a_note_its_items_a_chairs_confirm_the_diff_and_a_meetbot_line(start_sta
     assert hits and any("<mark>" in hit["snippet"] for hit in hits)
     assert {hit["track"] for hit in hits} == {"kolla"}
     assert s.get(stack.url("/events/denver7/search"), params={"q": "!!"}).status_code == 400
+
+    # a free note of the event (not a track's): a chair of any of its tracks writes it, any token reads it
+    free = "/events/denver7/notes/hallway"
+    reader = bearer(stack, {"name": "dashboard", "role": "integration"})
+    outsider = bearer(stack, {"name": "ttx", "role": "chair", "tracks": [{"event": "shanghai", "track": "kolla"}]})
+    assert outsider.post(stack.url("/events/denver7/notes"), json={"slug": "hallway", "title": "Hallway"}
+                         ).status_code == 403
+    assert chair.post(stack.url("/events/denver7/notes"), json={"slug": "Hall Way", "title": "Hallway"}
+                      ).status_code == 422
+    created = chair.post(stack.url("/events/denver7/notes"), json={"slug": "hallway", "title": "Hallway track"})
+    assert created.status_code == 201, created.text
+    assert (created.json()["kind"], created.json()["slug"], created.json()["track"]) == ("event", "hallway", None)
+    assert chair.post(stack.url("/events/denver7/notes"), json={"slug": "hallway", "title": "x"}).status_code == 409
+    put = nova.put(stack.url(free), json={"body": "#agreed one cross-project goal\n#action gibi draft it\n",
+                                          "revision": 0}, headers={"If-Match": '"0"'})
+    assert put.status_code == 200 and put.headers["ETag"] == '"1"', put.text
+    items = reader.get(stack.url(f"{free}/items")).json()["items"]
+    assert [(i["kind"], i["owners"]) for i in items] == [("decision", []), ("action", ["gibi"])]
+    second = chair.put(stack.url(free), json={"body": put.json()["body"] + "mgoddard: +1\n", "revision": 1})
+    assert second.status_code == 200
+    revisions = reader.get(stack.url(f"{free}/revisions")).json()["items"]
+    assert [(r["revision"], r["author"]) for r in revisions] == [(2, "mgoddard"), (1, "gibi")]
+    assert reader.get(stack.url(f"{free}/diff"), params={"from": 1, "to": 2}).text.endswith("+mgoddard: +1\n")
+    listed = reader.get(stack.url("/events/denver7/notes")).json()["items"]
+    assert [(n["slug"], n["title"], n["revision"], n["author"]) for n in listed] == [
+        ("hallway", "Hallway track", 2, "mgoddard")]
+    assert chair.patch(stack.url(free), json={"title": "Corridor"}).status_code == 403
+    assert s.patch(stack.url(free), json={"title": "Corridor"}).json()["title"] == "Corridor"
+    assert "## Corridor" in s.get(stack.url("/events/denver7/summary"), params={"format": "markdown"}).text
+    assert s.delete(stack.url(free)).status_code == 204
+    assert reader.get(stack.url(free)).json()["status"] == "deleted"
+    assert reader.get(stack.url("/events/denver7/notes")).json()["items"] == []

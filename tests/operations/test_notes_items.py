@@ -59,7 +59,7 @@ def test_the_readmes_demo_note_yields_an_action_for_mgoddard(database):
                                                            "confirmed", 1)
     [change] = changes(database)
     assert change["note"] == {"id": change["note"]["id"], "kind": "track", "session_id": None, "event": "denver",
-                              "track": "kolla"}
+                              "track": "kolla", "slug": None}
     assert [i["text"] for i in change["added"]] == ["write the spec"] and change["changed"] == change["removed"] == []
     assert set(change["added"][0]) >= {"id", "kind", "text", "owners", "due", "suggested", "state", "line"}
 

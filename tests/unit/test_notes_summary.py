@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from services.notes.extraction.items import Item
-from services.notes.summary import (CONFIRMED, DISMISSED, Event, Note, NoteItem, Session, Track, TrackNotes,
+from services.notes.summary import (CONFIRMED, DISMISSED, Event, FreeNote, Note, NoteItem, Session, Track, TrackNotes,
                                     build_event_summary, build_track_summary, content_hash, render)
 from services.notes.summary import publication
 from services.notes.summary.render import wrap
@@ -451,6 +451,23 @@ def test_the_event_summary_has_every_track_with_its_sections_and_one_reference_l
     assert summary.meta["tracks"] == 2 and summary.meta["sessions"] == 6
     for fmt in ("markdown", "html"):
         assert "Nova" in render(summary, fmt) and "The OpenStack PTG Denver 2018 organisers" in render(summary, fmt)
+
+
+def test_the_event_summary_ends_with_its_free_notes_under_event_notes():
+    free = [FreeNote("Hallway track", "#agreed one cross-project goal\nsee https://example.org/goal\n",
+                     [Item("decision", "one cross-project goal", 1, "")]),
+            FreeNote("Nothing yet", "")]
+    summary = build_event_summary(EVENT, [TrackNotes(IRONIC, SESSIONS)], free_notes=free)
+    text = render(summary, "text")
+    assert [line for line in text.split("\n") if line.startswith("# ")] == ["# Ironic", "# Event notes", "# References"]
+    events_part = text[text.index("# Event notes"):text.index("# References")]
+    assert "## Hallway track" in events_part and "Nothing yet" not in text
+    assert "one cross-project goal (Hallway track)" in bullets(section(events_part, "## Decisions"))
+    assert summary.meta["tracks"] == 1 and summary.meta["free_notes"] == 1
+    assert summary.meta["sessions"] == len(SESSIONS)
+    html = render(summary, "html")
+    assert 'id="event-notes"' in html and "<h1>Event notes</h1>" in html
+    assert "# Event notes" in render(summary, "markdown")
 
 
 # -- the content hash ------------------------------------------------------------------------------------------

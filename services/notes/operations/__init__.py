@@ -1,6 +1,8 @@
 """The notes service layer: one function per use case, by area.
 
-- :mod:`.notes`: both kinds of note (a session's, a track's), their revisions, lines and items;
+- :mod:`.notes`: every kind of note (a session's, a track's, an event's free notes), their revisions,
+  lines and items;
+- :mod:`.free_notes`: an event's free notes as a collection: listed, created, retitled, deleted;
 - :mod:`.summaries`: a track's and an event's summary, previewed and published;
 - :mod:`.copies`: the copies of the schedule's tracks and sessions, kept from its events;
 - :mod:`.search`: full-text search over an event's notes and their items.

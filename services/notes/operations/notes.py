@@ -1,23 +1,26 @@
-"""The notes: one per session, one per track (:class:`~services.notes.domain.NoteKey`), and every use
-case on them written once for both kinds: read, save (PUT, restore, an appended line), revisions and
-diffs, and the items drawn out of the text.
+"""The notes: one per session, one per track, and an event's free notes
+(:class:`~services.notes.domain.NoteKey`), and every use case on them written once for the three
+kinds: read, save (PUT, restore, an appended line), revisions and diffs, and the items drawn out of
+the text. Creating, retitling and deleting a free note are :mod:`.free_notes`'.
 
 Every save goes through :func:`_save`: the body's limit (413), extraction (a marker with no text:
 422, nothing saved), the next revision, the items reconciled with the previous ones (identity kept
 across saves) and the events: ``note.updated``, and ``note.items.changed`` when the items changed.
-Who may write: organisers, and chairs of the note's (event, track); an appended line also relays.
-A note of a track the schedule deleted is read only (409). Nothing is committed here.
+Who may write: organisers, and chairs of the note's (event, track), or, for a free note, chairs of
+any track of its event; an appended line also relays. A note of a track the schedule deleted is read
+only (409 naming ``track``), and so is a deleted free note (409 naming ``slug``) and a free note of an
+event the schedule deleted (409 naming ``event``). Nothing is committed here.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from services.kit.auth import require_track_writer
+from services.kit.auth import require_event_writer, require_track_writer
 from services.kit.cloudevents import event_type
 from services.kit.copies import require_offered
 from services.kit.db import UnitOfWork, utcnow
-from services.kit.problems import Forbidden
+from services.kit.problems import Conflict, Forbidden
 
 from .. import SERVICE, domain, extraction, store
 from ..domain import NoteKey
@@ -97,10 +100,13 @@ class Shown:
 def _load(uow: UnitOfWork, key: NoteKey, lock: bool = False) -> store.Note:
     """The note ``key`` names. A session's: 404 naming ``session_id`` when notes has no copy of the
     session. A track's: 404 naming ``track`` when the schedule never announced the track; before its
-    first save it is empty, at revision 0 (not stored yet). ``lock``: the row (for a track note, the
-    track copy's row first: two first saves cannot both create it)."""
+    first save it is empty, at revision 0 (not stored yet). A free note: 404 naming ``event`` or
+    ``slug``. ``lock``: the row (for a track note, the track copy's row first: two first saves cannot
+    both create it)."""
     if key.kind == domain.SESSION:
         return store.get_session_note(uow.session, key.session_id, lock)
+    if key.kind == domain.EVENT:
+        return store.get_free_note(uow.session, key.event, key.slug, lock)
     track = store.get_track_copy(uow.session, key.event, key.track, lock)
     note = store.find_track_note(uow.session, key.event, key.track, lock)
     if note is None:
@@ -111,14 +117,37 @@ def _load(uow: UnitOfWork, key: NoteKey, lock: bool = False) -> store.Note:
 
 def _writable(uow: UnitOfWork, principal: dict | None, key: NoteKey, relay_ok: bool = False) -> store.Note:
     """The note, locked, if ``principal`` may change it (None: a consumer, trusted) and its track was
-    not deleted from the schedule (409 naming ``track``)."""
+    not deleted from the schedule (409 naming ``track``); a free note, if it is not deleted and
+    neither is its event (:func:`writable_free_note`)."""
     note = _load(uow, key, lock=True)
+    if note.kind == domain.EVENT:
+        if principal is not None and not (relay_ok and principal.get("relay")):
+            require_event_writer(principal, note.event)
+        return writable_free_note(uow, note)
     if principal is not None and not (relay_ok and principal.get("relay")):
         require_track_writer(principal, note.event, note.track)
     track = store.find_track_copy(uow.session, note.event, note.track)
     if track is not None:
         require_offered(track, "its notes can no longer be changed")
     return note
+
+
+def writable_free_note(uow: UnitOfWork, note: store.Note) -> store.Note:
+    """A free note that may still change: 409 naming ``slug`` once deleted (it is kept, read only),
+    naming ``event`` once the schedule deleted its event."""
+    if note.status == domain.DELETED:
+        raise Conflict(f"the free note {note.slug} of event {note.event} was deleted: it is kept, read only",
+                       errors={"slug": ["deleted"]})
+    require_live_event(store.require_event_copy(uow.session, note.event))
+    return note
+
+
+def require_live_event(event: store.Event) -> store.Event:
+    """An event whose free notes may change: 409 naming ``event`` when the schedule deleted it."""
+    if event.deleted:
+        raise Conflict(f"event {event.slug} was deleted from the schedule: its notes can no longer be changed",
+                       errors={"event": ["deleted"]})
+    return event
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -200,19 +229,27 @@ def relay_line(uow: UnitOfWork, line: RelayedLine) -> store.Note:
 def _save(uow: UnitOfWork, note: store.Note, body: str, author: str, at: datetime | None = None) -> store.Note:
     at = at or utcnow()
     domain.check_body(body)
-    track = store.find_track_copy(uow.session, note.event, note.track)
     authors = [*store.revision_authors(uow.session, note), author]
-    context = domain.context(author, (track.chairs or []) if track else [], authors,
-                             store.event_span(uow.session, note.event), at)
+    context = domain.context(author, _chairs(uow, note), authors, store.event_span(uow.session, note.event), at)
     items = domain.extract_items(body, context)
     if note.revision == 0 and note.kind == domain.TRACK:
         store.add_note(uow.session, note)
     store.save_revision(uow.session, note, note.revision + 1, body, author, at)
     added, changed, removed = _reconcile(uow, note, items)
-    uow.publish(NOTE_UPDATED, note_data.dump(note), subject=_subject(note))
+    uow.publish(NOTE_UPDATED, note_data.dump(note), subject=subject(note))
     if added or changed or removed:
         _items_changed(uow, note, added, changed, removed)
     return note
+
+
+def _chairs(uow: UnitOfWork, note: store.Note) -> list[dict]:
+    """The people extraction knows for a note: its track's chairs; for a free note, the chairs of every
+    track of its event."""
+    if note.kind == domain.EVENT:
+        return [chair for track in store.event_tracks(uow.session, note.event) if not track.retired
+                for chair in track.chairs or []]
+    track = store.find_track_copy(uow.session, note.event, note.track)
+    return (track.chairs or []) if track else []
 
 
 def _reconcile(uow: UnitOfWork, note: store.Note, items) -> tuple[list, list, list]:
@@ -237,14 +274,25 @@ def _reconcile(uow: UnitOfWork, note: store.Note, items) -> tuple[list, list, li
 
 def _items_changed(uow: UnitOfWork, note: store.Note, added: list, changed: list, removed: list) -> None:
     uow.publish(ITEMS_CHANGED, {
-        "note": {"id": note.id, "kind": note.kind, "session_id": note.session_id, "event": note.event,
-                 "track": note.track},
+        "note": note_ref(note),
         "revision": note.revision, "added": added, "changed": changed, "removed": removed,
-    }, subject=_subject(note))
+    }, subject=subject(note))
 
 
-def _subject(note: store.Note) -> str:
-    return note.id if note.kind == domain.SESSION else f"{note.event}/{note.track}"
+def note_ref(note: store.Note) -> dict:
+    """Which note an event is about (``track`` null and ``slug`` set for a free note)."""
+    return {"id": note.id, "kind": note.kind, "session_id": note.session_id, "event": note.event,
+            "track": note.track_slug, "slug": note.slug}
+
+
+def subject(note: store.Note) -> str:
+    """The CloudEvent subject of a note's events: a session note's id, ``<event>/<track>`` for a track
+    note, ``<event>/notes/<slug>`` for a free note."""
+    if note.kind == domain.SESSION:
+        return note.id
+    if note.kind == domain.EVENT:
+        return f"{note.event}/notes/{note.slug}"
+    return f"{note.event}/{note.track}"
 
 
 # -- items -------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The summaries' service layer: previews and publishing of a track's and an event's summary.
 
 A track's summary is its sessions' notes in schedule order, then the track's own note; an event's
-is every track's, one after another (the renderer in :mod:`services.notes.summary` lays them out).
+is every track's, one after another, then the event's free notes (by slug) under "Event notes" (the
+renderer in :mod:`services.notes.summary` lays them out).
 Each function takes a unit of work (and the principal, where who may publish depends on the
 track), applies the rules, queues ``summary.published`` in the outbox and returns the result; the
 caller commits.
@@ -142,14 +143,20 @@ def _build_track(uow: UnitOfWork, event: str, slug: str, update: bool, suggested
     return _Built(summary, track.subject_tag or track.slug, track.name, (track.slug,), tuple(notes))
 
 
+def free_note_of(note: store.Note, items: Items) -> renderer.FreeNote:
+    """One of the event's free notes as its summary shows it: under its title, with its items."""
+    return renderer.FreeNote(note.title or note.slug or "", note.body or "", items_of(note, items))
+
+
 def _build_event(uow: UnitOfWork, event: str, update: bool, suggested: str) -> _Built:
     tracks = store.event_tracks(uow.session, event)
-    if not tracks:
-        raise NotFound(f"no event {event!r} (notes knows the events whose tracks the schedule announced)",
+    if not tracks and store.find_event_copy(uow.session, event) is None:
+        raise NotFound(f"no event {event!r} (notes knows the events the schedule announced)",
                        errors={"event": ["unknown event"]})
     notes = store.summary_notes(uow.session, event)
     track_notes = store.event_track_notes(uow.session, event)
-    items = store.items_by_note(uow.session, [*notes, *track_notes.values()])
+    free_notes = store.event_free_notes(uow.session, event)
+    items = store.items_by_note(uow.session, [*notes, *track_notes.values(), *free_notes])
     by_track: dict[str, list[store.Note]] = {}
     for note in notes:
         by_track.setdefault(note.track, []).append(note)
@@ -160,9 +167,11 @@ def _build_event(uow: UnitOfWork, event: str, update: bool, suggested: str) -> _
             parts.append(renderer.TrackNotes(_track(track), [_session(n, items) for n in sessions],
                                              track_note_of(track_note, items)))
             covered += sessions
-    if not parts:
+    free = [free_note_of(note, items) for note in free_notes]
+    if not parts and not any(note.body.strip() or note.items for note in free):
         raise _nothing_to_summarise("event", f"event {event}")
-    summary = renderer.build_event_summary(event_of(uow, event, notes), parts, suggested=suggested, update=update)
+    summary = renderer.build_event_summary(event_of(uow, event, notes), parts, free_notes=free,
+                                           suggested=suggested, update=update)
     return _Built(summary, None, "", tuple(part.track.slug for part in parts), tuple(covered))
 
 

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 
 from . import inline as il
 from .blocks import ParsedBody, parse_body, strip_owners
-from .model import (CONFIRMED, DISMISSED, INCLUDE, MARK, OMIT, SUGGESTED_POLICIES, Entry, Event, Note,
-                    PersonActions, Section, Session, Summary, Track, TrackNotes, TrackPart)
+from .model import (CONFIRMED, DISMISSED, FREE_NOTES_SLUG, INCLUDE, MARK, OMIT, SUGGESTED_POLICIES, Entry, Event,
+                    FreeNote, Note, PersonActions, Section, Session, Summary, Track, TrackNotes, TrackPart)
 
 TRACK_NOTE_TITLE = "Track notes"
+FREE_NOTES_TITLE = "Event notes"  # the heading of an event summary's free notes, after the tracks
 DECISION_KINDS = {"decision": None, "accepted": "Accepted", "rejected": "Rejected"}
 
 
@@ -21,13 +22,15 @@ def build_track_summary(event: Event, track: Track, sessions: Sequence[Session],
     return _build("track", event, [TrackNotes(track, sessions, note)], suggested, update)
 
 
-def build_event_summary(event: Event, tracks: Sequence[TrackNotes], *, suggested: str = INCLUDE,
-                        update: bool = False) -> Summary:
-    """Every track one after another, each with its decisions and action items; one reference list."""
-    return _build("event", event, list(tracks), suggested, update)
+def build_event_summary(event: Event, tracks: Sequence[TrackNotes], *, free_notes: Sequence[FreeNote] = (),
+                        suggested: str = INCLUDE, update: bool = False) -> Summary:
+    """Every track one after another, each with its decisions and action items, then the event's free
+    notes (in the order given) under "Event notes" with theirs; one reference list."""
+    return _build("event", event, list(tracks), suggested, update, list(free_notes))
 
 
-def _build(scope: str, event: Event, tracks: list[TrackNotes], suggested: str, update: bool) -> Summary:
+def _build(scope: str, event: Event, tracks: list[TrackNotes], suggested: str, update: bool,
+           free_notes: list[FreeNote] | None = None) -> Summary:
     if suggested not in SUGGESTED_POLICIES:
         raise ValueError(f"suggested must be one of {', '.join(SUGGESTED_POLICIES)}, not {suggested!r}")
     refs = il.References()
@@ -45,9 +48,15 @@ def _build(scope: str, event: Event, tracks: list[TrackNotes], suggested: str, u
         signature = (f"The {event.name} organisers" if not event.name.lower().startswith("the ")
                      else f"{event.name} organisers",)
     intro_lines = tuple(il.parse(line, refs) for line in intro)
-    parts = tuple(_track_part(event, notes, refs, suggested, scope) for notes in tracks)
+    parts = [_track_part(notes.track, _bodies(event, notes), refs, suggested) for notes in tracks]
+    free = [(note.title, None, None, note.body, note.items) for note in free_notes or ()
+            if note.body.strip() or note.items]
+    if free:
+        parts.append(_track_part(Track(FREE_NOTES_SLUG, FREE_NOTES_TITLE), free, refs, suggested))
+    parts = tuple(parts)
     meta = {
-        "tracks": len(parts),
+        "tracks": len(tracks),
+        "free_notes": len(free),
         "sessions": sum(sum(1 for s in part.sections if s.when is not None) for part in parts),
         "decisions": sum(len(part.decisions) for part in parts),
         "actions": sum(part.action_count for part in parts),
@@ -69,16 +78,23 @@ class _Found:
     footnotes: dict
 
 
-def _track_part(event: Event, notes: TrackNotes, refs: il.References, suggested: str, scope: str) -> TrackPart:
-    track = notes.track
+Body = tuple  # (title, when, room, body, items): a section of a part, a session or a note
+
+
+def _bodies(event: Event, notes: TrackNotes) -> list[Body]:
+    """A track's sections: its sessions (with their times), then its own note."""
+    bodies: list[Body] = [(s.title, when(s.start, s.end, event.timezone), s.room, s.body, s.items)
+                          for s in notes.sessions]
+    if notes.note is not None and (notes.note.body.strip() or notes.note.items):
+        bodies.append((TRACK_NOTE_TITLE, None, None, notes.note.body, notes.note.items))
+    return bodies
+
+
+def _track_part(track: Track, bodies: list[Body], refs: il.References, suggested: str) -> TrackPart:
     intro = ()
     if track.notes_url:
         intro = (il.parse(f"The notes are kept at {track.notes_url}.", refs),)
     sections, found = [], []
-    bodies: list[tuple[str, str | None, str | None, str, Sequence]] = [
-        (s.title, when(s.start, s.end, event.timezone), s.room, s.body, s.items) for s in notes.sessions]
-    if notes.note is not None and (notes.note.body.strip() or notes.note.items):
-        bodies.append((TRACK_NOTE_TITLE, None, None, notes.note.body, notes.note.items))
     for index, (title, when_, room, body, items) in enumerate(bodies):
         pairs = [_unwrap(x) for x in items]
         by_line: dict[int, list] = {}

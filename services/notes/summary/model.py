@@ -15,6 +15,8 @@ MARK = "mark"        # listed, marked "suggested" (for a preview the chair revie
 OMIT = "omit"        # left out of the sections (the prose they came from is still in the discussion)
 SUGGESTED_POLICIES = (INCLUDE, MARK, OMIT)
 
+FREE_NOTES_SLUG = ""  # the slug of an event summary's part holding its free notes
+
 
 @dataclass(frozen=True)
 class Event:
@@ -67,6 +69,16 @@ class TrackNotes:
     track: Track
     sessions: Sequence[Session] = ()
     note: Note | None = None
+
+
+@dataclass(frozen=True)
+class FreeNote:
+    """One of the event's free notes (not a track's: "hallway", "retro"), in an event summary after the
+    tracks, under its title."""
+
+    title: str
+    body: str = ""
+    items: Sequence[Any] = ()
 
 
 # -- the summary ------------------------------------------------------------------------------
@@ -149,6 +161,9 @@ class PersonActions:
 
 @dataclass(frozen=True)
 class TrackPart:
+    """A track's part of the summary; in an event summary the free notes make the last part, with
+    ``slug`` empty (:data:`FREE_NOTES_SLUG`)."""
+
     slug: str
     name: str
     sections: tuple
