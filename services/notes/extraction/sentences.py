@@ -87,10 +87,17 @@ _QUOTE_PREFIX = re.compile(r"^((?:[ \t]*>)+)[ \t]?")
 _INLINE_QUOTE = re.compile(r"\s>(?=\s|$)")
 
 
+_line = tuple.__new__  # Line(...) without the Python-level __new__ of a NamedTuple
+
+
 def physical_lines(text: str) -> list[Line]:
     """The note's lines, HTML turned into lines, flattened quotes split, quote prefixes removed."""
     out: list[Line] = []
+    append = out.append
     for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        if "<" not in raw and len(raw) <= 400 and ">" not in raw[:12]:
+            append(_line(Line, (number, raw.rstrip(), False)))  # a plain line: the most of them
+            continue
         if "<" in raw and _HTML_HINT.search(raw):
             raw = _HTML_BLOCK_CLOSE.sub("", _HTML_BLOCK_OPEN.sub("\n", raw))
             raw = html.unescape(_HTML_OTHER.sub("", raw)).replace("\xa0", " ")
@@ -259,21 +266,15 @@ def sentences(unit: Unit) -> list[Sentence]:
 @memo(65536)
 def _sentences(text: str) -> tuple[tuple[str, int, int], ...]:
     """(sentence, its line relative to the text's first, its offset) for each sentence of a text."""
+    if ". " not in text and "? " not in text and "! " not in text and "\n" not in text:
+        piece = text.strip()
+        return ((piece, 0, 0),) if piece else ()
     starts = [0]
     at = text.find("\n")
     while at != -1:
         starts.append(at + 1)
         at = text.find("\n", at + 1)
-    unit = Unit(PARA, 0, text, line_starts=tuple(starts))
-    return tuple((s.text, s.line, s.start) for s in _split(unit))
-
-
-def _split(unit: Unit) -> list[Sentence]:
-    text = unit.text
-    out: list[Sentence] = []
-    if ". " not in text and "? " not in text and "! " not in text and "\n" not in text:
-        piece = text.strip()
-        return [Sentence(piece, unit.line, 0)] if piece else []
+    out: list[tuple[str, int, int]] = []
     begin = 0
     for match in _SPLIT.finditer(text):
         head = text[begin:match.start()].rstrip()
@@ -284,16 +285,13 @@ def _split(unit: Unit) -> list[Sentence]:
         end = match.end()
         piece = text[begin:end].strip()
         if piece:
-            out.append(Sentence(piece, unit.line_at(begin + _lead(text, begin)), begin))
+            # the sentence's first character is the first of its piece at or after begin
+            out.append((piece, bisect_right(starts, text.find(piece[0], begin)) - 1, begin))
         begin = end
     piece = text[begin:].strip()
     if piece:
-        out.append(Sentence(piece, unit.line_at(begin + _lead(text, begin)), begin))
-    return out
-
-
-def _lead(text: str, begin: int) -> int:
-    return len(text[begin:]) - len(text[begin:].lstrip())
+        out.append((piece, bisect_right(starts, text.find(piece[0], begin)) - 1, begin))
+    return tuple(out)
 
 
 # --- who wrote a pasted mail ----------------------------------------------------------------------
