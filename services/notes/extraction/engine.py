@@ -241,6 +241,8 @@ class _Run:
         refs = refs + owners.mentioned(text, self.people)
         found = owners.dedupe(owners.resolve(refs, me) + defaults)
         body = owners.without_mentions(rest, self.people) or rest
+        if _key(ACTION, body, found) in self.seen:
+            return  # listed already: what _add would drop, not built
         self._add(Item(ACTION, body, unit.line if line is None else line, unit.text if source is None else source,
                        found, dates.due_date(text, self.calendar), urls=markers.urls(text)))
 
@@ -283,6 +285,8 @@ class _Run:
                         found.needs_context and len(sentence.split()) <= 6):
                     item_text = (self.previous_sentence or self.heading or found.text).rstrip(".:")
                 item_text = " ".join(item_text.split())
+                if _key(found.kind, item_text, found.owners) in self.seen:
+                    continue  # listed already: what _add would drop, not built
                 due = dates.due_date(found.text if found.kind == ACTION else "", self.calendar) \
                     if found.kind == ACTION else None
                 self._add(Item(found.kind, item_text, line, sentence, found.owners, due, suggested=True,
@@ -290,8 +294,13 @@ class _Run:
             self.previous_sentence = sentence
 
     def _add(self, item: Item) -> None:
-        key = (item.kind, " ".join(item.text.lower().split()), tuple(o.lower() for o in item.owners))
+        key = _key(item.kind, item.text, item.owners)
         if key in self.seen:
             return
         self.seen.add(key)
         self.items.append(item)
+
+
+def _key(kind: str, text: str, owners_: tuple[str, ...]) -> tuple:
+    """What makes two items the same item of a note (the second is not listed)."""
+    return kind, " ".join(text.lower().split()), tuple(o.lower() for o in owners_)
