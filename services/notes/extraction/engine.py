@@ -51,6 +51,9 @@ _ACTION_LEAD = re.compile(
 _DECISION_LEAD = re.compile(
     r"^(?:(?:key|main|the|our)\s+)?(?:decisions?(?:\s+made)?|agreed|agreements?|outcomes?|conclusions?|"
     r"resolutions?|decided|what\s+we\s+agreed|we\s+agreed)(?:\s*\([^)]*\))?\s*:?$", re.I)
+# The letters a list's lead line can start with (the first letters of _ACTION_LEAD's and _DECISION_LEAD's
+# words, any case, the Kelvin sign that re.I takes for a "k" too): the cheap test before either pattern.
+_LEAD_FIRST = frozenset("aAcCdDfFkKmMnNoOrRtTwW\u212a")
 _SKIP_SECTION = re.compile(r"^people\s+present\b", re.I)
 _MINUTES_NOISE = re.compile(
     r"^(?:meeting\s+(?:started|ended)\b|generated\s+by\s+meetbot|minutes:|minutes\s+\(text\)|log:)", re.I)
@@ -150,7 +153,8 @@ class _Run:
         if marker is not None:
             self._marker(unit, marker, me)
             return
-        if flat.endswith(":") or len(flat) < 40 and (_ACTION_LEAD.match(flat) or _DECISION_LEAD.match(flat)):
+        if flat.endswith(":") or len(flat) < 40 and flat[:1] in _LEAD_FIRST and (
+                _ACTION_LEAD.match(flat) or _DECISION_LEAD.match(flat)):
             head = flat.rstrip(":").strip()
             if _ACTION_LEAD.match(head) and (flat.endswith(":") or unit.kind != BULLET or len(head.split()) <= 3):
                 self.leads.append((ACTION, unit.depth, (), False, unit.kind == BULLET))

@@ -146,10 +146,14 @@ def _commit_matches(lower: str, hints: set[str]):
     """The commitment verbs of a sentence, in order: :data:`_COMMIT`, but only the forms whose words the
     sentence has are run."""
     forms = [pattern for words, pattern in _FORMS if words & hints]
-    if len(forms) == 1:
-        return list(_bounded(forms[0], lower))
-    matches = [match for pattern in forms for match in _bounded(pattern, lower)]
-    matches.sort(key=lambda match: match.start())
+    matches = []
+    for pattern in forms:
+        for match in pattern.finditer(lower):   # _bounded, inline
+            start = match.start()
+            if start == 0 or lower[start] == "'" or not (lower[start - 1].isalnum() or lower[start - 1] == "_"):
+                matches.append(match)
+    if len(forms) > 1:
+        matches.sort(key=lambda match: match.start())
     return matches
 
 
@@ -256,20 +260,23 @@ def find(sentence: str, people: People, self_nick: str | None, speaker: str | No
     Answers are remembered (a bounded cache): a note saved again mostly repeats its sentences."""
     if not sentence:
         return ()
-    return _find(sentence, people, self_nick, speaker)
+    hints = hint_words(sentence)
+    if not hints and not (" to " in sentence and _TO_START.match(sentence)):
+        return ()  # no trigger word: nothing to find (most sentences), and nothing worth remembering
+    return _find(sentence, people, self_nick, speaker, hints)
 
 
 @memo(32768)
-def _find(sentence: str, people: People, self_nick: str | None, speaker: str | None) -> tuple[Found, ...]:
-    return tuple(_find_uncached(sentence, people, self_nick, speaker))
+def _find(sentence: str, people: People, self_nick: str | None, speaker: str | None,
+          hints: frozenset[str]) -> tuple[Found, ...]:
+    """``hints``: the sentence's :func:`hint_words`."""
+    return tuple(_find_uncached(sentence, people, self_nick, speaker, hints))
 
 
-def _find_uncached(sentence: str, people: People, self_nick: str | None, speaker: str | None) -> list[Found]:
+def _find_uncached(sentence: str, people: People, self_nick: str | None, speaker: str | None,
+                   hints: frozenset[str]) -> list[Found]:
     if speaker:
         self_nick = speaker
-    hints = hint_words(sentence)
-    if not hints and not (" to " in sentence and _TO_START.match(sentence)):
-        return []
     text = " ".join(sentence.replace("’", "'").split())
     if text.endswith("?"):
         return []
@@ -496,7 +503,7 @@ def _commitments(text: str, people: People, self_nick: str | None, first: "_Lazy
                 continue  # "it will", "this is going to", "which will": no one commits
         if _CONDITIONAL.search(before[-40:]) and _CONDITIONAL.search(before[before.rfind(",") + 1:]):
             continue
-        if _NOT_DECIDED.search(" ".join(before.split()[-2:])) and form != "took":
+        if _NOT_DECIDED.search(" ".join(before.rsplit(None, 2)[-2:])) and form != "took":
             continue
         if _boundary_end(before):
             if before.strip() or offset:
