@@ -92,11 +92,20 @@ _line = tuple.__new__  # Line(...) without the Python-level __new__ of a NamedTu
 
 def physical_lines(text: str) -> list[Line]:
     """The note's lines, HTML turned into lines, flattened quotes split, quote prefixes removed."""
-    out: list[Line] = []
+    raws = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # Plain lines (no HTML, no quote, not a flattened mail: the most of them) in one pass; None marks
+    # the others, worked out below.
+    out: list[Line | None] = [
+        _line(Line, (number, raw.rstrip(), False))
+        if "<" not in raw and len(raw) <= 400 and ">" not in raw[:12] else None
+        for number, raw in enumerate(raws, 1)]
+    if None not in out:
+        return out
+    plain, out = out, []
     append = out.append
-    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
-        if "<" not in raw and len(raw) <= 400 and ">" not in raw[:12]:
-            append(_line(Line, (number, raw.rstrip(), False)))  # a plain line: the most of them
+    for number, raw in enumerate(raws, 1):
+        if plain[number - 1] is not None:
+            append(plain[number - 1])
             continue
         if "<" in raw and _HTML_HINT.search(raw):
             raw = _HTML_BLOCK_CLOSE.sub("", _HTML_BLOCK_OPEN.sub("\n", raw))
@@ -171,7 +180,7 @@ def units(lines: list[Line]) -> list[Unit]:
             continue
         first = content[0]
         if first in "-=_*~#" and (content == "--" or content[1:2] in "-=_*~# " and len(content) >= 3
-                                   and _SEPARATOR.match(content)):
+                                   and content[2] in "-=_*~# " and _SEPARATOR.match(content)):
             if cur is not None:
                 # A setext underline turns the single line above it into a heading.
                 if cur.kind is PARA and parts is None and first in "=-" and not blank:
