@@ -51,6 +51,9 @@ _ACTION_LEAD = re.compile(
 _DECISION_LEAD = re.compile(
     r"^(?:(?:key|main|the|our)\s+)?(?:decisions?(?:\s+made)?|agreed|agreements?|outcomes?|conclusions?|"
     r"resolutions?|decided|what\s+we\s+agreed|we\s+agreed)(?:\s*\([^)]*\))?\s*:?$", re.I)
+# The letters a list's lead line can start with (the first letters of _ACTION_LEAD's and _DECISION_LEAD's
+# words, any case, the Kelvin sign that re.I takes for a "k" too): the cheap test before either pattern.
+_LEAD_FIRST = frozenset("aAcCdDfFkKmMnNoOrRtTwW\u212a")
 _SKIP_SECTION = re.compile(r"^people\s+present\b", re.I)
 _MINUTES_NOISE = re.compile(
     r"^(?:meeting\s+(?:started|ended)\b|generated\s+by\s+meetbot|minutes:|minutes\s+\(text\)|log:)", re.I)
@@ -150,7 +153,8 @@ class _Run:
         if marker is not None:
             self._marker(unit, marker, me)
             return
-        if flat.endswith(":") or len(flat) < 40 and (_ACTION_LEAD.match(flat) or _DECISION_LEAD.match(flat)):
+        if flat.endswith(":") or len(flat) < 40 and flat[:1] in _LEAD_FIRST and (
+                _ACTION_LEAD.match(flat) or _DECISION_LEAD.match(flat)):
             head = flat.rstrip(":").strip()
             if _ACTION_LEAD.match(head) and (flat.endswith(":") or unit.kind != BULLET or len(head.split()) <= 3):
                 self.leads.append((ACTION, unit.depth, (), False, unit.kind == BULLET))
@@ -241,6 +245,8 @@ class _Run:
         refs = refs + owners.mentioned(text, self.people)
         found = owners.dedupe(owners.resolve(refs, me) + defaults)
         body = owners.without_mentions(rest, self.people) or rest
+        if _key(ACTION, body, found) in self.seen:
+            return  # listed already: what _add would drop, not built
         self._add(Item(ACTION, body, unit.line if line is None else line, unit.text if source is None else source,
                        found, dates.due_date(text, self.calendar), urls=markers.urls(text)))
 
@@ -283,6 +289,8 @@ class _Run:
                         found.needs_context and len(sentence.split()) <= 6):
                     item_text = (self.previous_sentence or self.heading or found.text).rstrip(".:")
                 item_text = " ".join(item_text.split())
+                if _key(found.kind, item_text, found.owners) in self.seen:
+                    continue  # listed already: what _add would drop, not built
                 due = dates.due_date(found.text if found.kind == ACTION else "", self.calendar) \
                     if found.kind == ACTION else None
                 self._add(Item(found.kind, item_text, line, sentence, found.owners, due, suggested=True,
@@ -290,8 +298,13 @@ class _Run:
             self.previous_sentence = sentence
 
     def _add(self, item: Item) -> None:
-        key = (item.kind, " ".join(item.text.lower().split()), tuple(o.lower() for o in item.owners))
+        key = _key(item.kind, item.text, item.owners)
         if key in self.seen:
             return
         self.seen.add(key)
         self.items.append(item)
+
+
+def _key(kind: str, text: str, owners_: tuple[str, ...]) -> tuple:
+    """What makes two items the same item of a note (the second is not listed)."""
+    return kind, " ".join(text.lower().split()), tuple(o.lower() for o in owners_)

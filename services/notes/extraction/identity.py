@@ -76,13 +76,18 @@ def reconcile(previous: Mapping[str, Item] | Iterable[tuple[str, Item]], current
         kept.append((old[i][0], item))
         del free_old[i], free_new[j]
 
+    # Fuzzy pairs: only items of the same kind and owners can pair, each text's words worked out once.
+    by_group: dict[tuple, list[tuple[int, frozenset[str]]]] = {}
+    for j, after in free_new.items():
+        by_group.setdefault((after.kind, _owners(after)), []).append((j, tokens(after.text)))
     pairs = []
     for i, (_, before) in free_old.items():
+        group = by_group.get((before.kind, _owners(before)))
+        if not group:
+            continue
         words_before = tokens(before.text)
-        for j, after in free_new.items():
-            if after.kind != before.kind or _owners(after) != _owners(before):
-                continue
-            words_after = tokens(after.text)
+        for j, words_after in group:
+            after = free_new[j]
             union = words_before | words_after
             score = len(words_before & words_after) / len(union) if union else 1.0
             if score >= threshold:

@@ -63,6 +63,9 @@ _OWNED = re.compile(r"^(action|ai|todo)[ \t]*\((?P<who>[^()]{1,60})\)[ \t]*(.*)$
 _TRAILING = re.compile(
     r"(?:[ \t]+(?:--|-|–|—|=>)[ \t]*|[ \t]*[(\[][ \t]*)"
     r"(action(?:[ -]item)?|ai|todo|agreed|decision|decided)[ \t]*[)\]]?[ \t]*[.!]?$", re.I)
+# The last letters of _TRAILING's words (any case, as re.I matches them): a text whose end, less the
+# characters that may follow the word, has none of them cannot match it.
+_TRAILING_LAST = frozenset("nNmMiIoOdD\u0130\u0131")
 _TRAILER = re.compile(r"[ \t]*\([\w\-\[\]\\^{}|`]+,\s*\d{1,2}:\d{2}(?::\d{2})?\)[ \t]*$")
 _ONLY_URL = re.compile(
     r"^(?:\[\d+\][ \t]*|\d+[.)][ \t]+)?(?:<(?P<a>[^>\s]+)>|\[[^\]]*\]\((?P<b>[^)\s]+)\)|(?P<c>(?:https?|ftp)://\S+))"
@@ -103,7 +106,7 @@ def parse(text: str) -> Marker | None | str:
             if match.group("who"):
                 body = f"{match.group('who').strip()}: {body}"  # the owners, in MeetBot's place
             return _marker(kind, body, match.group(0)[:match.start(match.lastindex)].strip())
-    if text[-1:] in "NnMmOoDd)].!" and len(text) > 8:
+    if text[-1:] in "NnMmOoDd)].!" and len(text) > 8 and text.rstrip(" \t.!)]\n")[-1:] in _TRAILING_LAST:
         tail = text[-30:]
         match = _TRAILING.search(tail)
         if match:

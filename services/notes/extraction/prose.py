@@ -79,9 +79,23 @@ _HINT_WORDS = frozenset(
 _PUNCT = str.maketrans({c: " " for c in "'’.,;:!?()[]{}\"“”<>*/&+=|~`#@$%^"})
 
 
+# The same for ASCII text, on bytes: a 256-byte table translates many times faster than a dict. The
+# ASCII characters ``str.split`` takes for whitespace and ``bytes.split`` does not (\x1c-\x1f) become
+# spaces too, so both split the same words.
+_PUNCT_ASCII = "".join(chr(c) for c in _PUNCT if c < 128) + "\x1c\x1d\x1e\x1f"
+_PUNCT_BYTES = bytes.maketrans(_PUNCT_ASCII.encode(), b" " * len(_PUNCT_ASCII))
+_HINT_BYTES = frozenset(word.encode() for word in _HINT_WORDS)
+
+
 def hint_words(sentence: str) -> frozenset[str]:
     """The trigger words a sentence has (lower-case), the cheap filter before any pattern runs."""
+    if sentence.isascii():
+        found = _HINT_BYTES.intersection(sentence.encode().lower().translate(_PUNCT_BYTES).split())
+        return frozenset(word.decode() for word in found) if found else _NO_HINTS
     return _HINT_WORDS.intersection(sentence.lower().translate(_PUNCT).split())
+
+
+_NO_HINTS: frozenset[str] = frozenset()
 
 
 _DECISION_HINTS = frozenset(
@@ -132,10 +146,14 @@ def _commit_matches(lower: str, hints: set[str]):
     """The commitment verbs of a sentence, in order: :data:`_COMMIT`, but only the forms whose words the
     sentence has are run."""
     forms = [pattern for words, pattern in _FORMS if words & hints]
-    if len(forms) == 1:
-        return list(_bounded(forms[0], lower))
-    matches = [match for pattern in forms for match in _bounded(pattern, lower)]
-    matches.sort(key=lambda match: match.start())
+    matches = []
+    for pattern in forms:
+        for match in pattern.finditer(lower):   # _bounded, inline
+            start = match.start()
+            if start == 0 or lower[start] == "'" or not (lower[start - 1].isalnum() or lower[start - 1] == "_"):
+                matches.append(match)
+    if len(forms) > 1:
+        matches.sort(key=lambda match: match.start())
     return matches
 
 
@@ -172,6 +190,8 @@ _PASSIVE = re.compile(
     r"|(?:decisions?|outcomes?|conclusions?|resolutions?|consensus)\s+(?:was|were|is|are)\s+(?:that|to)\b"
     r"|we\s+(?:came\s+to|reached|made)\s+(?:an?\s+)?(?:\w+\s+)?(?:decision|conclusion|compromise)\b",
     )
+# One of these is in every text _PASSIVE matches: the cheap test before the pattern's search.
+_PASSIVE_WORDS = ("agree", "decid", "decision", "conclu", "resol", "settled", "consensus", "outcome", "compromise")
 _NOT_DECIDED = re.compile(r"\b(?:not|never|no|nobody|nothing|neither|without)\b|n't\b", re.I)
 
 _TO_VERB = re.compile(
@@ -221,6 +241,7 @@ _NOT_A_PLAN = re.compile(
     r"(?:need|needs|have\s+to|has\s+to|be\b|see\b|probably|likely|maybe|perhaps|try|talk|discuss|think|"
     r"hash\s+out|figure\s+out|work\s+out|look\s+at|look\s+into|keep\s+(?:an\s+eye|discussing)|continue\s+"
     r"(?:the\s+)?discuss|want|find\s+out|get\s+back)", re.I)
+_NOT_NEVER = re.compile(r"\s+(?:not|never)\b")
 _NOT_AFTER_GOING = re.compile(r"^\s*(?:be|have\s+to|need|stop\s+shipping)\b", re.I)
 _MODAL_BEFORE = frozenset("to will 'll should must can could would may might need needs shall cannot let's lets let".split())
 _LEAD_ADVERBIAL = re.compile(
@@ -239,20 +260,23 @@ def find(sentence: str, people: People, self_nick: str | None, speaker: str | No
     Answers are remembered (a bounded cache): a note saved again mostly repeats its sentences."""
     if not sentence:
         return ()
-    return _find(sentence, people, self_nick, speaker)
+    hints = hint_words(sentence)
+    if not hints and not (" to " in sentence and _TO_START.match(sentence)):
+        return ()  # no trigger word: nothing to find (most sentences), and nothing worth remembering
+    return _find(sentence, people, self_nick, speaker, hints)
 
 
 @memo(32768)
-def _find(sentence: str, people: People, self_nick: str | None, speaker: str | None) -> tuple[Found, ...]:
-    return tuple(_find_uncached(sentence, people, self_nick, speaker))
+def _find(sentence: str, people: People, self_nick: str | None, speaker: str | None,
+          hints: frozenset[str]) -> tuple[Found, ...]:
+    """``hints``: the sentence's :func:`hint_words`."""
+    return tuple(_find_uncached(sentence, people, self_nick, speaker, hints))
 
 
-def _find_uncached(sentence: str, people: People, self_nick: str | None, speaker: str | None) -> list[Found]:
+def _find_uncached(sentence: str, people: People, self_nick: str | None, speaker: str | None,
+                   hints: frozenset[str]) -> list[Found]:
     if speaker:
         self_nick = speaker
-    hints = hint_words(sentence)
-    if not hints and not (" to " in sentence and _TO_START.match(sentence)):
-        return []
     text = " ".join(sentence.replace("’", "'").split())
     if text.endswith("?"):
         return []
@@ -459,7 +483,7 @@ def _commitments(text: str, people: People, self_nick: str | None, first: "_Lazy
         groups = match.groupdict()
         adverb = (groups.get("gadv") or groups.get("gadv2") or "").lower()
         negated = adverb == "not" or verb_text.startswith("won't") or bool(
-            form == "will" and re.match(r"\s+(?:not|never)\b", after))
+            form == "will" and _NOT_NEVER.match(after))
         if adverb in _HEDGES:
             continue
         if form == "offer":
@@ -479,7 +503,7 @@ def _commitments(text: str, people: People, self_nick: str | None, first: "_Lazy
                 continue  # "it will", "this is going to", "which will": no one commits
         if _CONDITIONAL.search(before[-40:]) and _CONDITIONAL.search(before[before.rfind(",") + 1:]):
             continue
-        if _NOT_DECIDED.search(" ".join(before.split()[-2:])) and form != "took":
+        if _NOT_DECIDED.search(" ".join(before.rsplit(None, 2)[-2:])) and form != "took":
             continue
         if _boundary_end(before):
             if before.strip() or offset:
@@ -552,13 +576,21 @@ def _accepts(cls: str, form: str, word: str = "") -> bool:
     return False
 
 
+_CLAUSE_END = re.compile(r";|\s[-–—]\s|,\s*(?:but|and\s+(?:I|we|he|she|they|then)\b|so\b|which\b)|\s+but\s+")
+_CLAUSE_TAIL = re.compile(r"(?:,?\s*(?:and|but|so|then|,))+\s*$", re.I)
+
+
 def _clause(rest: str) -> str:
     """The verb phrase of a commitment: up to the end of its clause."""
     rest = rest.strip()
-    cut = re.search(r";|\s[-–—]\s|,\s*(?:but|and\s+(?:I|we|he|she|they|then)\b|so\b|which\b)|\s+but\s+", rest)
-    if cut:
-        rest = rest[:cut.start()]
-    rest = re.sub(r"(?:,?\s*(?:and|but|so|then|,))+\s*$", "", rest, flags=re.I)
+    # Each pattern runs only when the text has what it needs (a ";", a ",", a dash, a "but"; a tail
+    # ending "and", "but", "so", "then" or ","): a search for an end of clause tries every offset.
+    if ";" in rest or "," in rest or "but" in rest or "-" in rest or "–" in rest or "—" in rest:
+        cut = _CLAUSE_END.search(rest)
+        if cut:
+            rest = rest[:cut.start()]
+    if rest.rstrip()[-1:] in "dDtToOnN,":
+        rest = _CLAUSE_TAIL.sub("", rest)
     rest = rest.strip(" ,.;:!")
     if rest.lower().startswith(("to ", "for ")):
         rest = rest.split(" ", 1)[1]
@@ -620,7 +652,7 @@ def _minutes_form(text: str, people: People, self_nick: str | None) -> Found | N
 
 def _decision(text: str, people: People, first) -> Found | None:
     lower = _lower(text)
-    passive = _first(_PASSIVE, lower)
+    passive = _first(_PASSIVE, lower) if any(word in lower for word in _PASSIVE_WORDS) else None
     if passive and not _NOT_DECIDED.search(" ".join(text[:passive.start()].split()[-2:])):
         if not _CONDITIONAL.search(text[max(0, passive.start() - 30):passive.start()]):
             return Found(DECISION, text)

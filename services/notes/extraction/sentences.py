@@ -87,10 +87,26 @@ _QUOTE_PREFIX = re.compile(r"^((?:[ \t]*>)+)[ \t]?")
 _INLINE_QUOTE = re.compile(r"\s>(?=\s|$)")
 
 
+_line = tuple.__new__  # Line(...) without the Python-level __new__ of a NamedTuple
+
+
 def physical_lines(text: str) -> list[Line]:
     """The note's lines, HTML turned into lines, flattened quotes split, quote prefixes removed."""
-    out: list[Line] = []
-    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+    raws = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # Plain lines (no HTML, no quote, not a flattened mail: the most of them) in one pass; None marks
+    # the others, worked out below.
+    out: list[Line | None] = [
+        _line(Line, (number, raw.rstrip(), False))
+        if "<" not in raw and len(raw) <= 400 and ">" not in raw[:12] else None
+        for number, raw in enumerate(raws, 1)]
+    if None not in out:
+        return out
+    plain, out = out, []
+    append = out.append
+    for number, raw in enumerate(raws, 1):
+        if plain[number - 1] is not None:
+            append(plain[number - 1])
+            continue
         if "<" in raw and _HTML_HINT.search(raw):
             raw = _HTML_BLOCK_CLOSE.sub("", _HTML_BLOCK_OPEN.sub("\n", raw))
             raw = html.unescape(_HTML_OTHER.sub("", raw)).replace("\xa0", " ")
@@ -142,49 +158,37 @@ def _indent(raw: str) -> int:
     return len(raw.expandtabs(4)) - len(raw.lstrip(" \t").expandtabs(4))
 
 
-class _Open:
-    """The unit being built."""
-
-    __slots__ = ("kind", "line", "parts", "depth", "quoted", "speaker", "level", "checkbox", "blank", "starts",
-                 "size")
-
-    def __init__(self, kind, line, text, depth, quoted, blank, speaker=None, level=0, checkbox=False):
-        self.kind, self.line, self.parts, self.depth, self.quoted = kind, line, [text], depth, quoted
-        self.speaker, self.level, self.checkbox, self.blank = speaker, level, checkbox, blank
-        self.starts = [0]
-        self.size = len(text) + 1
-
-    def unit(self) -> Unit:
-        text = self.parts[0] if len(self.parts) == 1 else "\n".join(self.parts)
-        return Unit(self.kind, self.line, text, self.depth, self.quoted, self.speaker, self.level, self.checkbox,
-                    self.blank, tuple(self.starts))
-
-
 def units(lines: list[Line]) -> list[Unit]:
     """Group physical lines into units (see the module's docstring)."""
     out: list[Unit] = []
     append = out.append
-    cur: _Open | None = None     # the unit being built
+    cur: Unit | None = None      # the unit being built (its text is its first line's until it closes)
+    parts: list[str] | None = None   # its lines when wrapped lines continue it
+    starts: list[int] = []       # then: the offset of each line in its text
+    size = 0                     # then: the length of its text so far, plus one
     prev_text = ""               # the previous physical line of the current unit, stripped
     blank = True
-    for line in lines:
-        raw = line.text
+    for number, raw, quoted in lines:
         content = raw.strip()
         if not content:
             if cur is not None:
-                append(cur.unit())
+                if parts is not None:
+                    cur.text, cur.line_starts, parts = "\n".join(parts), tuple(starts), None
+                append(cur)
                 cur = None
             blank = True
             continue
         first = content[0]
         if first in "-=_*~#" and (content == "--" or content[1:2] in "-=_*~# " and len(content) >= 3
-                                   and _SEPARATOR.match(content)):
+                                   and content[2] in "-=_*~# " and _SEPARATOR.match(content)):
             if cur is not None:
                 # A setext underline turns the single line above it into a heading.
-                if cur.kind == PARA and len(cur.parts) == 1 and first in "=-" and not blank:
+                if cur.kind is PARA and parts is None and first in "=-" and not blank:
                     cur.kind = HEADING
                     cur.level = 1 if first == "=" else 2
-                append(cur.unit())
+                if parts is not None:
+                    cur.text, cur.line_starts, parts = "\n".join(parts), tuple(starts), None
+                append(cur)
                 cur = None
             blank = True
             continue
@@ -193,20 +197,23 @@ def units(lines: list[Line]) -> list[Unit]:
             heading = _MD_HEADING.match(content)
             if heading:
                 if cur is not None:
-                    append(cur.unit())
+                    if parts is not None:
+                        cur.text, cur.line_starts, parts = "\n".join(parts), tuple(starts), None
+                    append(cur)
                     cur = None
-                append(_Open(HEADING, line.number, heading.group(2), depth, line.quoted, blank,
-                             level=len(heading.group(1))).unit())
+                append(Unit(HEADING, number, heading.group(2), depth, quoted, None, len(heading.group(1)), False,
+                            blank))
                 blank = True
                 continue
         if first in "[<" or first.isdigit():
             log = _LOG_LINE.match(content)
             if log and log.group(2).strip():
                 if cur is not None:
-                    append(cur.unit())
+                    if parts is not None:
+                        cur.text, cur.line_starts, parts = "\n".join(parts), tuple(starts), None
+                    append(cur)
                     cur = None
-                append(_Open(LOG, line.number, log.group(2).strip(), depth, line.quoted, blank,
-                             speaker=log.group(1)).unit())
+                append(Unit(LOG, number, log.group(2).strip(), depth, quoted, log.group(1), 0, False, blank))
                 blank = False
                 continue
         bullet = _BULLET.match(content) if first in _BULLET_FIRST or first.isdigit() else None
@@ -221,27 +228,35 @@ def units(lines: list[Line]) -> list[Unit]:
             body = content[box.end():] if box else content
         if bullet or box:
             if cur is not None:
-                append(cur.unit())
-            cur = _Open(BULLET, line.number, body, depth, line.quoted, blank, checkbox=bool(box))
+                if parts is not None:
+                    cur.text, cur.line_starts, parts = "\n".join(parts), tuple(starts), None
+                append(cur)
+            cur = Unit(BULLET, number, body, depth, quoted, None, 0, box is not None, blank)
             prev_text = body
             blank = False
             continue
-        if (cur is not None and cur.kind is not HEADING and cur.kind is not LOG and cur.quoted == line.quoted
+        if (cur is not None and cur.kind is not HEADING and cur.kind is not LOG and cur.quoted == quoted
                 and (len(prev_text) >= 40 and prev_text[-1] != ":" or _ends_open(prev_text))
                 and (cur.kind is PARA or depth > cur.depth or depth == cur.depth and len(prev_text) >= 40)
                 and not _STARTS_ITEM.match(content)):
-            cur.starts.append(cur.size)
-            cur.parts.append(content)
-            cur.size += len(content) + 1
+            if parts is None:
+                parts, starts, size = [cur.text], [0], len(cur.text) + 1
+            starts.append(size)
+            parts.append(content)
+            size += len(content) + 1
             prev_text = content
             continue
         if cur is not None:
-            append(cur.unit())
-        cur = _Open(PARA, line.number, content, depth, line.quoted, blank)
+            if parts is not None:
+                cur.text, cur.line_starts, parts = "\n".join(parts), tuple(starts), None
+            append(cur)
+        cur = Unit(PARA, number, content, depth, quoted, None, 0, False, blank)
         prev_text = content
         blank = False
     if cur is not None:
-        append(cur.unit())
+        if parts is not None:
+            cur.text, cur.line_starts = "\n".join(parts), tuple(starts)
+        append(cur)
     return out
 
 
@@ -259,21 +274,15 @@ def sentences(unit: Unit) -> list[Sentence]:
 @memo(65536)
 def _sentences(text: str) -> tuple[tuple[str, int, int], ...]:
     """(sentence, its line relative to the text's first, its offset) for each sentence of a text."""
+    if ". " not in text and "? " not in text and "! " not in text and "\n" not in text:
+        piece = text.strip()
+        return ((piece, 0, 0),) if piece else ()
     starts = [0]
     at = text.find("\n")
     while at != -1:
         starts.append(at + 1)
         at = text.find("\n", at + 1)
-    unit = Unit(PARA, 0, text, line_starts=tuple(starts))
-    return tuple((s.text, s.line, s.start) for s in _split(unit))
-
-
-def _split(unit: Unit) -> list[Sentence]:
-    text = unit.text
-    out: list[Sentence] = []
-    if ". " not in text and "? " not in text and "! " not in text and "\n" not in text:
-        piece = text.strip()
-        return [Sentence(piece, unit.line, 0)] if piece else []
+    out: list[tuple[str, int, int]] = []
     begin = 0
     for match in _SPLIT.finditer(text):
         head = text[begin:match.start()].rstrip()
@@ -284,16 +293,13 @@ def _split(unit: Unit) -> list[Sentence]:
         end = match.end()
         piece = text[begin:end].strip()
         if piece:
-            out.append(Sentence(piece, unit.line_at(begin + _lead(text, begin)), begin))
+            # the sentence's first character is the first of its piece at or after begin
+            out.append((piece, bisect_right(starts, text.find(piece[0], begin)) - 1, begin))
         begin = end
     piece = text[begin:].strip()
     if piece:
-        out.append(Sentence(piece, unit.line_at(begin + _lead(text, begin)), begin))
-    return out
-
-
-def _lead(text: str, begin: int) -> int:
-    return len(text[begin:]) - len(text[begin:].lstrip())
+        out.append((piece, bisect_right(starts, text.find(piece[0], begin)) - 1, begin))
+    return tuple(out)
 
 
 # --- who wrote a pasted mail ----------------------------------------------------------------------
