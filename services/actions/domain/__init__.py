@@ -2,5 +2,6 @@
 
 - :mod:`.status`: the life cycle (open, in progress, done, dropped; reopen), snoozing, completion;
 - :mod:`.owners`: what names an owner (a nick, an alias, an e-mail address) and how it is matched;
-- :mod:`.history`: what a change changed, as the history records it.
+- :mod:`.history`: what a change changed, as the history records it;
+- :mod:`.note_items`: which note items are action items, and what an action takes from its item.
 """

@@ -8,5 +8,6 @@ its own.
 
 - :mod:`.lifecycle`: how an action comes, changes and goes, for every way in;
 - :mod:`.reminding`: each owner's next reminder, planned again after every change;
-- :mod:`.tracks`: the copy of the schedule's tracks.
+- :mod:`.tracks`: the copy of the schedule's tracks;
+- :mod:`.from_notes`: action items from the notes' items (``note.items.changed``).
 """
