@@ -1,19 +1,56 @@
 """Planning reminders: after any change of an action, each owner's next reminder is planned again.
 
-The reminders feature (the policy, the sweep) fills this in; every way an action changes calls
-:func:`reschedule`, so a done, dropped or snoozed action stops being reminded at once.
+Every way an action changes calls :func:`reschedule`, so a done, dropped or snoozed action stops
+being reminded at once: ``next_reminder_at`` is the moment the owner's next reminder is due (null:
+none is planned), computed by :func:`..domain.reminders.next_reminder` from the action, the owner's
+person (timezone; reminders on, an address), the policy (the event's, the action's own fields over
+it) and the reasons already recorded for that owner. The sweep (:mod:`.reminders`) plans with the
+same functions, so what it sends and what :func:`reschedule` planned never disagree: the sweep
+plans again at the moment it runs, ``next_reminder_at`` only says when to look.
 """
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo
 
 from services.kit.db import UnitOfWork
 
 from .. import store
+from ..domain import policy as policies, reminders
+from ..store import reminders as reminder_store
+
+
+def recipient_zone(person: store.Person | None) -> ZoneInfo | None:
+    """The timezone a person is reminded in; None when they are not reminded (no person known,
+    reminders off, no address)."""
+    if person is None or not person.reminders or not person.email:
+        return None
+    return reminders.zone(person.timezone)
+
+
+def facts(action: store.Action) -> reminders.Facts:
+    return reminders.Facts(action.status, action.due_date, action.snoozed_until, action.created_at)
+
+
+def plan(action: store.Action, owner: store.ActionOwner, event_policies: Mapping[str, dict[str, Any]],
+         sent: set[str], now: datetime) -> reminders.Next | None:
+    """The owner's next reminder about ``action`` as of ``now``."""
+    policy = policies.for_planning(event_policies.get(action.event) if action.event else None, action.policy)
+    return reminders.next_reminder(facts(action), recipient_zone(owner.person), policy, sent, now)
 
 
 def reschedule(uow: UnitOfWork, action: store.Action, now: datetime) -> None:
     """Plan each owner's next reminder about ``action`` (``next_reminder_at``; null: none)."""
-    for owner in action.owners:
-        if not action.state.active:
+    owners = list(action.owners)
+    if not owners:
+        return
+    if not action.state.active:
+        for owner in owners:
             owner.next_reminder_at = None
+        return
+    event_policies = reminder_store.policies_for(uow.session, [action.event])
+    sent = reminder_store.sent_reasons(uow.session, [owner.id for owner in owners if owner.id is not None])
+    for owner in owners:
+        upcoming = plan(action, owner, event_policies, sent.get(owner.id, set()), now)
+        owner.next_reminder_at = upcoming.at if upcoming else None
