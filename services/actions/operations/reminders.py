@@ -224,13 +224,14 @@ def get_event_policy(uow: UnitOfWork, principal: dict, event: str) -> dict[str, 
     return _event_view(event, reminder_store.get_policy(uow.session, event))
 
 
-def put_event_policy(uow: UnitOfWork, principal: dict, event: str, fields: dict[str, Any]) -> dict[str, Any]:
+def put_event_policy(uow: UnitOfWork, principal: dict, event: str, fields: dict[str, Any],
+                     now: datetime | None = None) -> dict[str, Any]:
     """Set the fields an event's policy sets over the defaults (422 naming a bad field); every open
     action of the event is planned again by the next sweep."""
     _check_event(event)
     require_organiser(principal, f"the reminder policy of {event}")
     clean = policies.validate(fields)
-    now = utcnow()
+    now = now or utcnow()
     row = reminder_store.put_policy(uow.session, event, clean, now)
     reminder_store.wake_event_owners(uow.session, event, now)
     return _event_view(event, row)
@@ -246,7 +247,8 @@ def get_action_policy(uow: UnitOfWork, action_id: str) -> dict[str, Any]:
     return _action_view(uow, store.get_action(uow.session, action_id))
 
 
-def put_action_policy(uow: UnitOfWork, principal: dict, action_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+def put_action_policy(uow: UnitOfWork, principal: dict, action_id: str, fields: dict[str, Any],
+                      now: datetime | None = None) -> dict[str, Any]:
     """Set an action's own policy fields over its event's (``{}``: none, the event's policy): the
     action's writers only (403); a bad field, or a window that makes no sense over the event's
     policy, is a 422 naming it. A change of the action like any other (history, event, replanned)."""
@@ -255,5 +257,5 @@ def put_action_policy(uow: UnitOfWork, principal: dict, action_id: str, fields: 
     clean = policies.validate(fields)
     row = reminder_store.get_policy(uow.session, action.event) if action.event else None
     policies.effective(row.policy if row else None, clean)
-    lifecycle.change(uow, action, {"policy": clean or None}, principal["name"], utcnow())
+    lifecycle.change(uow, action, {"policy": clean or None}, principal["name"], now or utcnow())
     return _action_view(uow, action)
