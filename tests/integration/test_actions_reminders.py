@@ -101,3 +101,30 @@ def test_a_person_held_by_another_sweeper_is_skipped_not_waited_for(database):
     assert [digest["person"]["id"] for digest in result.digests] == [held_id]
     assert len(result.digests[0]["items"]) == 2
     assert Counter(event["subject"] for event in digests(database)).most_common(1)[0][1] == 1
+
+
+def test_the_reminder_routes_answer_with_problems_naming_the_field(start_service):
+    from ..conftest import ORGANISER, principal_header
+
+    service = start_service(DESCRIPTOR, timers=lambda _database: [])
+    client = service.client
+    got = client.get("/events/denver/reminder-policy", headers=ORGANISER)
+    assert got.status_code == 200 and got.json["policy"]["before_due_days"] == [3, 1] and got.json["updated_at"] is None
+    bad = client.put("/events/denver/reminder-policy", json={"overdue_every_days": -1}, headers=ORGANISER)
+    assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
+    assert list(bad.json["errors"]) == ["policy.overdue_every_days"]
+    unknown = client.put("/events/denver/reminder-policy", json={"every": 3}, headers=ORGANISER)
+    assert unknown.status_code == 400 and "every" in unknown.json["errors"]
+    chair = principal_header("chair", tracks=[("denver", "nova")])
+    assert client.put("/events/denver/reminder-policy", json={}, headers=chair).status_code == 403
+    assert client.get("/events/denver/reminder-policy", headers=chair).status_code == 200
+    assert client.get("/events/denver/reminder-policy").status_code == 403  # the public
+    put = client.put("/events/denver/reminder-policy", json={"window": {"start": "08:00"}}, headers=ORGANISER)
+    assert put.status_code == 200 and put.json["policy"]["window"] == {"start": "08:00", "end": "18:00"}
+    assert client.get("/events/denver/reminders/preview", headers=ORGANISER).status_code == 400
+    naive = client.get("/events/denver/reminders/preview?at=2026-06-01T10:00:00", headers=ORGANISER)
+    assert naive.status_code == 400 and "at" in naive.json["errors"]
+    preview = client.get("/events/denver/reminders/preview?at=2026-06-01T10:00:00-06:00", headers=ORGANISER)
+    assert preview.status_code == 200 and preview.json["digests"] == []
+    assert client.get("/actions/nope/reminder-policy").status_code == 404
+    assert client.put("/actions/nope/reminder-policy", json={}, headers=ORGANISER).status_code == 404

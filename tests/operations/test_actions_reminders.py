@@ -264,3 +264,17 @@ def test_a_sweep_batch_takes_every_due_row_of_its_people(database):
         result = reminders.sweep(uow, T0, limit=2)
     assert len(result.digests) == 1 and len(result.digests[0]["items"]) == 5
     assert result.looked_at == 2 and result.planned == 5
+
+
+def test_the_digest_is_the_contracts_schema_with_the_person_as_subject(database):
+    from services.actions.schemas.reminders import ReminderDigestSchema
+
+    person_id = add_person(database, "mgoddard")
+    add_action(database, "write the spec", ["mgoddard"], due_date=date(2026, 6, 20))
+    sweep(database, T0)
+    with database.engine.connect() as connection:
+        [row] = connection.execute(database.outbox.select().where(database.outbox.c.event_type == DIGEST)).all()
+    event = json.loads(row.payload)
+    assert event["subject"] == person_id
+    loaded = ReminderDigestSchema().load(event["data"])
+    assert loaded["items"][0]["due_date"] == date(2026, 6, 20) and loaded["at"] == T0

@@ -28,7 +28,6 @@ from services.kit.problems import Forbidden, Invalid
 
 from .. import SERVICE, store
 from ..domain import history, links, policy as policies, reminders
-from ..schemas.reminders import ReminderDigestSchema
 from ..store import reminders as reminder_store
 from . import lifecycle, reminding
 
@@ -40,9 +39,6 @@ SWEEPER = "reminders"
 # Owners of the due set looked at per unit of work (a person's other due rows come along).
 BATCH = 500
 EVENT_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-
-digest_schema = ReminderDigestSchema()
-
 
 @dataclass
 class Due:
@@ -139,18 +135,19 @@ def item_data(due: Due, person: store.Person, at: datetime) -> dict[str, Any]:
 
 
 def digest_data(digest: Digest, digest_id: str, now: datetime) -> dict[str, Any]:
-    """The ``reminder.due`` data: the person, each item with its signed one-click links, the
-    unsubscribe link."""
+    """The ``reminder.due`` data (:class:`..schemas.reminders.ReminderDigestSchema`, built as JSON
+    keeps it): the person, each item with its signed one-click links, the unsubscribe link."""
     person = digest.person
     items = []
     for due in digest.items:
         action_id = due.owner.action_id
-        items.append({**item_data(due, person, now), "links": {
-            op: links.link_url(links.sign(op, person.id, action_id, now)) for op in (links.DONE, links.SNOOZE,
-                                                                                    links.DROP)}})
-    return digest_schema.dump({
-        "digest_id": digest_id, "at": now, "person": person_data(person), "items": items,
-        "unsubscribe_url": links.unsubscribe_url(links.sign(links.UNSUBSCRIBE, person.id, None, now))})
+        item = item_data(due, person, now)
+        item["due_date"] = item["due_date"].isoformat() if item["due_date"] else None
+        item["links"] = {op: links.link_url(links.sign(op, person.id, action_id, now))
+                         for op in (links.DONE, links.SNOOZE, links.DROP)}
+        items.append(item)
+    return {"digest_id": digest_id, "at": now.isoformat(), "person": person_data(person), "items": items,
+            "unsubscribe_url": links.unsubscribe_url(links.sign(links.UNSUBSCRIBE, person.id, None, now))}
 
 
 def sweep(uow: UnitOfWork, now: datetime, limit: int = BATCH) -> SweepResult:
@@ -168,18 +165,19 @@ def sweep(uow: UnitOfWork, now: datetime, limit: int = BATCH) -> SweepResult:
         owner.next_reminder_at = upcoming.at if upcoming else None
     recorded = _record(uow, digests, now)
     recorded_ids = {id(digest) for digest, _digest_id in recorded}
-    queued = []
+    queued, entries = [], []
     for digest, digest_id in recorded:
         data = digest_data(digest, digest_id, now)
         uow.publish(DIGEST_EVENT, data, subject=digest.person.id)
         queued.append(data)
         for due in digest.rows:
             sent[due.owner.id] |= {due.next.reason, *due.next.skipped}
-        session.execute(sa.insert(store.HistoryEntry), [
-            {"id": new_id(), "action_id": due.owner.action_id, "at": now, "actor": SWEEPER, "kind": history.REMINDED,
-             "changes": {"owner": due.owner.name, "reason": due.next.kind, "reasons": [*due.next.skipped,
-                                                                                     due.next.reason],
-                         "digest_id": digest_id}} for due in digest.rows])
+            entries.append({"id": new_id(), "action_id": due.owner.action_id, "at": now, "actor": SWEEPER,
+                            "kind": history.REMINDED, "changes": {
+                                "owner": due.owner.name, "reason": due.next.kind,
+                                "reasons": [*due.next.skipped, due.next.reason], "digest_id": digest_id}})
+    if entries:
+        session.execute(sa.insert(store.HistoryEntry), entries)
     event_policies = reminder_store.policies_for(session, (owner.action.event for owner in owners))
     stale = [due.owner for digest in digests if id(digest) not in recorded_ids for due in digest.rows]
     if stale:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Iterable
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from ..domain import status
 from .models import Action, ActionOwner, Person, Reminder, ReminderPolicy
@@ -85,7 +85,7 @@ def due_owners_of(session: Session, person_ids: Iterable[str], now: datetime) ->
     return list(session.scalars(
         sa.select(ActionOwner)
         .where(ActionOwner.person_id.in_(ids), ActionOwner.next_reminder_at <= now)
-        .options(selectinload(ActionOwner.action))
+        .options(selectinload(ActionOwner.action).options(lazyload(Action.owners)))
         .order_by(ActionOwner.person_id, ActionOwner.next_reminder_at, ActionOwner.id)))
 
 
