@@ -278,3 +278,17 @@ def test_the_digest_is_the_contracts_schema_with_the_person_as_subject(database)
     assert event["subject"] == person_id
     loaded = ReminderDigestSchema().load(event["data"])
     assert loaded["items"][0]["due_date"] == date(2026, 6, 20) and loaded["at"] == T0
+
+
+def test_a_person_switching_reminders_back_on_is_planned_again(database):
+    from services.actions.operations import reminding
+
+    person_id = add_person(database, "mgoddard", on=False)
+    add_action(database, "write the spec", ["mgoddard"], due_date=date(2026, 6, 20))
+    assert next_times(database)["mgoddard"] is None
+    with transaction(database) as uow:
+        person = uow.session.get(store.Person, person_id)
+        person.reminders = True
+        assert reminding.reschedule_person(uow, person, T0) == 1
+    assert next_times(database)["mgoddard"] == T0
+    assert len(sweep(database, T0).digests) == 1

@@ -64,3 +64,17 @@ def reschedule(uow: UnitOfWork, action: store.Action, now: datetime) -> None:
     for owner in owners:
         upcoming = plan(action, owner, event_policies, sent.get(owner.id, set()), now)
         owner.next_reminder_at = upcoming.at if upcoming else None
+
+
+def reschedule_person(uow: UnitOfWork, person: store.Person, now: datetime) -> int:
+    """Plan again every owner row of ``person`` on an open or in-progress action: after a change of
+    the person that changes their reminders (reminders switched on or off, a timezone or an
+    address set, owners just linked to them). Returns how many rows were planned."""
+    owners = reminder_store.active_owners_of(uow.session, person.id)
+    event_policies = reminder_store.policies_for(uow.session, (owner.action.event for owner in owners))
+    sent = reminder_store.sent_reasons(uow.session, (owner.id for owner in owners))
+    for owner in owners:
+        upcoming = plan(owner.action, owner, event_policies, sent[owner.id], now)
+        owner.next_reminder_at = upcoming.at if upcoming else None
+    uow.session.flush()
+    return len(owners)

@@ -123,3 +123,11 @@ def wake_event_owners(session: Session, event: str, now: datetime) -> int:
     return session.execute(sa.update(ActionOwner)
                            .where(ActionOwner.action_id.in_(actions), ActionOwner.person_id.is_not(None))
                            .values(next_reminder_at=now)).rowcount
+
+
+def active_owners_of(session: Session, person_id: str) -> list[ActionOwner]:
+    """A person's owner rows on open or in-progress actions, with their actions."""
+    return list(session.scalars(
+        sa.select(ActionOwner).join(Action, Action.id == ActionOwner.action_id)
+        .where(ActionOwner.person_id == person_id, Action.status.in_(status.ACTIVE))
+        .options(selectinload(ActionOwner.action))))
