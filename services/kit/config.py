@@ -74,3 +74,9 @@ def load(service: str) -> Settings:
         delivery_limit=int(env("DELIVERY_LIMIT", "5")),
         log_level=env("LOG_LEVEL", "INFO"),
     )
+
+
+def public_url() -> str:
+    """Where people reach ptghub from outside (links in mails): ``PTGHUB_PUBLIC_URL``, else the
+    gateway on loopback. No trailing slash."""
+    return (env("PUBLIC_URL") or f"http://127.0.0.1:{service_port('gateway')}").rstrip("/")
