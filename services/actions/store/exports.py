@@ -41,7 +41,7 @@ def filtered(session: Session, query: dict[str, Any], today: date) -> sa.Select:
     if query.get("due_before") is not None:
         statement = statement.where(Action.due_date < query["due_before"])
     if query.get("overdue") is not None:
-        late = sa.and_(Action.due_date < today, Action.status.in_(statuses.ACTIVE))
+        late = sa.and_(Action.due_date.is_not(None), Action.due_date < today, Action.status.in_(statuses.ACTIVE))
         statement = statement.where(late if query["overdue"] else sa.not_(late))
     if query.get("needs_owner") is not None:
         owned = sa.exists().where(ActionOwner.action_id == Action.id)
