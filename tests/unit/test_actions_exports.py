@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 import pytest
 from icalendar import Calendar
 
-from services.actions import store
+from services.actions.store.exports import ActionRow, OwnerRow
 from services.actions.domain import exports
 
 
@@ -25,9 +25,11 @@ def test_each_status_has_its_vtodo_status():
 
 def action(**fields):
     at = datetime(2019, 5, 2, 16, 30, tzinfo=timezone.utc)
-    values = {"id": "a-1", "title": "write the spec", "description": "", "status": "open", "event": "denver",
-              "track": None, "version": 3, "created_at": at, "updated_at": at, "source_removed": False, **fields}
-    return store.Action(**values)
+    values = {"id": "a-1", "title": "write the spec", "description": "", "event": "denver", "track": None,
+              "session_id": None, "status": "open", "due_date": None, "snoozed_until": None, "source_text": None,
+              "source_line": None, "source_removed": False, "version": 3, "created_at": at, "updated_at": at,
+              "completed_at": None, **fields}
+    return ActionRow(**values)
 
 
 def test_a_vtodo_without_due_date_or_track_names_only_what_there_is():
@@ -43,3 +45,13 @@ def test_a_vtodo_without_due_date_or_track_names_only_what_there_is():
 
 def test_the_csv_of_nothing_is_its_header_row():
     assert b"".join(exports.csv_chunks([], str)) == (",".join(exports.CSV_COLUMNS) + "\r\n").encode()
+
+
+def test_owners_and_their_addresses_keep_their_places():
+    row = exports.csv_row(action(owners=[OwnerRow("mgoddard", "mgoddard", "mark@example.com"),
+                                         OwnerRow("jdoe", "jdoe", None), OwnerRow("Dev@Example.org", "dev@example.org", None)]),
+                          "https://x/a-1")
+    cells = dict(zip(exports.CSV_COLUMNS, row))
+    assert cells["owners"] == "mgoddard;jdoe;Dev@Example.org"
+    assert cells["owner_emails"] == "mark@example.com;;dev@example.org"
+    assert cells["needs_owner"] == "false" and cells["url"] == "https://x/a-1"

@@ -51,9 +51,9 @@ def cell(value) -> str:
 
 
 def owner_email(owner) -> str:
-    """The address an owner is reached at: their person's, or the name itself when it is one."""
-    if owner.person is not None and owner.person.email:
-        return owner.person.email
+    """The address an owner is reached at: their person's (``email``), or the name itself when it is one."""
+    if owner.email:
+        return owner.email
     return owner.key if "@" in owner.key else ""
 
 

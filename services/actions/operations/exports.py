@@ -25,15 +25,16 @@ from ..store import exports as queries
 FORMAT_REVISION = 1
 
 
-def action_url(action_id: str) -> str:
-    """Where an action is read over the public API."""
-    return f"{config.public_url()}/api/v1/actions/{action_id}"
+def action_urls() -> Callable[[str], str]:
+    """Where each action is read over the public API (``PTGHUB_PUBLIC_URL``, read once an export)."""
+    base = f"{config.public_url()}/api/v1/actions/"
+    return lambda action_id: base + action_id
 
 
 def csv_export(uow: UnitOfWork, query: dict[str, Any]) -> Iterator[bytes]:
     """The CSV of every action the list's filters name, oldest first, in UTF-8 chunks."""
     statement = queries.filtered(uow.session, query, utcnow().date())
-    return render.csv_chunks(queries.stream(uow.session, statement), action_url)
+    return render.csv_chunks(queries.stream(uow.session, statement), action_urls())
 
 
 def csv_filename(query: dict[str, Any]) -> str:
@@ -83,7 +84,7 @@ def _render(uow: UnitOfWork, feed: Feed, current: Callable[[str], bool]) -> Rend
     tag = queries.fingerprint(uow.session, feed.statement, FORMAT_REVISION, config.public_url(), feed.scope)
     if current(tag):
         return Rendering(tag, feed.filename, None)
-    body = render.calendar(feed.name, queries.stream(uow.session, feed.statement), action_url)
+    body = render.calendar(feed.name, queries.stream(uow.session, feed.statement), action_urls())
     return Rendering(tag, feed.filename, body)
 
 

@@ -3,12 +3,14 @@ cheap fingerprint of them (for the calendars' ETags) that needs no rendering.
 
 :func:`filtered` takes the loaded query of ``GET /actions.csv`` (the list's filters, no paging) and
 is the one place the filters become SQL here; it is meant to give way to the action list's own
-``filtered`` once that exists (the same filters, one definition).
+``filtered`` once that exists (the same filters, one definition). :func:`stream` reads any such
+statement's actions as plain rows, batch by batch.
 """
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Iterator
 
 import sqlalchemy as sa
@@ -76,24 +78,66 @@ def get_track(session: Session, event: str, slug: str) -> Track:
     return track
 
 
-def stream(session: Session, statement: sa.Select, batch: int | None = None) -> Iterator[Action]:
+@dataclass(frozen=True)
+class OwnerRow:
+    """An owner as an export shows it: the name as written, its key, the address of its person (if any)."""
+
+    name: str
+    key: str
+    email: str | None
+
+
+@dataclass
+class ActionRow:
+    """An action as an export reads it: its columns and its owners in order (no ORM object: a plain row)."""
+
+    id: str
+    title: str
+    description: str
+    event: str | None
+    track: str | None
+    session_id: str | None
+    status: str
+    due_date: date | None
+    snoozed_until: date | None
+    source_text: str | None
+    source_line: int | None
+    source_removed: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    owners: list[OwnerRow] = field(default_factory=list)
+
+
+COLUMNS = [getattr(Action, name) for name in ActionRow.__dataclass_fields__ if name != "owners"]
+
+
+def stream(session: Session, statement: sa.Select, batch: int | None = None) -> Iterator[ActionRow]:
     """The actions of ``statement``, oldest first, read ``batch`` at a time (keyset on created, id).
 
-    Each batch's owners and their people come in with it (two more queries); a batch is let go of
-    before the next is read, so 100,000 actions never sit in memory together.
+    Two column queries a batch (the actions; their owners with their people's addresses), no ORM
+    objects: 100,000 actions stream in seconds, and never sit in memory together.
     """
     batch = batch or BATCH
+    rows_of = statement.with_only_columns(*COLUMNS).order_by(Action.created_at, Action.id).limit(batch)
     after: tuple | None = None
     while True:
-        page = statement.order_by(Action.created_at, Action.id).limit(batch)
-        if after is not None:
-            page = page.where(sa.tuple_(Action.created_at, Action.id) > sa.tuple_(*after))
-        rows = session.scalars(page).all()
+        page = rows_of if after is None else rows_of.where(sa.tuple_(Action.created_at, Action.id) > sa.tuple_(*after))
+        rows = [ActionRow(*row) for row in session.execute(page)]
+        if not rows:
+            return
+        by_id = {row.id: row for row in rows}
+        owners = (sa.select(ActionOwner.action_id, ActionOwner.name, ActionOwner.key, Person.email)
+                  .outerjoin(Person, Person.id == ActionOwner.person_id)
+                  .where(ActionOwner.action_id.in_(list(by_id)))
+                  .order_by(ActionOwner.action_id, ActionOwner.position))
+        for action_id, name, key, email in session.execute(owners):
+            by_id[action_id].owners.append(OwnerRow(name, key, email))
         yield from rows
         if len(rows) < batch:
             return
         after = (rows[-1].created_at, rows[-1].id)
-        session.expunge_all()
 
 
 def fingerprint(session: Session, statement: sa.Select, *extra: Any) -> str:
