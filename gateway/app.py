@@ -42,7 +42,8 @@ SPEC = Path(__file__).resolve().parent.parent / "openapi" / "gateway.yaml"
 BASE_PATH = "/api/v1"
 PUBLIC = identity.PUBLIC
 FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "if-match", "if-none-match", "if-modified-since")
-FORWARDED_RESPONSE_HEADERS = ("content-type", "etag", "location", "retry-after", "cache-control", "last-modified")
+FORWARDED_RESPONSE_HEADERS = ("content-type", "etag", "location", "retry-after", "cache-control", "last-modified",
+                              "content-disposition")
 
 
 def gateway_database() -> Database:

@@ -77,6 +77,8 @@ def load(service: str) -> Settings:
 
 
 def public_url() -> str:
-    """Where people reach ptghub from outside (links in mails): ``PTGHUB_PUBLIC_URL``, else the
-    gateway on loopback. No trailing slash."""
+    """Where people reach ptghub from outside (the gateway): ``PTGHUB_PUBLIC_URL``, else the local gateway.
+
+    Links in mail (one-click actions, unsubscribe) are built on it; no trailing slash.
+    """
     return (env("PUBLIC_URL") or f"http://127.0.0.1:{service_port('gateway')}").rstrip("/")
