@@ -2,5 +2,8 @@
 
 - :mod:`.status`: the life cycle (open, in progress, done, dropped; reopen), snoozing, completion;
 - :mod:`.owners`: what names an owner (a nick, an alias, an e-mail address) and how it is matched;
-- :mod:`.history`: what a change changed, as the history records it.
+- :mod:`.history`: what a change changed, as the history records it;
+- :mod:`.access`: who may change an action (a track's writer; an owner its status) or a person;
+- :mod:`.versions`: the ETag (the version) and ``If-Match``;
+- :mod:`.people`: a person's fields (timezone, aliases) checked.
 """
