@@ -7,7 +7,7 @@ from services.kit.schemas import StrictSchema, page_schema
 
 from ..domain.owners import EMAIL, NICK
 
-NICK_FORMAT = validate.Regexp(NICK, error="a nick: letters, digits, - _ . [ ] \\ ^ { } | `, at most 64")
+NICK_FORMAT = validate.Regexp(NICK, error="a nick: letters, digits, - _ . [ ] \\ ^ {{ }} | `, at most 64")
 
 
 class PersonSchema(StrictSchema):
