@@ -7,7 +7,7 @@ from services.kit.web import json_response, load, page, principal, unit_of_work
 
 from ..domain.versions import etag
 from ..operations import actions
-from ..schemas.actions import ActionDumpSchema, ActionSchema, BulkChangeSchema, HistoryEntrySchema
+from ..schemas.actions import ActionChanges, ActionDumpSchema, ActionSchema, BulkChangeSchema, HistoryEntrySchema
 from ..schemas.queries import ActionQuery, HistoryQuery
 
 blueprint = Blueprint("actions", __name__)
@@ -122,7 +122,7 @@ def update_action(action_id: str):
          description: 'the ETag the change was made on; refused with 412 when the action has moved on'}
       requestBody:
         required: true
-        content: {application/json: {schema: ActionInput}}
+        content: {application/json: {schema: ActionChanges}}
       responses:
         200: {description: the action item as it is now, content: {application/json: {schema: Action}}}
         400: {description: invalid fields, content: {application/problem+json: {schema: Problem}}}
@@ -132,7 +132,7 @@ def update_action(action_id: str):
         412: {description: If-Match does not match the current ETag; nothing changed, content: {application/problem+json: {schema: Problem}}}
         422: {description: 'unknown track, track without event, snoozing a settled action', content: {application/problem+json: {schema: Problem}}}
     """
-    changes = load(action_input, partial=True)
+    changes = load(ActionChanges)
     with unit_of_work() as uow:
         action = actions.update_action(uow, principal(), action_id, changes, request.headers.get("If-Match"))
         uow.commit()

@@ -6,7 +6,7 @@ from flask import Blueprint
 from services.kit.web import json_response, load, load_query, page, principal, unit_of_work
 
 from ..operations import people
-from ..schemas.people import PersonSchema
+from ..schemas.people import PersonChanges, PersonSchema
 from ..schemas.queries import PersonQuery
 
 blueprint = Blueprint("people", __name__)
@@ -85,7 +85,7 @@ def update_person(nick: str):
       - {in: path, name: nick, required: true, schema: {type: string}}
       requestBody:
         required: true
-        content: {application/json: {schema: Person}}
+        content: {application/json: {schema: PersonChanges}}
       responses:
         200: {description: the person as they are now, content: {application/json: {schema: Person}}}
         400: {description: invalid fields, content: {application/problem+json: {schema: Problem}}}
@@ -94,7 +94,7 @@ def update_person(nick: str):
         409: {description: 'the nick, an alias or the address is another person''s', content: {application/problem+json: {schema: Problem}}}
         422: {description: 'not an IANA timezone, an alias that is the nick or given twice', content: {application/problem+json: {schema: Problem}}}
     """
-    changes = load(person_schema, partial=True)
+    changes = load(PersonChanges)
     with unit_of_work() as uow:
         person = people.update_person(uow, principal(), nick, changes)
         uow.commit()

@@ -86,6 +86,8 @@ class ActionDumpSchema(ActionSchema):
 
 
 ActionPage = page_schema(ActionDumpSchema, "ActionPage")
+# What a PATCH loads: any of the fields, none required.
+ActionChanges = ActionSchema(partial=True)
 
 
 class BulkChangeSchema(StrictSchema):
@@ -124,7 +126,7 @@ class HistoryEntrySchema(Schema):
 
 HistoryPage = page_schema(HistoryEntrySchema, "HistoryPage")
 
-SCHEMAS = {"ActionInput": ActionSchema, "Action": ActionDumpSchema, "ActionPage": ActionPage,
+SCHEMAS = {"ActionInput": ActionSchema, "ActionChanges": ActionChanges, "Action": ActionDumpSchema, "ActionPage": ActionPage,
            "BulkChange": BulkChangeSchema, "BulkResult": BulkResultSchema, "HistoryEntry": HistoryEntrySchema,
            "HistoryPage": HistoryPage}
 

@@ -37,5 +37,7 @@ class PersonSchema(StrictSchema):
 
 
 PersonPage = page_schema(PersonSchema, "PersonPage")
+# What a PATCH loads: any of the fields, none required (``aliases`` replaces the list).
+PersonChanges = PersonSchema(partial=True)
 
-SCHEMAS = {"Person": PersonSchema, "PersonPage": PersonPage}
+SCHEMAS = {"Person": PersonSchema, "PersonChanges": PersonChanges, "PersonPage": PersonPage}
