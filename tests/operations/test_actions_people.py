@@ -156,3 +156,15 @@ def test_people_page_by_nick_and_q_matches_nick_name_address_or_alias(database):
         first, cursor = people.list_people(uow, ORGANISER, {"limit": 2, "cursor": None})
         rest, end = people.list_people(uow, ORGANISER, {"limit": 2, "cursor": cursor})
         assert [p.nick for p in first + rest] == ["Bertys", "hrw", "mgoddard"] and end is None
+
+
+def test_a_name_taken_meanwhile_is_a_conflict_not_an_error(database):
+    create(database, nick="mgoddard", email="mark@example.com")
+    with database.unit_of_work() as uow:  # past the checks, as a request racing another would be
+        with pytest.raises(Conflict) as refused:
+            store.add_person(uow.session, {"nick": "MGoddard", "nick_key": "mgoddard"}, {}, None)
+        assert "nick" in refused.value.errors
+    with database.unit_of_work() as uow:
+        with pytest.raises(Conflict) as refused:
+            store.add_person(uow.session, {"nick": "x", "nick_key": "x", "email": "mark@example.com"}, {}, None)
+        assert "email" in refused.value.errors

@@ -3,9 +3,10 @@ through them, and link owners to them (or unlink them when a name goes)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.kit.problems import NotFound, Problem
+from services.kit.problems import Conflict, NotFound, Problem
 from services.kit.schemas import paginate
 
 from .models import ActionOwner, Person, PersonAlias
@@ -83,7 +84,7 @@ def add_person(session: Session, fields: dict, aliases: dict[str, str], now) -> 
     person.aliases = [PersonAlias(key=alias_key, alias=alias, position=position)
                       for position, (alias_key, alias) in enumerate(aliases.items())]
     session.add(person)
-    session.flush()
+    _flush_unique(session)
     return person
 
 
@@ -99,10 +100,20 @@ def change_person(session: Session, person: Person, changes: dict, now, aliases:
             row.alias, row.position = alias, position
             rows.append(row)
         person.aliases = rows
-        session.flush()  # the aliases dropped go before any other person may take their keys
+        _flush_unique(session)  # the aliases dropped go before any other person may take their keys
     person.updated_at = now
     person.version = (person.version or 0) + 1
-    session.flush()
+    _flush_unique(session)
+
+
+def _flush_unique(session: Session) -> None:
+    """Flush; a unique name or address another request took meanwhile is a 409 naming it, not a 500."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        text = str(exc.orig).lower()
+        field = "email" if "email" in text else "aliases" if "alias" in text else "nick"
+        raise Conflict(f"the {field} was taken by another person meanwhile", errors={field: ["taken"]}) from None
 
 
 def unlink_owners(session: Session, person: Person, keys: list[str]) -> list[ActionOwner]:
