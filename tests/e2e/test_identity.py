@@ -94,7 +94,7 @@ def writes(session_id: str) -> dict[str, tuple[str, str, dict]]:
         "schedule": ("POST", "/events", {"slug": "forged", "name": "Forged", "timezone": "UTC",
                                          "start_date": "2030-01-01", "end_date": "2030-01-02"}),
         "notes": ("PUT", f"/sessions/{session_id}/note", {"body": "#agreed forged", "revision": 0}),
-        "actions": ("POST", "/actions", {"title": "forged action", "owner_email": "forger@example.org"}),
+        "actions": ("POST", "/actions", {"title": "forged action", "owners": ["forger"]}),
         "notify": ("POST", "/webhooks", {"url": "http://127.0.0.1:9/forged", "event_types": ["#"]}),
     }
 

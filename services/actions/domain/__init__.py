@@ -4,4 +4,7 @@
 - :mod:`.owners`: what names an owner (a nick, an alias, an e-mail address) and how it is matched;
 - :mod:`.history`: what a change changed, as the history records it;
 - :mod:`.note_items`: which note items are action items, and what an action takes from its item.
+- :mod:`.access`: who may change an action (a track's writer; an owner its status) or a person;
+- :mod:`.versions`: the ETag (the version) and ``If-Match``;
+- :mod:`.people`: a person's fields (timezone, aliases) checked.
 """

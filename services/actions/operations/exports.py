@@ -33,7 +33,7 @@ def action_urls() -> Callable[[str], str]:
 
 def csv_export(uow: UnitOfWork, query: dict[str, Any]) -> Iterator[bytes]:
     """The CSV of every action the list's filters name, oldest first, in UTF-8 chunks."""
-    statement = queries.filtered(uow.session, query, utcnow().date())
+    statement = store.filtered({**query, "today": utcnow().date()})
     return render.csv_chunks(queries.stream(uow.session, statement), action_urls())
 
 

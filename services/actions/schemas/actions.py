@@ -1,7 +1,7 @@
 """Action item schemas: the item as the API and the events show it, what a create or a change loads."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, pre_dump, validate
+from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates_schema
 
 from services.kit.schemas import StrictSchema, page_schema
 
@@ -86,8 +86,49 @@ class ActionDumpSchema(ActionSchema):
 
 
 ActionPage = page_schema(ActionDumpSchema, "ActionPage")
+# What a PATCH loads: any of the fields, none required.
+ActionChanges = ActionSchema(partial=True)
 
-SCHEMAS = {"ActionInput": ActionSchema, "Action": ActionDumpSchema, "ActionPage": ActionPage}
+
+class BulkChangeSchema(StrictSchema):
+    """Many actions changed alike, all or nothing."""
+
+    ids = fields.List(fields.String(validate=validate.Length(min=1, max=36)), required=True,
+                      validate=validate.Length(min=1, max=500), metadata={"description": "the actions, each once"})
+    status = fields.String(validate=STATUSES, metadata={"description": "the status each comes to"})
+    owners = fields.List(fields.String(validate=validate.Length(min=1, max=320)), validate=validate.Length(max=20),
+                         metadata={"description": "the owners each gets (replacing theirs)"})
+
+    @validates_schema
+    def _something(self, data, **_kwargs):
+        if "status" not in data and "owners" not in data:
+            raise ValidationError("give status, owners or both", "body")
+        if "ids" in data and len(set(data["ids"])) != len(data["ids"]):
+            raise ValidationError("each id once", "ids")
+
+
+class BulkResultSchema(Schema):
+    items = fields.List(fields.Nested(ActionDumpSchema), required=True,
+                        metadata={"description": "the actions as they are now, in the order of `ids`"})
+
+
+class HistoryEntrySchema(Schema):
+    """One change of an action: who, when, what kind, what it changed."""
+
+    id = fields.String()
+    at = fields.AwareDateTime(metadata={"description": "when"})
+    who = fields.String(attribute="actor", metadata={
+        "description": "the token's name; `notes` for a change from the notes, `link` for a mail's link"})
+    kind = fields.String(metadata={
+        "description": "created, changed, withdrawn, source_changed, source_removed or reminded"})
+    changes = fields.Dict(metadata={"description": "{field: {from, to}} (on created: the values it started with)"})
+
+
+HistoryPage = page_schema(HistoryEntrySchema, "HistoryPage")
+
+SCHEMAS = {"ActionInput": ActionSchema, "ActionChanges": ActionChanges, "Action": ActionDumpSchema, "ActionPage": ActionPage,
+           "BulkChange": BulkChangeSchema, "BulkResult": BulkResultSchema, "HistoryEntry": HistoryEntrySchema,
+           "HistoryPage": HistoryPage}
 
 EVENTS = {
     "ptghub.actions.action.created": ActionDumpSchema,

@@ -8,18 +8,22 @@
 
 Everything is importable from here (``store.Action``, ``store.get_action``).
 """
-from .actions import actions_page, add_action, change_action, find_by_source_item, get_action, record_history, set_owners
+from .actions import (actions_page, add_action, change_action, filtered, find_by_source_item, get_action, history_page,
+                      lock_actions, owner_matches, record_history, set_owners)
 from .models import (Action, ActionOwner, Base, HistoryEntry, Person, PersonAlias, Reminder, ReminderPolicy, Track,
                      UsedLink)
-from .people import find_person, get_person, link_owners, person_keys, resolve
+from .people import (add_person, change_person, email_holder, find_person, get_person, link_owners, name_holder,
+                     people_page, person_keys, resolve, unlink_owners)
 from .tracks import follow_track, get_track_copy
 from .sources import NoteItemSource, claim_source, hand_edited_fields, record_source
 
 __all__ = [
-    "actions_page", "add_action", "change_action", "find_by_source_item", "get_action", "record_history", "set_owners",
+    "actions_page", "add_action", "change_action", "filtered", "find_by_source_item", "get_action", "history_page",
+    "lock_actions", "owner_matches", "record_history", "set_owners",
     "Action", "ActionOwner", "Base", "HistoryEntry", "Person", "PersonAlias", "Reminder", "ReminderPolicy", "Track",
     "UsedLink",
-    "find_person", "get_person", "link_owners", "person_keys", "resolve",
+    "add_person", "change_person", "email_holder", "find_person", "get_person", "link_owners", "name_holder",
+    "people_page", "person_keys", "resolve", "unlink_owners",
     "follow_track", "get_track_copy",
     "NoteItemSource", "claim_source", "hand_edited_fields", "record_source",
 ]

@@ -1,9 +1,8 @@
 """The queries behind the action exports: which actions an export holds, read in batches, and a
 cheap fingerprint of them (for the calendars' ETags) that needs no rendering.
 
-:func:`filtered` takes the loaded query of ``GET /actions.csv`` (the list's filters, no paging) and
-is the one place the filters become SQL here; it is meant to give way to the action list's own
-``filtered`` once that exists (the same filters, one definition). :func:`stream` reads any such
+The CSV takes the action list's own filters (:func:`.actions.filtered`: one definition);
+:func:`of_person` and :func:`of_track` are the calendars'. :func:`stream` reads any such
 statement's actions as plain rows, batch by batch.
 """
 from __future__ import annotations
@@ -18,37 +17,11 @@ from sqlalchemy.orm import Session
 
 from services.kit.problems import NotFound
 
-from ..domain import status as statuses
 from .models import Action, ActionOwner, Person, Track
-from .people import find_person, person_keys
+from .people import person_keys
 
 # Rows read per query while streaming an export: memory stays bounded whatever the total.
 BATCH = 500
-
-
-def filtered(session: Session, query: dict[str, Any], today: date) -> sa.Select:
-    """The actions a list query names (``owner``, ``status``, ``event``, ``track``, and when given
-    ``overdue``, ``due_before``, ``needs_owner``), unordered. An owner no one has lists nothing."""
-    statement = sa.select(Action)
-    owner = query.get("owner")
-    if owner is not None:
-        person = find_person(session, owner)
-        statement = statement.where(Action.id.in_(_owned(owner, person)))
-    if query.get("status") is not None:
-        statement = statement.where(Action.status == query["status"])
-    if query.get("event") is not None:
-        statement = statement.where(Action.event == query["event"])
-    if query.get("track") is not None:
-        statement = statement.where(Action.track == query["track"])
-    if query.get("due_before") is not None:
-        statement = statement.where(Action.due_date < query["due_before"])
-    if query.get("overdue") is not None:
-        late = sa.and_(Action.due_date.is_not(None), Action.due_date < today, Action.status.in_(statuses.ACTIVE))
-        statement = statement.where(late if query["overdue"] else sa.not_(late))
-    if query.get("needs_owner") is not None:
-        owned = sa.exists().where(ActionOwner.action_id == Action.id)
-        statement = statement.where(sa.not_(owned) if query["needs_owner"] else owned)
-    return statement
 
 
 def _owned(key: str | None, person: Person | None) -> sa.Select:
