@@ -16,6 +16,7 @@ from services.actions import store
 from services.actions.descriptor import DESCRIPTOR
 from services.actions.domain import exports as render
 from services.actions.operations import actions, exports, tracks
+from services.actions.schemas.exports import ActionExportQuery
 from services.actions.store import exports as queries
 from services.kit.copies import TrackChange
 from services.kit.problems import NotFound
@@ -52,8 +53,11 @@ def update(database, action_id, **changes):
 
 
 def csv_rows(database, **query) -> tuple[bytes, list[dict[str, str]]]:
+    """The CSV of ``query`` (a query string's values, loaded as the route loads them) and its rows."""
+    loaded = ActionExportQuery().load({name: str(value).lower() if isinstance(value, bool) else str(value)
+                                       for name, value in query.items()})
     with database.unit_of_work(readonly=True) as uow:
-        raw = b"".join(exports.csv_export(uow, query))
+        raw = b"".join(exports.csv_export(uow, loaded))
     reader = csv.reader(io.StringIO(raw.decode("utf-8"), newline=""))
     header, *rows = list(reader)
     assert header == list(render.CSV_COLUMNS)

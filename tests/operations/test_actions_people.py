@@ -168,3 +168,24 @@ def test_a_name_taken_meanwhile_is_a_conflict_not_an_error(database):
         with pytest.raises(Conflict) as refused:
             store.add_person(uow.session, {"nick": "x", "nick_key": "x", "email": "mark@example.com"}, {}, None)
         assert "email" in refused.value.errors
+
+
+def next_reminders(database, action_id):
+    with database.unit_of_work() as uow:
+        return [owner.next_reminder_at for owner in store.get_action(uow.session, action_id).owners]
+
+
+def test_switching_reminders_back_on_or_moving_timezone_plans_the_persons_reminders_again(database):
+    create(database, nick="mgoddard", email="mark@example.com", reminders=False)
+    with transaction(database) as uow:
+        action_id = actions.create_action(uow, ORGANISER, {"title": "spec", "owners": ["mgoddard"], "event": None,
+                                                           "track": None, "status": "open"}).id
+    assert next_reminders(database, action_id) == [None]
+    update(database, "mgoddard", {"reminders": True})
+    [planned] = next_reminders(database, action_id)
+    assert planned is not None
+    update(database, "mgoddard", {"timezone": "Pacific/Auckland"})
+    [moved] = next_reminders(database, action_id)
+    assert moved is not None and moved != planned  # the window is Auckland's now
+    update(database, "mgoddard", {"reminders": False})
+    assert next_reminders(database, action_id) == [None]

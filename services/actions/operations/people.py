@@ -19,6 +19,9 @@ from ..domain import access, people as rules
 from ..domain.owners import key
 from . import reminding
 
+# A change of these plans the person's reminders again (switched on or off, another timezone or address).
+REMINDING_FIELDS = {"reminders", "timezone", "email"}
+
 
 def create_person(uow: UnitOfWork, principal: dict, fields: dict[str, Any]) -> store.Person:
     """Record a person; the owners already written with one of their names become theirs."""
@@ -77,6 +80,8 @@ def update_person(uow: UnitOfWork, principal: dict, name: str, changes: dict[str
     now = utcnow()
     store.change_person(uow.session, person, changes, now, aliases=aliases)
     _relink(uow, person, sorted(before - set(store.person_keys(person))), now)
+    if REMINDING_FIELDS & changes.keys():
+        reminding.reschedule_person(uow, person, now)
     return person
 
 
