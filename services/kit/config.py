@@ -74,3 +74,11 @@ def load(service: str) -> Settings:
         delivery_limit=int(env("DELIVERY_LIMIT", "5")),
         log_level=env("LOG_LEVEL", "INFO"),
     )
+
+
+def public_url() -> str:
+    """Where people reach ptghub from outside (the gateway): ``PTGHUB_PUBLIC_URL``, else the local gateway.
+
+    Links in mail (one-click actions, unsubscribe) are built on it; no trailing slash.
+    """
+    return (env("PUBLIC_URL") or f"http://127.0.0.1:{service_port('gateway')}").rstrip("/")
