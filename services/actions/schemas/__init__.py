@@ -3,7 +3,7 @@
 One module per feature area; this package only merges their registries (``SCHEMAS``: named
 components of openapi/actions.yaml, ``EVENTS``: event type -> data schema for openapi/asyncapi.yaml).
 """
-from . import actions
+from . import actions, links
 
-SCHEMAS = {**actions.SCHEMAS}
+SCHEMAS = {**actions.SCHEMAS, **links.SCHEMAS}
 EVENTS = {**actions.EVENTS}
