@@ -124,7 +124,6 @@ def show_link(token: str):
     """What a reminder's one-click link would do (done, snooze 7 days, drop): a confirmation page; changes nothing.
     ---
     get:
-      security: []
       parameters:
       - {in: path, name: token, required: true, schema: {type: string}}
       responses:
@@ -142,7 +141,6 @@ def use_link(token: str):
     """Do what a reminder's one-click link says, on its one item, once (the item done, snoozed for 7 days, or dropped).
     ---
     post:
-      security: []
       parameters:
       - {in: path, name: token, required: true, schema: {type: string}}
       requestBody:
@@ -163,7 +161,6 @@ def show_unsubscribe(token: str):
     """The unsubscribe page of a reminder mail: confirms, changes nothing.
     ---
     get:
-      security: []
       parameters:
       - {in: path, name: token, required: true, schema: {type: string}}
       responses:
@@ -180,7 +177,6 @@ def unsubscribe(token: str):
     """RFC 8058 one-click unsubscribe (body ``List-Unsubscribe=One-Click``): the person's reminders stop.
     ---
     post:
-      security: []
       parameters:
       - {in: path, name: token, required: true, schema: {type: string}}
       requestBody:
