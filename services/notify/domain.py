@@ -472,9 +472,8 @@ def link_header_url(url: str) -> str | None:
 
 def reminder_message_id(digest_id: str, recipient: str, domain: str) -> str:
     """The digest's Message-ID, derived from its id and recipient: every retry and re-render carries it."""
-    digest = hashlib.sha256(f"{digest_id}\0{recipient.lower()}".encode()).hexdigest()[:16]
-    safe = re.sub(r"[^A-Za-z0-9.-]", "-", digest_id) or "digest"
-    return f"<reminder-{safe}.{digest}@{domain}>"
+    digest = hashlib.sha256(f"{digest_id}\0{recipient.lower()}".encode()).hexdigest()[:24]
+    return f"<reminder.{digest}@{domain}>"  # short enough never to be folded
 
 
 def still_due(item: dict[str, Any], state: Any, today: date) -> bool:
