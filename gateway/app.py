@@ -15,6 +15,7 @@ import logging
 import re
 import uuid
 from pathlib import Path
+from urllib.parse import urlencode
 
 import aiohttp
 import yaml
@@ -43,7 +44,10 @@ BASE_PATH = "/api/v1"
 PUBLIC = identity.PUBLIC
 FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "if-match", "if-none-match", "if-modified-since")
 FORWARDED_RESPONSE_HEADERS = ("content-type", "etag", "location", "retry-after", "cache-control", "last-modified",
-                              "content-disposition")
+                              "content-disposition",
+                              # the one-click link pages (actions.links) keep their token to themselves
+                              "content-security-policy", "referrer-policy", "x-robots-tag")
+JSON_TYPES = ("application/json", "application/problem+json", "application/merge-patch+json")
 
 
 def gateway_database() -> Database:
@@ -120,8 +124,8 @@ def make_proxy(service: str, roles: list[str] | None):
         headers = {h: request.headers[h] for h in FORWARDED_REQUEST_HEADERS if h in request.headers}
         headers[REQUEST_ID_HEADER] = request_id_var.get() or str(uuid.uuid4())
         headers[PRINCIPAL_HEADER] = identity.sign(principal, audience=service)
-        data = json.dumps(body).encode() if body is not None else None
-        if data is not None:
+        data = _upstream_body(body)
+        if data is not None and _is_json(request.headers.get("content-type")):
             headers["content-type"] = "application/json"
         try:
             async with state().http.request(request.method, url, data=data, headers=headers,
@@ -139,6 +143,24 @@ def make_proxy(service: str, roles: list[str] | None):
 
     proxy.__name__ = f"proxy_{service}"
     return proxy
+
+
+def _is_json(content_type: str | None) -> bool:
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return not media or media in JSON_TYPES or media.endswith("+json")
+
+
+def _upstream_body(body) -> bytes | None:
+    """The body to send on, in the type the client sent: JSON as validated, re-encoded; a form (the
+    one-click link pages, RFC 8058's ``List-Unsubscribe=One-Click``) as its fields, form-encoded
+    again (connexion has parsed it); any other type as its bytes."""
+    if body is None:
+        return None
+    if _is_json(request.headers.get("content-type")):
+        return json.dumps(body).encode()
+    if isinstance(body, dict):
+        return urlencode(body, doseq=True).encode() or None
+    return bytes(body) or None
 
 
 # -- operations the gateway answers itself (load -> one operation in gateway.tokens -> dump) -----

@@ -5,7 +5,7 @@ import re
 
 from connexion.exceptions import ProblemException
 from connexion.json_schema import format_error_with_path
-from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
+from connexion.validators import VALIDATOR_MAP, FormDataValidator, JSONRequestBodyValidator, ParameterValidator
 from jsonschema import ValidationError
 
 QUOTED = re.compile(r"'([^']+)'")
@@ -66,8 +66,18 @@ class FieldNamingParameterValidator(ParameterValidator):
             raise bad_request(exc.detail, extra, exc.detail)
 
 
+class LenientFormValidator(FormDataValidator):
+    """Form bodies (only the public one-click link pages take one) are checked against their schema,
+    but fields the schema does not name are let through: the token in the path is the credential, the
+    form is a confirmation, and mail clients' RFC 8058 POSTs are not ours to be strict about."""
+
+    def _validate_params_strictly(self, data: dict) -> None:
+        return None
+
+
 VALIDATORS = {
     **VALIDATOR_MAP,
     "parameter": FieldNamingParameterValidator,
-    "body": type(VALIDATOR_MAP["body"])({**VALIDATOR_MAP["body"], "*/*json": FieldNamingBodyValidator}),
+    "body": type(VALIDATOR_MAP["body"])({**VALIDATOR_MAP["body"], "*/*json": FieldNamingBodyValidator,
+                                         "application/x-www-form-urlencoded": LenientFormValidator}),
 }

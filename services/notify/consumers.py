@@ -7,7 +7,10 @@
   by ``track.deleted``;
 - ``ptghub.notes.summary.published``: the summary, kept until the mail loop mails it to its
   track's list (at once when the route is known, else when it arrives); an event's summary to
-  each of its tracks' lists, once.
+  each of its tracks' lists, once;
+- ``ptghub.actions.action.reminder.due``: one person's reminder digest, queued as one mail to them;
+- ``ptghub.actions.action.{updated,completed,dropped,withdrawn}``: the action's latest state, so a
+  digest not yet sent leaves out items done, dropped, withdrawn or snoozed since.
 
 Revocation comes first, so fan-out of that same event already skips the webhooks it disabled.
 """
@@ -20,9 +23,9 @@ from services.kit.consuming import Subscription
 from services.kit.copies import ScheduleTrackSchema
 from services.kit.db import Database, UnitOfWork
 
-from . import domain
+from . import config, domain
 from .operations import messages, subscriptions as webhook_subscriptions
-from .schemas import SummaryEventSchema, TokenRevokedSchema
+from .schemas import ActionStateEventSchema, ReminderDigestEventSchema, SummaryEventSchema, TokenRevokedSchema
 
 
 def _load(schema, cloud_event: CloudEvent) -> dict:
@@ -54,10 +57,27 @@ def summary_published(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
     messages.accept_summary(uow, summary, cloud_event.id, cloud_event.type)
 
 
+def action_changed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
+    action = _load(ActionStateEventSchema(), cloud_event)
+    messages.follow_action(uow, action, cloud_event.type)
+
+
+def reminder_due(uow: UnitOfWork, cloud_event: CloudEvent, sender: str) -> None:
+    digest = _load(ReminderDigestEventSchema(), cloud_event)
+    messages.accept_reminder_digest(uow, digest, cloud_event.id, cloud_event.type, sender)
+
+
 def subscriptions(_database: Database | None) -> list[Subscription]:
+    sender = config.load().mail_from  # read once, when the consumer is wired
+
+    def reminder_digest(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
+        reminder_due(uow, cloud_event, sender)
+
     return [
         Subscription(domain.TOKEN_REVOKED, token_revoked),
         Subscription("#", fan_out),
         Subscription("ptghub.schedule.track.*", track_changed),
         Subscription("ptghub.notes.summary.published", summary_published),
+        *(Subscription(event_type, action_changed) for event_type in domain.ACTION_EVENTS),
+        Subscription(domain.REMINDER_DUE, reminder_digest),
     ]

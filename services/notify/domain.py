@@ -11,11 +11,12 @@ import random
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr, parsedate_to_datetime
 from typing import Any, Callable, Iterable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
@@ -30,6 +31,10 @@ WEBHOOK_DISABLED = "ptghub.notify.webhook.disabled"
 TRACK_DELETED = "ptghub.schedule.track.deleted"
 TRACK_SCOPE, EVENT_SCOPE = "track", "event"  # a summary's scope: one track's, or the whole event's
 TOKEN_REVOKED = "ptghub.gateway.token.revoked"
+REMINDER_DUE = "ptghub.actions.action.reminder.due"
+# The action events notify follows to know which reminded items are still open.
+ACTION_EVENTS = tuple(f"ptghub.actions.action.{verb}" for verb in ("updated", "completed", "dropped", "withdrawn"))
+ACTION_WITHDRAWN = "ptghub.actions.action.withdrawn"
 
 # -- topics -----------------------------------------------------------------------------------
 
@@ -267,7 +272,8 @@ def host_refusal(host: str, addresses: list[str], allow: AllowList) -> str | Non
 MAIL_POLICY = policy.SMTP.clone(cte_type="7bit")
 
 QUEUED, SENT = "queued", "sent"
-MAIL_STATUSES = (QUEUED, SENT, FAILED)
+# cancelled: a reminder digest none of whose items was still open when its turn to be sent came
+MAIL_STATUSES = (QUEUED, SENT, FAILED, CANCELLED)
 MAIL_RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1),
                      timedelta(hours=4))
 MAIL_RETRY_EVERY = timedelta(hours=8)
@@ -432,3 +438,103 @@ def _instant(value: str) -> datetime:
         return datetime.min.replace(tzinfo=timezone.utc)
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
+
+# -- reminder digests ---------------------------------------------------------------------------
+
+ACTIVE_ACTION_STATUSES = ("open", "in_progress")
+WITHDRAWN = "withdrawn"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def header_text(value: str, limit: int = 200) -> str:
+    """Text fit for a header: no CR, LF or other control characters (no header injection), one
+    space between words, at most ``limit`` characters."""
+    text = " ".join(_CONTROL.sub(" ", value or "").split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def mail_address(value: str | None) -> str | None:
+    """``value`` if it is one plain address (``user@host``, nothing else), else None."""
+    if not value or _CONTROL.search(value):
+        return None
+    name, address = parseaddr(value)
+    if address != value.strip() or not re.fullmatch(r"[^@\s<>,;\"]+@[A-Za-z0-9.-]+", address):
+        return None
+    return address
+
+
+def link_header_url(url: str) -> str | None:
+    """A URL fit for ``List-Unsubscribe: <url>``: http(s), no spaces, controls or angle brackets."""
+    if not url or not re.fullmatch(r"https?://[^\s<>\x00-\x1f\x7f]+", url):
+        return None
+    return url
+
+
+def reminder_message_id(digest_id: str, recipient: str, domain: str) -> str:
+    """The digest's Message-ID, derived from its id and recipient: every retry and re-render carries it."""
+    digest = hashlib.sha256(f"{digest_id}\0{recipient.lower()}".encode()).hexdigest()[:24]
+    return f"<reminder.{digest}@{domain}>"  # short enough never to be folded
+
+
+def still_due(item: dict[str, Any], state: Any, today: date) -> bool:
+    """Whether a reminded item still belongs in its digest: notify has not seen it become done,
+    dropped or withdrawn since, nor snoozed past ``today`` (the owner's date)."""
+    if state is None:
+        return item.get("status", "open") in ACTIVE_ACTION_STATUSES
+    if state.status not in ACTIVE_ACTION_STATUSES:
+        return False
+    return state.snoozed_until is None or state.snoozed_until <= today
+
+
+def owner_today(now: datetime, timezone_name: str | None) -> date:
+    try:
+        zone = ZoneInfo(timezone_name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")
+    return now.astimezone(zone).date()
+
+
+def reminder_subject(items: list[dict[str, Any]]) -> str:
+    """``[ptghub] 3 action items need you``; one item: ``[ptghub] Action item needs you: <title>``."""
+    if len(items) == 1:
+        return header_text(f"[ptghub] Action item needs you: {items[0]['title']}")
+    return f"[ptghub] {len(items)} action items need you"
+
+
+def item_when(item: dict[str, Any]) -> str:
+    """Why the item is in the mail, in words: due in 3 days, overdue by 2 days, assigned ..."""
+    reason, days, due = item.get("reason"), item.get("days"), item.get("due_date")
+    plural = lambda n: f"{n} day" + ("" if n == 1 else "s")  # noqa: E731
+    if reason == "before_due" and days is not None:
+        return f"due in {plural(abs(days))} ({due})"
+    if reason == "on_due":
+        return f"due today ({due})" if due else "due today"
+    if reason == "overdue":
+        return f"overdue by {plural(abs(days))} (was due {due})" if days is not None else f"overdue (was due {due})"
+    if reason == "assigned":
+        return f"assigned to you, due {due}" if due else "assigned to you"
+    return f"due {due}" if due else "no due date, still open"
+
+
+def reminder_digest_mail(digest: dict[str, Any], items: list[dict[str, Any]], *, sender: str, recipient: str,
+                         message_id: str, date: datetime) -> EmailMessage:
+    """One person's reminder digest: every item with its one-click links (done, snooze 7 days,
+    drop), text and HTML parts, RFC 8058 one-click unsubscribe headers."""
+    person = digest["person"]
+    context = {
+        "name": header_text(person.get("name") or person.get("nick") or "", 200),
+        "count": len(items),
+        "items": [{**item, "title": header_text(item["title"], 300), "when": item_when(item),
+                   "where": "/".join(part for part in (item.get("event"), item.get("track")) if part)}
+                  for item in items],
+        "unsubscribe_url": digest["unsubscribe_url"],
+    }
+    message = build_message(sender=sender, recipient=recipient, subject_line=reminder_subject(items),
+                            message_id=message_id, date=date, text=render("reminder_digest.txt.j2", **context),
+                            html=render("reminder_digest.html.j2", **context))
+    unsubscribe = link_header_url(digest["unsubscribe_url"])
+    if unsubscribe:
+        message["List-Unsubscribe"] = f"<{unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message["X-Auto-Response-Suppress"] = "All"
+    return message

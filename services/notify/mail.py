@@ -1,5 +1,6 @@
 """Mail delivery: one reused SMTP connection, and the loop that turns pending summaries into queued
-mail (:func:`operations.messages.mail_pending_summaries`) and sends the queued mail that is due.
+mail (:func:`operations.messages.mail_pending_summaries`) and sends the queued mail that is due (a
+reminder digest rendered again just before, with only the items still due; none: it is cancelled).
 
 Like the webhook loop it claims a batch with a lease, keeps the lease while it sends
 (:class:`services.kit.db.LeaseKeeper`), talks to the server with no transaction open and records
@@ -143,9 +144,14 @@ class MailDeliveryLoop:
                     release_claim(self.database, table, claim, [r.id for r in rows[index:]])
                     break
                 failure = unreachable
+                message = row.message
+                if failure is None and row.source_event_type == domain.REMINDER_DUE:
+                    message = self.prepare(claim, row)
+                    if message is None:  # cancelled: none of its items is still due (or the claim is gone)
+                        continue
                 if failure is None:
                     try:
-                        self.smtp.send(domain.envelope_sender(row.sender), row.recipient, row.message.encode())
+                        self.smtp.send(domain.envelope_sender(row.sender), row.recipient, message.encode())
                     except SmtpFailure as exc:
                         failure = exc
                         if exc.connection:  # the server is unreachable: the rest of the batch waits alike
@@ -153,6 +159,13 @@ class MailDeliveryLoop:
                 # Should recording fail, the row stays claimed until its lease ends (no instant re-send).
                 self.record(claim, row, failure)
         return len(rows)
+
+    def prepare(self, claim: str, row) -> str | None:
+        """A reminder digest rendered again with the items still due, just before it goes; None: cancelled."""
+        with self.database.unit_of_work() as uow:
+            message = messages.prepare_reminder_mail(uow, claim, row.id)
+            uow.commit()
+        return message
 
     def record(self, claim: str, row, failure: SmtpFailure | None) -> None:
         with self.database.unit_of_work() as uow:

@@ -148,6 +148,68 @@ class TokenRevokedSchema(Schema):
     revoked_at = fields.String(load_default=None, allow_none=True)
 
 
+class DigestPersonSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.String(required=True)
+    nick = fields.String(load_default="")
+    name = fields.String(load_default=None, allow_none=True)
+    email = fields.String(load_default=None, allow_none=True)
+    timezone = fields.String(load_default="UTC", allow_none=True)
+
+
+class DigestLinksSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    done = fields.String(required=True)
+    snooze = fields.String(required=True)
+    drop = fields.String(required=True)
+
+
+class DigestItemSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    action_id = fields.String(required=True)
+    title = fields.String(required=True)
+    due_date = fields.String(load_default=None, allow_none=True)
+    status = fields.String(load_default="open")
+    event = fields.String(load_default=None, allow_none=True)
+    track = fields.String(load_default=None, allow_none=True)
+    reason = fields.String(load_default="no_due")
+    days = fields.Integer(load_default=None, allow_none=True)
+    links = fields.Nested(DigestLinksSchema, required=True)
+
+
+class ReminderDigestEventSchema(Schema):
+    """The data of the actions service's ``ptghub.actions.action.reminder.due``, as notify reads it
+    (the actions service owns the event; unknown fields are tolerated)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    digest_id = fields.String(required=True)
+    at = fields.String(load_default=None, allow_none=True)
+    person = fields.Nested(DigestPersonSchema, required=True)
+    items = fields.List(fields.Nested(DigestItemSchema), required=True)
+    unsubscribe_url = fields.String(required=True)
+
+
+class ActionStateEventSchema(Schema):
+    """What notify keeps of the actions service's ``ptghub.actions.action.*`` events: an action's
+    status and snooze, by version (to know, at send time, which reminded items are still open)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.String(required=True)
+    status = fields.String(required=True)
+    snoozed_until = fields.Date(load_default=None, allow_none=True)
+    version = fields.Integer(load_default=0)
+
+
 WebhookPage = page_schema(WebhookSchema, "WebhookPage")
 DeliveryPage = page_schema(DeliverySchema, "DeliveryPage")
 MessagePage = page_schema(MessageSchema, "MessagePage")

@@ -3,7 +3,7 @@ routes, summaries waiting to be mailed, the outgoing mail queue. The two work ta
 ``claim``/``claimed_until`` for the delivery loops."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -150,6 +150,30 @@ class OutgoingMail(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claim: Mapped[str | None] = mapped_column(sa.String(36))
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ActionState(Base):
+    """The latest state notify has seen of an action item (``ptghub.actions.action.*``): a reminder
+    digest waiting to be sent leaves out the items that are no longer open, or are snoozed."""
+
+    __tablename__ = "action_states"
+    action_id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    status: Mapped[str] = mapped_column(sa.String(20), comment="open, in_progress, done, dropped or withdrawn")
+    snoozed_until: Mapped[date | None] = mapped_column(sa.Date)
+    version: Mapped[int] = mapped_column(sa.Integer, default=0, comment="the action's version: older events are ignored")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReminderDigest(Base):
+    """The reminder digest (``ptghub.actions.action.reminder.due``) a queued mail carries: rendered
+    again, with the items still open, when the mail loop sends it."""
+
+    __tablename__ = "reminder_digests"
+    mail_id: Mapped[str] = mapped_column(sa.ForeignKey("outgoing_mail.id", ondelete="CASCADE"), primary_key=True)
+    digest_id: Mapped[str] = mapped_column(sa.String(64), index=True)
+    person_id: Mapped[str] = mapped_column(sa.String(36))
+    digest: Mapped[dict] = mapped_column(sa.JSON, comment="the event's (loaded) data")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 # -- pagination ---------------------------------------------------------------------------------
@@ -314,3 +338,20 @@ def claimed_mail(session: Session, mail_id: str, claim: str) -> OutgoingMail | N
 def due_mail(table: sa.Table, now: datetime) -> sa.ColumnElement:
     """The claim condition of the mail loop: queued mail whose next attempt is due."""
     return sa.and_(table.c.status == domain.QUEUED, table.c.next_attempt_at <= now)
+
+
+# -- reminder digests and the action states they are checked against ---------------------------
+
+def get_action_state(session: Session, action_id: str, lock: bool = False) -> ActionState | None:
+    return session.get(ActionState, action_id, with_for_update=True if lock else None)
+
+
+def action_states(session: Session, action_ids: list[str]) -> dict[str, ActionState]:
+    if not action_ids:
+        return {}
+    return {row.action_id: row for row in session.scalars(
+        sa.select(ActionState).where(ActionState.action_id.in_(action_ids)))}
+
+
+def get_digest(session: Session, mail_id: str) -> ReminderDigest | None:
+    return session.get(ReminderDigest, mail_id)

@@ -231,3 +231,85 @@ def record_mail_attempt(uow: UnitOfWork, claim: str, mail_id: str, *, error: str
         uow.publish(domain.MESSAGE_SENT if mail.status == domain.SENT else domain.MESSAGE_FAILED,
                     MessageEventSchema().dump(mail), subject=mail.id)
     return mail
+
+
+# -- reminder digests: one mail per digest, checked against the action states at send time -------
+
+def follow_action(uow: UnitOfWork, action: dict, event_type: str) -> store.ActionState | None:
+    """Keep the latest state of an action from ``ptghub.actions.action.*`` (older versions are
+    ignored; withdrawn is final). None when the event was older than the state kept."""
+    session = uow.session
+    row = store.get_action_state(session, action["id"], lock=True)
+    withdrawn = event_type == domain.ACTION_WITHDRAWN
+    if row is None:
+        row = store.ActionState(action_id=action["id"], version=-1)
+        session.add(row)
+    elif row.status == domain.WITHDRAWN or (not withdrawn and action["version"] < row.version):
+        return None
+    row.status = domain.WITHDRAWN if withdrawn else action["status"]
+    row.snoozed_until = action["snoozed_until"]
+    row.version = max(action["version"], row.version)
+    row.updated_at = utcnow()
+    session.flush()
+    return row
+
+
+def accept_reminder_digest(uow: UnitOfWork, digest: dict, source_event_id: str, source_event_type: str,
+                           sender: str) -> store.OutgoingMail | None:
+    """Queue the one mail of a reminder digest to the person's address (once per event). Its items
+    are checked again when it is sent (:func:`prepare_reminder_mail`); none still due: the mail is
+    cancelled. None when the person has no usable address or the digest was queued already."""
+    person = digest["person"]
+    recipient = domain.mail_address(person.get("email"))
+    if recipient is None:
+        log(logger, logging.WARNING, "reminder digest not mailed: no usable address", person=person["id"],
+            digest=digest["digest_id"])
+        return None
+    if store.mail_exists(uow.session, source_event_id, recipient):
+        return None
+    now = utcnow()
+    message_id = domain.reminder_message_id(digest["digest_id"], recipient, domain.mail_domain(sender))
+    mail = store.OutgoingMail(source_event_id=source_event_id, source_event_type=source_event_type, sender=sender,
+                              recipient=recipient, subject="", message_id=message_id, message="",
+                              status=domain.QUEUED, attempts=0, next_attempt_at=now)
+    uow.session.add(mail)
+    uow.session.flush()
+    uow.session.add(store.ReminderDigest(mail_id=mail.id, digest_id=digest["digest_id"], person_id=person["id"],
+                                         digest=digest, received_at=now))
+    _render_digest(uow, mail, digest, now)
+    uow.session.flush()
+    return mail
+
+
+def prepare_reminder_mail(uow: UnitOfWork, claim: str, mail_id: str) -> str | None:
+    """Just before a claimed reminder mail is sent: render it again with the items still due; None
+    (and the mail cancelled) when none is, or when the claim is no longer this worker's."""
+    mail = store.claimed_mail(uow.session, mail_id, claim)
+    if mail is None:
+        return None
+    digest = store.get_digest(uow.session, mail.id)
+    if digest is None:  # queued before digests were kept: send it as rendered
+        return mail.message
+    if not _render_digest(uow, mail, digest.digest, utcnow()):
+        mail.claim = mail.claimed_until = None
+        return None
+    return mail.message
+
+
+def _render_digest(uow: UnitOfWork, mail: store.OutgoingMail, digest: dict, now: datetime) -> bool:
+    """(Re-)render ``mail`` with the digest's items still due; cancel it when none is. Whether it goes."""
+    items = digest["items"]
+    states = store.action_states(uow.session, [item["action_id"] for item in items])
+    today = domain.owner_today(now, digest["person"].get("timezone"))
+    due = [item for item in items if domain.still_due(item, states.get(item["action_id"]), today)]
+    if not due:
+        mail.status, mail.next_attempt_at = domain.CANCELLED, None
+        mail.subject = mail.subject or domain.reminder_subject(items)
+        log(logger, logging.INFO, "reminder digest cancelled: no item is still due", message=mail.id,
+            digest=digest["digest_id"])
+        return False
+    message = domain.reminder_digest_mail(digest, due, sender=mail.sender, recipient=mail.recipient,
+                                          message_id=mail.message_id, date=now)
+    mail.subject = str(message["Subject"])
+    mail.message = message.as_bytes().decode("utf-8")
+    return True
