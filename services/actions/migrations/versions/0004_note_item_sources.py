@@ -1,6 +1,6 @@
 """note item sources: each note item the notes announced, and the announcement applied to it last
 
-Revision ID: 0005
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-02 10:00:00.000000
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 import services.kit.db
 
 
-revision = '0005'
+revision = '0004'
 down_revision = '0003'
 branch_labels = None
 depends_on = None
