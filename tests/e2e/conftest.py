@@ -157,6 +157,7 @@ def stack_environment(infra, var_dir: Path, smtp_url: str, postgres: bool) -> di
         "PTGHUB_VAR_DIR": str(var_dir), "PTGHUB_BOOTSTRAP_TOKEN": TOKEN, "PTGHUB_SMTP_URL": smtp_url,
         "PTGHUB_WEBHOOK_ALLOW": "127.0.0.1/32", "PTGHUB_GATEWAY_PORT": str(free_port()),
         "PTGHUB_GATEWAY_WORKERS": "1",
+        "PTGHUB_REMINDER_INTERVAL": "1",  # a sweep a second, so a reminder digest comes within the test
     })
     for service in SERVICE_NAMES:
         env[f"PTGHUB_{service.upper()}_PORT"] = str(free_port())
