@@ -76,7 +76,7 @@ def test_a_note_action_is_reminded_done_from_the_mail_and_unsubscribed(stack, sm
     unsubscribe_url = re.fullmatch(r"<(\S+)>", re.sub(r"\s+", "", str(mail["List-Unsubscribe"]))).group(1)
     assert unsubscribe_url.startswith(stack.url("/unsubscribe/"))
     text = text_part(mail)
-    links = dict(re.findall(r"^\s*(Done|Snooze 7 days|Drop):\s+(\S+)$", text, re.M))
+    links = dict(re.findall(r"^\s*(Done|Snooze 7 days|Drop):\s+(\S+)\s*$", text, re.M))
     assert set(links) == {"Done", "Snooze 7 days", "Drop"} and all(
         url.startswith(stack.url("/a/")) for url in links.values()), text
     done_url = links["Done"]
