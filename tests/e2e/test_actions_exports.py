@@ -47,6 +47,7 @@ def test_the_csv_and_a_tracks_feed_through_the_gateway(start_stack):
     assert by_id[formula["id"]]["title"] == "'=HYPERLINK(\"http://evil.example\")"
     assert by_id[formula["id"]]["status"] == "dropped"
     dropped = s.get(stack.url("/actions.csv"), params={"status": "dropped"})
+    assert dropped.status_code == 200, dropped.text
     assert [row[0] for row in list(csv.reader(io.StringIO(dropped.text, newline="")))[1:]] == [formula["id"]]
     bad = s.get(stack.url("/actions.csv"), params={"status": "maybe"})
     assert bad.status_code == 400 and bad.headers["content-type"] == "application/problem+json"

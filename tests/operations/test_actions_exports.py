@@ -152,7 +152,9 @@ def test_the_csv_is_read_in_batches_and_written_in_chunks_every_action_once(data
 
 def test_the_csv_file_name_says_its_filters_in_safe_characters():
     assert exports.csv_filename({}) == "actions.csv"
-    assert exports.csv_filename({"event": "denver", "track": "kolla", "status": "open"}) == "actions-denver-kolla-open.csv"
+    assert exports.csv_filename({"event": "denver", "track": "kolla", "status": ["open"]}) == "actions-denver-kolla-open.csv"
+    # statuses as the query loads them: a list
+    assert exports.csv_filename({"status": ["open", "in_progress"]}) == "actions-open_in_progress.csv"
     assert exports.csv_filename({"event": 'x"; evil=1\r\n'}) == "actions-x_evil_1_.csv"
 
 

@@ -39,7 +39,8 @@ def csv_export(uow: UnitOfWork, query: dict[str, Any]) -> Iterator[bytes]:
 
 def csv_filename(query: dict[str, Any]) -> str:
     """``actions[-event][-track][-status].csv``: the filters that narrow it, in safe characters only."""
-    parts = ["actions", *(query[name] for name in ("event", "track", "status") if query.get(name))]
+    parts = ["actions", *(query[name] for name in ("event", "track") if query.get(name)),
+             *(["_".join(query["status"])] if query.get("status") else [])]
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", "-".join(parts)) + ".csv"
 
 
