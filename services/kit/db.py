@@ -2,7 +2,8 @@
 
 Each service declares its models on its own ``MetaData`` and calls :func:`add_kit_tables` on it, so
 its database also holds the outbox (events waiting for the relay) and the inbox (ids of events
-already consumed). :class:`UnitOfWork` commits a change and the events it publishes together.
+already consumed). :class:`UnitOfWork` commits a change and the events it publishes together, and
+then rings the loops that have work because of it (:mod:`.wake`: the relay, a delivery loop).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session, sessionmaker
 
 from .cloudevents import CloudEvent
+from .wake import OUTBOX, Bells
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +104,7 @@ def make_engine(url: str, write_lock_on_begin: bool = True, foreign_keys: bool =
 class Database:
     """An engine, a session factory and the service's metadata, built once per process."""
 
-    def __init__(self, url: str, metadata: sa.MetaData, source: str):
+    def __init__(self, url: str, metadata: sa.MetaData, source: str, wake: bool = True):
         self.url = url
         self.engine = make_engine(url)
         self.metadata = metadata
@@ -113,6 +115,8 @@ class Database:
         self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
         self.outbox = metadata.tables.get("outbox")  # the gateway's database has neither
         self.inbox = metadata.tables.get("inbox")
+        # the loops waiting for this database's work; ``wake=False``: they only poll
+        self.bells = Bells(url, enabled=wake)
 
     def unit_of_work(self, readonly: bool = False) -> "UnitOfWork":
         return UnitOfWork(self, readonly)
@@ -122,6 +126,7 @@ class Database:
             connection.execute(sa.text("SELECT 1"))
 
     def dispose(self) -> None:
+        self.bells.close()
         self.engine.dispose()
         self.read_engine.dispose()
 
@@ -137,10 +142,12 @@ class UnitOfWork:
         self.readonly = readonly
         self.session: Session | None = None
         self.events: list[CloudEvent] = []
+        self.rings: set[str] = set()
 
     def __enter__(self) -> "UnitOfWork":
         self.session = (self.database.read_sessions if self.readonly else self.database.sessions)()
         self.events = []
+        self.rings = set()
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -153,10 +160,16 @@ class UnitOfWork:
         self.events.append(cloud_event)
         return cloud_event
 
+    def ring(self, channel: str) -> None:
+        """Wake the loops waiting on ``channel`` (any process) once this unit of work commits:
+        it made work for them. Events published ring the relay's channel by themselves."""
+        self.rings.add(channel)
+
     def commit(self) -> None:
         if self.readonly:
             raise RuntimeError("a read-only unit of work cannot commit")
         self.session.flush()
+        rings = set(self.rings)
         if self.events:
             now = utcnow()
             self.session.execute(
@@ -166,8 +179,12 @@ class UnitOfWork:
                     for e in self.events
                 ],
             )
+            rings.add(OUTBOX)
+        self.database.bells.before_commit(self.session, rings)
         self.session.commit()
         self.events = []
+        self.rings = set()
+        self.database.bells.after_commit(rings)
 
     def already_processed(self, event_id: str) -> bool:
         inbox = self.database.inbox

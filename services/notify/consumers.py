@@ -20,7 +20,7 @@ from services.kit.consuming import Subscription
 from services.kit.copies import ScheduleTrackSchema
 from services.kit.db import Database, UnitOfWork
 
-from . import domain
+from . import domain, mail, webhooks
 from .operations import messages, subscriptions as webhook_subscriptions
 from .schemas import SummaryEventSchema, TokenRevokedSchema
 
@@ -39,6 +39,7 @@ def token_revoked(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
 
 def fan_out(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
     webhook_subscriptions.fan_out(uow, cloud_event)
+    uow.ring(webhooks.WAKE)
 
 
 def track_changed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
@@ -47,11 +48,13 @@ def track_changed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
         messages.retire_track_route(uow, track, cloud_event.time)
     else:
         messages.keep_track_route(uow, track, cloud_event.time)
+    uow.ring(mail.WAKE)  # a summary waiting for this route may be mailed now
 
 
 def summary_published(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
     summary = _load(SummaryEventSchema(), cloud_event)
     messages.accept_summary(uow, summary, cloud_event.id, cloud_event.type)
+    uow.ring(mail.WAKE)
 
 
 def subscriptions(_database: Database | None) -> list[Subscription]:
