@@ -31,6 +31,7 @@ import aiohttp
 from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import baseline  # noqa: E402
 from baseline import (DEFAULT_AMQP, DEFAULT_PG_ADMIN, SCHEDULED, Api, Stack, WebhookReceiver,  # noqa: E402
                       delivery_stages, fmt, log, percentile, rounded, seed)
 
@@ -111,6 +112,7 @@ async def paced_latency(api: Api, event, receiver: FanOutReceiver, rate: float, 
         await asyncio.sleep(0.05)
     latencies = [(receiver.arrived[sid] - t) * 1000 for sid, t in returned.items() if sid in receiver.arrived]
     stages = await delivery_stages(api, created["id"], receiver, returned_wall)
+    stages_p99 = await delivery_stages(api, created["id"], receiver, returned_wall, p=99)
     return {"rate_per_s": rate, "achieved_rate_per_s": rounded(count / sent_for, 1), "sessions": count,
             "created": len(returned), "received": len(latencies), "errors": errors[:5],
             "p50_ms": rounded(percentile(latencies, 50)), "p99_ms": rounded(percentile(latencies, 99)),
@@ -118,7 +120,7 @@ async def paced_latency(api: Api, event, receiver: FanOutReceiver, rate: float, 
             "post_p50_ms": rounded(percentile(post_ms, 50)), "post_p99_ms": rounded(percentile(post_ms, 99)),
             "send_late_p99_ms": rounded(percentile(late, 99)),
             "duplicates": receiver.duplicates, "bad_signatures": receiver.bad_signatures,
-            "stages_p50_ms": stages, "target_p50_ms": TARGET_P50_MS, "target_p99_ms": TARGET_P99_MS}
+            "stages_p50_ms": stages, "stages_p99_ms": stages_p99, "target_p50_ms": TARGET_P50_MS, "target_p99_ms": TARGET_P99_MS}
 
 
 async def fan_out(api: Api, event, receiver: FanOutReceiver, endpoints: int, rounds: int, wait: float) -> dict:
@@ -156,11 +158,14 @@ async def fan_out(api: Api, event, receiver: FanOutReceiver, endpoints: int, rou
 
 
 async def measure(stack: Stack, args: argparse.Namespace) -> dict:
+    # idle connections closed before the gateway closes them (a request on one it closed fails)
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30),
-                                     connector=aiohttp.TCPConnector(limit=64)) as session:
+                                     connector=aiohttp.TCPConnector(limit=64, keepalive_timeout=1)) as session:
         api = Api(session, stack.gateway, stack.token)
         count = int(args.rate * args.duration)
         log(f"seeding an event for {count} sessions")
+        # at least as many tracks as rooms, so no slot puts one track in two rooms (a 409)
+        baseline.SEED_TRACKS = max(baseline.SEED_TRACKS, baseline.Slots.rooms_for(baseline.SEED_SESSIONS + count + 1))
         event = await seed(api, stack.run_id, count + 1)
         receiver = FanOutReceiver()
         await start_receiver(receiver)
@@ -195,8 +200,9 @@ def summary(figures: dict) -> str:
         + (f", {w['duplicates']} duplicates" if w["duplicates"] else "")
         + (f", {len(w['errors'])}+ failed POSTs" if w["errors"] else "")
         + f"; target p50 <= {TARGET_P50_MS:g} ms, p99 <= {TARGET_P99_MS:g} ms) {verdict(w)}",
-        f"  of which (p50):       relay+broker+consumer {fmt(w['stages_p50_ms']['to_notify'])}, "
-        f"delivery pickup {fmt(w['stages_p50_ms']['dispatch_pickup'])}, HTTP {fmt(w['stages_p50_ms']['http'])}",
+        *(f"  of which ({p}):       relay+broker+consumer {fmt(w[f'stages_{p}_ms']['to_notify'])}, "
+          f"delivery pickup {fmt(w[f'stages_{p}_ms']['dispatch_pickup'])}, HTTP {fmt(w[f'stages_{p}_ms']['http'])}"
+          for p in ("p50", "p99")),
         f"  session POST: p50 {fmt(w['post_p50_ms'])}, p99 {fmt(w['post_p99_ms'])}; "
         f"achieved {w['achieved_rate_per_s']:g}/s",
     ]

@@ -38,8 +38,8 @@ def token_revoked(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
 
 
 def fan_out(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
-    webhook_subscriptions.fan_out(uow, cloud_event)
-    uow.ring(webhooks.WAKE)
+    if webhook_subscriptions.fan_out(uow, cloud_event):
+        uow.ring(webhooks.WAKE)
 
 
 def track_changed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
