@@ -26,6 +26,7 @@ openapi: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/python bench/baseline.py
 	$(VENV)/bin/python bench/exports.py
+	$(VENV)/bin/python bench/latency.py --both
 
 clean:
 	rm -rf var

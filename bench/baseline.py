@@ -596,8 +596,8 @@ async def event_latency(api: Api, event: Event, count: int, wait: float) -> dict
 
 
 async def delivery_stages(api: Api, webhook_id: str, receiver: WebhookReceiver,
-                          returned_wall: dict[str, float]) -> dict:
-    """Where the time goes, from notify's delivery log (wall clocks of one machine, so comparable):
+                          returned_wall: dict[str, float], p: float = 50) -> dict:
+    """Where the time goes (percentile ``p`` of each stage), from notify's delivery log (wall clocks of one machine, so comparable):
 
     - ``to_notify``: POST returned -> notify stored the delivery (schedule's outbox relay, the broker,
       notify's consumer);
@@ -621,7 +621,7 @@ async def delivery_stages(api: Api, webhook_id: str, receiver: WebhookReceiver,
         cursor = page.get("next_cursor")
         if not cursor:
             break
-    return {name: rounded(percentile(values, 50)) for name, values in stages.items()}
+    return {name: rounded(percentile(values, p)) for name, values in stages.items()}
 
 
 # -- the run -----------------------------------------------------------------------------------

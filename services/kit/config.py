@@ -35,6 +35,7 @@ class Settings:
     relay_interval: float
     delivery_limit: int
     log_level: str
+    wake: bool = True  # ring the loops when there is work (PTGHUB_WAKE=off: they only poll)
 
     @property
     def queue_name(self) -> str:
@@ -70,9 +71,10 @@ def load(service: str) -> Settings:
         exchange=env("EXCHANGE", "ptghub.events"),
         queue_prefix=env("QUEUE_PREFIX", "ptghub"),
         port=service_port(service),
-        relay_interval=float(env("RELAY_INTERVAL", "0.05")),
+        relay_interval=float(env("RELAY_INTERVAL", "0.25")),
         delivery_limit=int(env("DELIVERY_LIMIT", "5")),
         log_level=env("LOG_LEVEL", "INFO"),
+        wake=env("WAKE", "on").lower() not in ("off", "0", "false", "no"),
     )
 
 

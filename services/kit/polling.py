@@ -1,4 +1,7 @@
-"""The one poll loop with back-off that the outbox relay and notify's delivery loops share."""
+"""The one poll loop with back-off that the outbox relay and notify's delivery loops share.
+
+Given a :class:`~.wake.Wake` the loop waits for "rung or ``interval``", so work is picked up as
+soon as the commit that made it rings, and the interval is only the fallback for a ring lost."""
 from __future__ import annotations
 
 import logging
@@ -7,6 +10,8 @@ from typing import Callable
 
 import sqlalchemy as sa
 
+from .wake import Wake
+
 logger = logging.getLogger(__name__)
 
 # What a poll step may fail with and still be retried: the database or the network is away.
@@ -14,10 +19,12 @@ TRANSIENT = (sa.exc.SQLAlchemyError, OSError)
 
 
 def poll(step: Callable[[], int], stop: threading.Event, *, name: str, interval: float, batch_size: int,
-         max_backoff: float = 5.0, transient: tuple[type[BaseException], ...] = TRANSIENT) -> None:
+         max_backoff: float = 5.0, transient: tuple[type[BaseException], ...] = TRANSIENT,
+         wake: Wake | None = None) -> None:
     """Run ``step`` until ``stop`` is set. ``step`` handles one batch and returns how many items
-    it handled: a full batch runs the next one at once, a short one waits ``interval``. A transient
-    failure waits ``interval`` doubled per failure in a row, up to ``max_backoff`` seconds."""
+    it handled: a full batch runs the next one at once, a short one waits ``interval`` or, given
+    ``wake``, until it is rung if that comes first. A transient failure waits ``interval`` doubled
+    per failure in a row, up to ``max_backoff`` seconds (rings do not cut a back-off short)."""
     failures = 0
     while not stop.is_set():
         try:
@@ -27,5 +34,11 @@ def poll(step: Callable[[], int], stop: threading.Event, *, name: str, interval:
             failures += 1
             logger.warning("%s failed (%d in a row): %r", name, failures, exc)
             handled = 0
-        if handled < batch_size:
-            stop.wait(min(interval * (2 ** failures), max_backoff) if failures else interval)
+        if handled >= batch_size:
+            continue
+        if failures:
+            stop.wait(min(interval * (2 ** failures), max_backoff))
+        elif wake is not None:
+            wake.wait(interval, stop)
+        else:
+            stop.wait(interval)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from .amqp import ConfirmingPublisher, OutgoingMessage, PublishError
 from .db import Database, claim_batch, release_claim, utcnow
 from .polling import TRANSIENT, poll
+from .wake import OUTBOX
 
 logger = logging.getLogger(__name__)
 
@@ -20,10 +21,13 @@ class OutboxRelay:
     Several relays may run against one database: claims are disjoint, and a crashed relay's rows
     come back when their lease ends. A row published but not yet marked sent when a relay dies is
     published again later; consumers drop the duplicate by event id.
+
+    It waits on the database's :data:`~.wake.OUTBOX` channel, which every commit that writes outbox
+    rows rings (any process); ``interval`` is only the fallback poll for a ring that is lost.
     """
 
     def __init__(self, database: Database, publisher: ConfirmingPublisher, batch_size: int = 256,
-                 lease: timedelta = timedelta(seconds=30), interval: float = 0.05):
+                 lease: timedelta = timedelta(seconds=30), interval: float = 0.25):
         self.database = database
         self.publisher = publisher
         self.batch_size = batch_size
@@ -56,7 +60,7 @@ class OutboxRelay:
     def run(self, stop: threading.Event) -> None:
         try:
             poll(self.relay_once, stop, name="outbox relay", interval=self.interval, batch_size=self.batch_size,
-                 transient=(*TRANSIENT, PublishError))
+                 transient=(*TRANSIENT, PublishError), wake=self.database.bells.wake(OUTBOX))
         finally:
             self.publisher.close()
 

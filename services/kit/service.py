@@ -13,7 +13,8 @@ from .worker import Worker
 
 def database(descriptor: ServiceDescriptor, settings: config.Settings | None = None) -> Database:
     settings = settings or config.load(descriptor.name)
-    return Database(settings.database_url, descriptor.metadata, source=f"/ptghub/{descriptor.name}")
+    return Database(settings.database_url, descriptor.metadata, source=f"/ptghub/{descriptor.name}",
+                    wake=settings.wake)
 
 
 def build_worker(descriptor: ServiceDescriptor, settings: config.Settings | None = None) -> Worker:

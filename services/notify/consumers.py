@@ -23,7 +23,7 @@ from services.kit.consuming import Subscription
 from services.kit.copies import ScheduleTrackSchema
 from services.kit.db import Database, UnitOfWork
 
-from . import config, domain
+from . import config, domain, mail, webhooks
 from .operations import messages, subscriptions as webhook_subscriptions
 from .schemas import ActionStateEventSchema, ReminderDigestEventSchema, SummaryEventSchema, TokenRevokedSchema
 
@@ -41,7 +41,8 @@ def token_revoked(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
 
 
 def fan_out(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
-    webhook_subscriptions.fan_out(uow, cloud_event)
+    if webhook_subscriptions.fan_out(uow, cloud_event):
+        uow.ring(webhooks.WAKE)
 
 
 def track_changed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
@@ -50,11 +51,13 @@ def track_changed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
         messages.retire_track_route(uow, track, cloud_event.time)
     else:
         messages.keep_track_route(uow, track, cloud_event.time)
+    uow.ring(mail.WAKE)  # a summary waiting for this route may be mailed now
 
 
 def summary_published(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
     summary = _load(SummaryEventSchema(), cloud_event)
     messages.accept_summary(uow, summary, cloud_event.id, cloud_event.type)
+    uow.ring(mail.WAKE)
 
 
 def action_changed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
@@ -65,6 +68,7 @@ def action_changed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
 def reminder_due(uow: UnitOfWork, cloud_event: CloudEvent, sender: str) -> None:
     digest = _load(ReminderDigestEventSchema(), cloud_event)
     messages.accept_reminder_digest(uow, digest, cloud_event.id, cloud_event.type, sender)
+    uow.ring(mail.WAKE)  # the digest is queued: the mail loop sends it now
 
 
 def subscriptions(_database: Database | None) -> list[Subscription]:

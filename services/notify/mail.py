@@ -25,6 +25,8 @@ from .operations import messages
 
 logger = logging.getLogger(__name__)
 
+WAKE = "notify.mail"  # rung (uow.ring) by what queues mail or a summary to mail; the mail loop waits on it
+
 
 class SmtpFailure(Exception):
     def __init__(self, message: str, code: int | None = None, connection: bool = False):
@@ -180,6 +182,7 @@ class MailDeliveryLoop:
 
     def run(self, stop: threading.Event) -> None:
         try:
-            poll(self.step, stop, name="mail delivery", interval=self.settings.interval, batch_size=self.batch_size)
+            poll(self.step, stop, name="mail delivery", interval=self.settings.interval, batch_size=self.batch_size,
+                 wake=self.database.bells.wake(WAKE))
         finally:
             self.smtp.close()

@@ -32,6 +32,8 @@ from .operations import subscriptions
 
 logger = logging.getLogger(__name__)
 
+WAKE = "notify.webhooks"  # rung (uow.ring) by what queues a delivery; the delivery loop waits on it
+
 # getaddrinfo has no timeout of its own: look-ups run here and are waited for at most dns_timeout.
 _resolver = ThreadPoolExecutor(8, thread_name_prefix="dns")
 
@@ -165,7 +167,7 @@ class WebhookDeliveryLoop:
     def run(self, stop: threading.Event) -> None:
         try:
             poll(self.deliver_once, stop, name="webhook delivery", interval=self.settings.interval,
-                 batch_size=self.batch_size)
+                 batch_size=self.batch_size, wake=self.database.bells.wake(WAKE))
         finally:
             self.close()
 
