@@ -4,7 +4,10 @@
 - :mod:`.tracks`: the copy of the schedule's tracks;
 - :mod:`.people`: the people directory, owner resolution;
 - :mod:`.actions`: action items, their owners and history;
-- :mod:`.sources`: the note items actions come from, and the announcement applied to each last.
+- :mod:`.sources`: the note items actions come from, and the announcement applied to each last;
+- :mod:`.reminders`: the due set, policies, reminders sent;
+- :mod:`.links`: the one-click links used;
+- :mod:`.exports`: what an export holds, read in batches.
 
 Everything is importable from here (``store.Action``, ``store.get_action``).
 """
