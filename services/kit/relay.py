@@ -27,7 +27,7 @@ class OutboxRelay:
     """
 
     def __init__(self, database: Database, publisher: ConfirmingPublisher, batch_size: int = 256,
-                 lease: timedelta = timedelta(seconds=30), interval: float = 0.25):
+                 lease: timedelta = timedelta(seconds=10), interval: float = 0.25):
         self.database = database
         self.publisher = publisher
         self.batch_size = batch_size
