@@ -65,6 +65,12 @@ class ActionSchema(StrictSchema):
     completed_at = fields.AwareDateTime(dump_only=True, allow_none=True,
                                         metadata={"description": "when it became done; null unless done"})
 
+
+class ActionDumpSchema(ActionSchema):
+    """The action as responses and events carry it: owners with their people."""
+
+    owners = fields.List(fields.Nested(OwnerSchema), dump_only=True)
+
     @pre_dump
     def _present(self, action, **_kwargs):
         if isinstance(action, dict):
@@ -77,12 +83,6 @@ class ActionSchema(StrictSchema):
             "id", "title", "description", "event", "track", "session_id", "due_date", "status", "snoozed_until",
             "version", "created_at", "updated_at", "completed_at", "needs_owner")} | {
             "owners": list(action.owners), "source": source}
-
-
-class ActionDumpSchema(ActionSchema):
-    """The action as responses and events carry it: owners with their people."""
-
-    owners = fields.List(fields.Nested(OwnerSchema), dump_only=True)
 
 
 ActionPage = page_schema(ActionDumpSchema, "ActionPage")

@@ -24,19 +24,11 @@ from .people import person_keys
 BATCH = 500
 
 
-def _owned(key: str | None, person: Person | None) -> sa.Select:
-    """Ids of the actions an owner name (a key) or a person (by link or by any of their names) owns."""
-    matches = []
-    if key is not None:
-        matches.append(ActionOwner.key == key)
-    if person is not None:
-        matches += [ActionOwner.person_id == person.id, ActionOwner.key.in_(person_keys(person))]
-    return sa.select(ActionOwner.action_id).where(sa.or_(*matches))
-
-
 def of_person(person: Person) -> sa.Select:
     """Every action ``person`` owns (linked to them, or written with one of their names)."""
-    return sa.select(Action).where(Action.id.in_(_owned(None, person)))
+    owned = sa.select(ActionOwner.action_id).where(
+        sa.or_(ActionOwner.person_id == person.id, ActionOwner.key.in_(person_keys(person))))
+    return sa.select(Action).where(Action.id.in_(owned))
 
 
 def of_track(event: str, track: str) -> sa.Select:
