@@ -251,7 +251,8 @@ class _SocketDoorbells:
 
 # -- PostgreSQL: NOTIFY / LISTEN ------------------------------------------------------------------
 
-def _pg_channel(channel: str) -> str:
+def postgres_channel(channel: str) -> str:
+    """The PostgreSQL ``NOTIFY`` channel of ``channel`` (what a trigger notifies to ring it)."""
     return f"ptghub.{channel}"
 
 
@@ -276,7 +277,7 @@ class _PostgresListener(_Listener):
         from psycopg import sql
 
         connection = psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5)
-        connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(_pg_channel(self.channel))))
+        connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(postgres_channel(self.channel))))
         self.ready.set()
         return connection
 
@@ -322,7 +323,7 @@ class _PostgresNotify:
 
     def before_commit(self, session, channels: Iterable[str]) -> None:
         for channel in sorted(channels):
-            session.execute(sa.text("SELECT pg_notify(:channel, '')"), {"channel": _pg_channel(channel)})
+            session.execute(sa.text("SELECT pg_notify(:channel, '')"), {"channel": postgres_channel(channel)})
 
     def after_commit(self, channels: set[str]) -> None:
         pass  # PostgreSQL delivers the NOTIFY with the commit

@@ -7,6 +7,13 @@ from services.kit.descriptor import ServiceDescriptor
 from . import SERVICE, consumers, schemas, store
 
 
+def timers(database):
+    """The worker's timers (the search indexer), imported only when the worker starts."""
+    from . import timers as worker_timers
+
+    return worker_timers.timers(database)
+
+
 def blueprints():
     """The api's routes (imported here, so the worker never loads them)."""
     from . import api
@@ -23,5 +30,5 @@ DESCRIPTOR = ServiceDescriptor(
     events=schemas.EVENTS,
     blueprints=blueprints,
     subscriptions=consumers.subscriptions,
-    timers=None,
+    timers=timers,
 )

@@ -3,12 +3,13 @@
 ``Event`` is a copy of the schedule's events, ``Track`` of its tracks, and ``Note`` carries a copy
 of its session, all kept from events: notes never calls the schedule service.
 
-Search (the section at the end) needs what the ORM does not map: on PostgreSQL a generated
-``search`` tsvector column (GIN-indexed) on ``notes`` (the session's title weighted A, the body B)
-and on ``note_items``; on SQLite two FTS5 tables, ``notes_fts`` and ``note_items_fts``, kept in step
-by triggers. :data:`SEARCH_DDL` creates them with the tables (``create_all``) and migration 0005
-does the same for a migrated database. A later SQLite migration that rebuilds ``notes`` or
-``note_items`` (``batch_alter_table``) drops their triggers and must create them again.
+Search (the section at the end) needs what the ORM does not map: on PostgreSQL a ``search`` tsvector
+column (GIN-indexed) on ``notes`` (the session's title weighted A, the body B), filled after the save
+by the worker's indexer (:func:`index_notes`), and a generated one on ``note_items``; on SQLite two
+FTS5 tables, ``notes_fts`` and ``note_items_fts``, kept in step by triggers. :data:`SEARCH_DDL` creates
+them with the tables (``create_all``) and migrations 0005 and 0007 do the same for a migrated
+database. A later SQLite migration that rebuilds ``notes`` or ``note_items`` (``batch_alter_table``)
+drops their triggers and must create them again.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from services.kit.copies import TrackChange, TrackCopy
 from services.kit.db import UTCDateTime, add_kit_tables, new_id, utcnow
 from services.kit.problems import NotFound, Problem
 from services.kit.schemas import paginate
+from services.kit.wake import postgres_channel
 
 from . import domain, search
 
@@ -455,13 +457,30 @@ def remove_item(session: Session, item: NoteItem) -> None:
 
 
 # -- search ---------------------------------------------------------------------------------
-# What each dialect needs besides the mapped tables (migration 0005 holds the same statements).
+# What each dialect needs besides the mapped tables (migrations 0005 and 0007 hold the same statements).
+# PostgreSQL: a note's ``search`` vector is computed after the save, not in it (to_tsvector of a 200 KB
+# note and its GIN entries cost more than the rest of the save): the trigger empties it when the title or
+# the body changes and rings the indexer (``NOTIFY``, delivered on commit), which fills it
+# (:func:`index_notes`). Until then a search computes that note's vector itself, so a note is found the
+# moment it is saved. The bodies (note, revision, outbox event) are compressed with lz4, not pglz.
+SEARCH_WAKE = "notes.search"  # rung by the trigger below; the worker's search indexer waits on it
+NOTE_VECTOR = ("setweight(to_tsvector('english', coalesce({n}title, '')), 'A') || "
+               "setweight(to_tsvector('english', {n}body), 'B')")
 SEARCH_DDL = {
     "postgresql": (
-        "ALTER TABLE notes ADD COLUMN search tsvector GENERATED ALWAYS AS ("
-        "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
-        "setweight(to_tsvector('english', body), 'B')) STORED",
+        "ALTER TABLE notes ADD COLUMN search tsvector",
         "CREATE INDEX ix_notes_search ON notes USING gin (search)",
+        "CREATE INDEX ix_notes_unindexed ON notes (id) WHERE search IS NULL",
+        "CREATE FUNCTION notes_search_stale() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "NEW.search := NULL; "
+        f"PERFORM pg_notify('{postgres_channel(SEARCH_WAKE)}', ''); RETURN NEW; END $$",
+        "CREATE TRIGGER notes_search_new BEFORE INSERT ON notes FOR EACH ROW EXECUTE FUNCTION notes_search_stale()",
+        "CREATE TRIGGER notes_search_stale BEFORE UPDATE OF title, body ON notes FOR EACH ROW "
+        "WHEN (OLD.title IS DISTINCT FROM NEW.title OR OLD.body IS DISTINCT FROM NEW.body) "
+        "EXECUTE FUNCTION notes_search_stale()",
+        "ALTER TABLE notes ALTER COLUMN body SET COMPRESSION lz4",
+        "ALTER TABLE note_revisions ALTER COLUMN body SET COMPRESSION lz4",
+        "ALTER TABLE outbox ALTER COLUMN payload SET COMPRESSION lz4",
         "ALTER TABLE note_items ADD COLUMN search tsvector GENERATED ALWAYS AS ("
         "to_tsvector('english', text)) STORED",
         "CREATE INDEX ix_note_items_search ON note_items USING gin (search)",
@@ -531,16 +550,40 @@ _SEARCHABLE = ("n.event = :event AND (n.status IS NULL OR n.status <> 'deleted')
                "AND t.deleted_at IS NOT NULL)")
 
 
+def index_notes(session: Session, limit: int) -> int:
+    """Fill the ``search`` vector of up to ``limit`` notes saved since they were last indexed (PostgreSQL;
+    on SQLite the FTS5 triggers index in the save). How many it filled. The vectors are computed without
+    a lock; a note saved again meanwhile (its row version, ``xmin``, moved on) is left for the next pass,
+    and a save never waits on a vector being computed."""
+    if session.get_bind().dialect.name != "postgresql":
+        return 0
+    return session.execute(sa.text(
+        "UPDATE notes n SET search = fresh.vector FROM ("
+        f" SELECT id, xmin AS version, {NOTE_VECTOR.format(n='')} AS vector FROM notes"
+        " WHERE search IS NULL ORDER BY id LIMIT :limit) fresh"
+        " WHERE n.id = fresh.id AND n.xmin = fresh.version"), {"limit": limit}).rowcount
+
+
+def unindexed_notes(session: Session) -> int:
+    """How many notes wait for their ``search`` vector (PostgreSQL; 0 on SQLite)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return 0
+    return session.scalar(sa.text("SELECT count(*) FROM notes WHERE search IS NULL"))
+
+
 def _search_postgres(session: Session, event: str, track: str | None, words: list[str], limit: int):
     # An item's matches come from the GIN index first (MATERIALIZED: the planner, without statistics on
     # a young table, would otherwise probe the index once per note); ts_headline runs on the page only.
+    # A note not indexed yet (``search`` null: just saved) has its vector computed here.
     where = _SEARCHABLE + (" AND n.track = :track" if track is not None else "")
     params = {"event": event, "track": track, "q": search.postgres_query(words), "limit": limit,
               "options": _PG_HEADLINE}
+    vector = f"coalesce(n.search, {NOTE_VECTOR.format(n='n.')})"
     notes_found = session.execute(sa.text(
         "WITH q AS MATERIALIZED (SELECT plainto_tsquery('english', :q) AS query),"
-        " hits AS (SELECT n.id, ts_rank(n.search, q.query) AS rank, n.body FROM notes n, q"
-        f" WHERE n.search @@ q.query AND {where} ORDER BY rank DESC, n.id LIMIT :limit)"
+        f" hits AS (SELECT n.id, ts_rank({vector}, q.query) AS rank, n.body FROM notes n, q"
+        f" WHERE (n.search @@ q.query OR (n.search IS NULL AND {NOTE_VECTOR.format(n='n.')} @@ q.query))"
+        f" AND {where} ORDER BY rank DESC, n.id LIMIT :limit)"
         " SELECT hits.id AS note_id, hits.rank, ts_headline('english', hits.body, q.query, :options) AS highlighted"
         " FROM hits, q ORDER BY hits.rank DESC, hits.id"), params).all()
     items_found = session.execute(sa.text(

@@ -10,6 +10,7 @@ from services.kit import migrations
 from services.notes.descriptor import DESCRIPTOR as notes_service
 
 from ..conftest import ORGANISER
+from ..infra import wait_until
 from .test_notes import KOLLA, Notes
 
 pytestmark = pytest.mark.integration
@@ -83,3 +84,45 @@ def test_migration_0005_indexes_existing_notes_and_goes_back(infra):
     columns = {column["name"] for column in sa.inspect(engine).get_columns("notes")}
     assert "search" not in columns and "body" in columns
     engine.dispose()
+
+
+def unindexed(notes):
+    with notes.database.engine.connect() as connection:
+        return {row[0] for row in connection.execute(sa.text("select id from notes where search is null"))}
+
+
+def test_a_saved_note_is_found_before_the_indexer_fills_its_vector_and_after(start_service, infra):
+    from services.notes.operations import search as search_operations
+
+    notes = Notes(start_service(notes_service, timers=[]), infra)  # no indexer: the test runs it
+    notes.event()
+    notes.track()
+    session_id = saved(notes, "We agreed to retire the kayobe gate.\n#action hrw write the kayobe spec")
+    assert session_id in unindexed(notes)  # the save left the vector to the indexer
+    before = search(notes, q="kayobe gate").get_json()["items"]
+    assert [(r["kind"], r["note"]["session_id"]) for r in before if r["kind"] == "note"] == [("note", session_id)]
+    assert "<mark>kayobe</mark>" in before[0]["snippet"]
+
+    with notes.database.unit_of_work() as uow:
+        assert search_operations.index_saved_notes(uow) >= 1
+        uow.commit()
+    assert session_id not in unindexed(notes)
+    after = search(notes, q="kayobe gate").get_json()["items"]
+    assert [(r["kind"], r["note"]["session_id"], r["snippet"]) for r in after] == \
+        [(r["kind"], r["note"]["session_id"], r["snippet"]) for r in before]
+
+    assert notes.put(session_id, "Now about the kolla images only.", 1).status_code == 200
+    assert session_id in unindexed(notes)  # a new body: the old vector is gone with it
+    assert search(notes, q="kayobe gate").get_json()["items"] == []
+    assert [r["kind"] for r in search(notes, q="kolla images").get_json()["items"]] == ["note"]
+
+
+def test_the_worker_indexes_a_note_as_soon_as_it_is_saved(notes):
+    notes.event()
+    notes.track()
+    session_id = saved(notes, "the kayobe gate")
+    wait_until(lambda: session_id not in unindexed(notes), timeout=2,  # the poll alone waits 5 s: the ring did it
+               message="the indexer filled the vector")
+    with notes.database.engine.connect() as connection:
+        assert connection.execute(sa.text(
+            "select id from notes where search @@ plainto_tsquery('english', 'kayobe')")).scalars().all() == [session_id]

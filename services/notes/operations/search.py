@@ -4,6 +4,8 @@ full-text matches (PostgreSQL's tsvector, SQLite's FTS5), one page of results, b
 Notes and items are found apart and merged by rank (higher is better; each database ranks its own
 way: ``ts_rank`` on PostgreSQL, ``-bm25()`` on SQLite). The cursor is the offset of the next page.
 An unknown event is a 404 naming ``event``; an unknown or retired ``track`` simply finds nothing.
+On PostgreSQL a note is indexed after its save (:func:`index_saved_notes`, the worker's indexer) and
+found before that too: the store computes the vector of a note not indexed yet.
 """
 from __future__ import annotations
 
@@ -59,3 +61,12 @@ def _offset(cursor: str | None) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_OFFSET:
         raise Problem("cursor: not a cursor this API gave out", errors={"cursor": ["Invalid cursor."]})
     return value
+
+
+INDEX_BATCH = 20
+
+
+def index_saved_notes(uow: UnitOfWork, limit: int = INDEX_BATCH) -> int:
+    """Index up to ``limit`` notes saved since they were last indexed (PostgreSQL's ``search`` vector,
+    computed after the save; SQLite indexes in the save and has nothing here). How many it indexed."""
+    return store.index_notes(uow.session, limit)
