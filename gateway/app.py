@@ -33,7 +33,7 @@ from services.kit.problems import PROBLEM_JSON, Forbidden, NotFound, Problem
 from services.kit.service import database as service_database
 from services.kit.web import PRINCIPAL_HEADER, REQUEST_ID_HEADER
 
-from . import SERVICE, tokens
+from . import SERVICE, public_reads, tokens
 from .descriptor import DESCRIPTOR
 from .validation import VALIDATORS
 
@@ -325,9 +325,13 @@ async def static_file(request):
 
 
 
+READS: public_reads.PublicReads | None = None  # this process's kept public reads (gateway.public_reads)
+
+
 def create_app() -> AsyncApp:
-    global STATE
+    global STATE, READS
     STATE = None  # built lazily, from the configuration of the app being created
+    READS = public_reads.PublicReads(ttl=float(config.env("PUBLIC_CACHE_TTL", str(public_reads.DEFAULT_TTL))))
     logs.configure(SERVICE, config.env("LOG_LEVEL", "INFO"))
     app = AsyncApp(__name__, specification_dir=str(SPEC.parent))
     app.add_api(SPEC.name, base_path=BASE_PATH, resolver=RoutingResolver(), strict_validation=True,
@@ -337,6 +341,9 @@ def create_app() -> AsyncApp:
     app.add_url_rule("/static/{path:path}", "static", static_file)
     app.add_error_handler(Problem, problem_handler)
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    if READS.ttl > 0:
+        app.add_middleware(public_reads.PublicReadsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                           patterns=public_reads.public_get_paths(SPEC, BASE_PATH), reads=READS, base_path=BASE_PATH)
     app.add_middleware(AllowedMethodsMiddleware, position=MiddlewarePosition.BEFORE_ROUTING, table=methods_by_path())
     return app
 

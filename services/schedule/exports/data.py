@@ -114,6 +114,8 @@ class ExportData:
     slots: list[SlotData] = field(default_factory=list)
     motd: list[MotdData] = field(default_factory=list)
     links: list[LinkData] = field(default_factory=list)
+    # ptg.json's grid, (room id, slot code) -> track id, when the reads worked it out (else from sessions)
+    occupancy: dict[tuple[str, str], str] | None = None
 
     def __post_init__(self):
         self.room_by_id = {room.id: room for room in self.rooms}

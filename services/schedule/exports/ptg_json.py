@@ -2,29 +2,27 @@
 from __future__ import annotations
 
 from datetime import timezone
-from typing import Any
+from typing import Any, Iterable
 
 from ..ptgbot.format import WEEKDAYS
-from .data import ExportData, track_colour, unique_room_names
+from .data import ExportData, SessionData, SlotData, track_colour, unique_room_names
 
 
-def slot_occupancy(data: ExportData) -> dict[tuple[str, str], str]:
-    """(room id, slot code) -> the track slug holding it, from every session that is not cancelled.
+def slot_occupancy(sessions: Iterable[SessionData], slots: Iterable[SlotData]) -> dict[tuple[str, str], str]:
+    """(room id, slot code) -> the id of the track holding it, from every session that is not cancelled.
 
     A session names its slots (``slot_codes``, as ptgbot books them) or else occupies every slot
     its times overlap. The earliest session wins a slot two short sessions share.
     """
+    slots = list(slots)
     occupied: dict[tuple[str, str], str] = {}
-    for session in sorted(data.sessions, key=lambda s: (s.start, s.id)):
+    for session in sorted(sessions, key=lambda s: (s.start, s.id)):
         if session.cancelled:
             continue
-        track = data.track_by_id.get(session.track_id)
-        if track is None:
-            continue
-        codes = session.slot_codes or [slot.code for slot in data.slots
+        codes = session.slot_codes or [slot.code for slot in slots
                                        if slot.start < session.end and session.start < slot.end]
         for code in codes:
-            occupied.setdefault((session.room_id, code), track.slug)
+            occupied.setdefault((session.room_id, code), session.track_id)
     return occupied
 
 
@@ -45,7 +43,9 @@ def ptg_json(data: ExportData) -> dict[str, Any]:
             "realtime": slot.start.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         })
     grid = [entry["name"] for day in slots.values() for entry in day]
-    occupied = slot_occupancy(data)
+    occupied = {cell: data.track_by_id[track_id].slug for cell, track_id in (
+        data.occupancy if data.occupancy is not None else slot_occupancy(data.sessions, data.slots)).items()
+        if track_id in data.track_by_id}
     names = unique_room_names(data.rooms)
     schedule: dict[str, dict[str, str]] = {}
     for room in sorted(data.rooms, key=lambda r: (names[r.id].lower(), r.slug)):

@@ -5,12 +5,16 @@ in one consistent snapshot (:func:`snapshot`), and renders after the connection 
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 import sqlalchemy as sa
 
 from services.kit.problems import NotFound
 
 from ..domain import CANCELLED
 from ..exports.data import EventData, ExportData, LinkData, MotdData, RoomData, SessionData, SlotData, TrackData
+from ..exports.ptg_json import slot_occupancy
 from . import Event, Link, Motd, Room, SessionRow, Slot, Track
 
 
@@ -112,11 +116,47 @@ def calendar_data(connection: sa.Connection, event: EventData, track_id: str | N
 
 
 def ptg_data(connection: sa.Connection, event: EventData) -> ExportData:
-    """ptg.json's: the sessions that are not cancelled, the grid, the message of the day and the links."""
-    return ExportData(
-        event=event, rooms=rooms(connection, event.id), tracks=tracks(connection, event.id),
-        sessions=sessions(connection, event.id, SessionRow.status != CANCELLED),
-        slots=slots(connection, event.id), motd=motd(connection, event.id), links=links(connection, event.id))
+    """ptg.json's: the grid's occupancy by the sessions that are not cancelled, the rooms, tracks, slots,
+    the message of the day and the links.
+
+    The occupancy of 2,000 sessions costs more than all the rest, and most changes of an event (a
+    track's now and next, the message of the day) leave it as it was: it is kept per process, keyed
+    by the sessions' fingerprint (how many, and the latest ``updated_at``: any change of a session
+    moves it, a deleted one lowers the count) and the slots, and worked out again when one moves.
+    """
+    event_slots = slots(connection, event.id)
+    count, latest = connection.execute(sa.select(sa.func.count(), sa.func.max(SessionRow.updated_at))
+                                       .where(SessionRow.event_id == event.id)).one()
+    key = (str(connection.engine.url), event.id, count, latest, tuple(event_slots))
+    with _OCCUPANCY_LOCK:
+        occupancy = _OCCUPANCY.get(key)
+        if occupancy is not None:
+            _OCCUPANCY.move_to_end(key)
+    if occupancy is None:
+        occupancy = slot_occupancy(grid_sessions(connection, event.id), event_slots)
+        with _OCCUPANCY_LOCK:
+            _OCCUPANCY[key] = occupancy
+            while len(_OCCUPANCY) > _OCCUPANCY_KEPT:
+                _OCCUPANCY.popitem(last=False)
+    return ExportData(event=event, rooms=rooms(connection, event.id), tracks=tracks(connection, event.id),
+                      slots=event_slots, motd=motd(connection, event.id), links=links(connection, event.id),
+                      occupancy=occupancy)
+
+
+_OCCUPANCY: OrderedDict[tuple, dict[tuple[str, str], str]] = OrderedDict()
+_OCCUPANCY_KEPT = 32
+_OCCUPANCY_LOCK = threading.Lock()
+
+
+def grid_sessions(connection: sa.Connection, event_id: str) -> list[SessionData]:
+    """The event's sessions that are not cancelled, with just what places them on the grid."""
+    rows = connection.execute(
+        sa.select(SessionRow.id, SessionRow.track_id, SessionRow.room_id, SessionRow.start, SessionRow.end,
+                  SessionRow.slot_codes)
+        .where(SessionRow.event_id == event_id, SessionRow.status != CANCELLED))
+    return [SessionData(id=id_, track_id=track_id, room_id=room_id, start=start, end=end, title="",
+                        slot_codes=codes or [])
+            for id_, track_id, room_id, start, end, codes in rows]
 
 
 def frab_data(connection: sa.Connection, event: EventData) -> ExportData:

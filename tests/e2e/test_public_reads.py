@@ -1,0 +1,46 @@
+"""The gateway's cache of public reads (gateway/public_reads.py) through the real stack: anonymous
+GETs served from memory (``Age``), revalidated with a 304 by the gateway itself, true again right
+after a write through the gateway, never used for a caller with a token."""
+from __future__ import annotations
+
+import pytest
+import requests
+
+pytestmark = pytest.mark.e2e
+
+EVENT = {"slug": "cache", "name": "Cache PTG", "timezone": "UTC", "start_date": "2031-05-05",
+         "end_date": "2031-05-09", "organisers": ["ttx"]}
+
+
+def test_public_reads_are_kept_and_become_true_again_after_a_write(start_stack):
+    stack = start_stack(postgres=False)
+    s = stack.session
+    assert s.post(stack.url("/events"), json=EVENT).status_code == 201
+    assert s.post(stack.url("/events/cache/rooms"), json={"slug": "aspen", "name": "Aspen"}).status_code == 201
+    assert s.post(stack.url("/events/cache/tracks"), json={"slug": "nova", "name": "Nova"}).status_code == 201
+
+    public = requests.Session()
+    first = public.get(stack.url("/events/cache/sessions"))
+    assert first.status_code == 200 and first.json()["items"] == [] and "age" not in first.headers
+    again = public.get(stack.url("/events/cache/sessions"))
+    assert again.status_code == 200 and again.json() == first.json() and "age" in again.headers  # kept
+    authenticated = s.get(stack.url("/events/cache/sessions"))
+    assert authenticated.status_code == 200 and "age" not in authenticated.headers  # a token is never served a copy
+
+    ptg = public.get(stack.url("/events/cache/ptg.json"))
+    assert ptg.status_code == 200 and ptg.headers.get("etag")
+    kept = public.get(stack.url("/events/cache/ptg.json"), headers={"If-None-Match": ptg.headers["etag"]})
+    assert kept.status_code == 304 and "age" in kept.headers and kept.headers["etag"] == ptg.headers["etag"]
+
+    created = s.post(stack.url("/events/cache/sessions"), json={
+        "title": "Cells v2", "track": "nova", "room": "aspen",
+        "start": "2031-05-05T09:00:00+00:00", "end": "2031-05-05T10:00:00+00:00"})
+    assert created.status_code == 201, created.text
+    after = public.get(stack.url("/events/cache/sessions")).json()["items"]
+    assert [item["title"] for item in after] == ["Cells v2"]  # the write dropped the kept copy
+    changed = public.get(stack.url("/events/cache/ptg.json"), headers={"If-None-Match": ptg.headers["etag"]})
+    assert changed.status_code == 200 and changed.headers["etag"] != ptg.headers["etag"]
+
+    missing = public.get(stack.url("/events/nowhere/sessions"))
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("application/problem+json")
+    assert "age" not in public.get(stack.url("/events/nowhere/sessions")).headers  # only 200s are kept
