@@ -202,7 +202,6 @@ class PublicReadsMiddleware:
         self.reads.inflight[key] = future
         start: dict = {}
         chunks: list[bytes] = []
-        conditional = _header(scope, b"if-none-match") is not None
 
         async def capture(message):
             if message["type"] == "http.response.start":
@@ -214,19 +213,8 @@ class PublicReadsMiddleware:
 
         entry = None
         try:
-            # a conditional request is asked unconditionally, so the whole answer can be kept
-            inner = scope if not conditional else {
-                **scope, "headers": [(k, v) for k, v in scope["headers"] if k != b"if-none-match"]}
-            if conditional and send is not None:
-                await self.app(inner, receive, _discard)
-                entry = self._entry(start, chunks, event)
-                if entry is None:  # not keepable: ask again as the client did
-                    await self.app(scope, receive, send)
-                    return
-                self.reads.keep(key, entry, generation)
-                await self._serve(entry, scope, send)
-                return
-            await self.app(inner, receive, capture)
+            # a conditional request passes as it came (the service may answer 304: nothing to keep then)
+            await self.app(scope, receive, capture)
             entry = self._entry(start, chunks, event)
             if entry is not None:
                 self.reads.keep(key, entry, generation)
@@ -269,14 +257,21 @@ class PublicReadsMiddleware:
                  "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": query,
                  "root_path": "", "headers": headers, "client": ("127.0.0.1", 0), "server": ("gateway", 80)}
         try:
-            await self._fetch(key, scope, _empty_body, None)
+            await self._fetch(key, scope, _request_without_body(), None)
         except Exception:  # a refetch is a courtesy: the next reader asks itself
             logger.warning("fetching %s again failed", path, exc_info=True)
 
 
-async def _empty_body():
-    return {"type": "http.request", "body": b"", "more_body": False}
+def _request_without_body():
+    """The ``receive`` of a GET made here: its empty body once, then, as a server does until the
+    client goes, nothing (never a second request message: an app waiting for a disconnect waits)."""
+    sent = False
 
+    async def receive():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.Event().wait()
 
-async def _discard(_message):
-    pass
+    return receive
