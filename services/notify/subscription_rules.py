@@ -73,3 +73,12 @@ def response_excerpt(body: bytes | None, limit: int = RESPONSE_EXCERPT_MAX) -> s
         return None
     text = body[:limit * 4].decode("utf-8", errors="replace").replace("\x00", "\ufffd")
     return text[:limit]
+
+
+# -- where the webhook-disabled notice goes -------------------------------------------------------
+
+def notice_recipient(contact: str | None, fallback: str | None) -> str | None:
+    """The address of a disabled webhook's notice: its ``contact``, else ``PTGHUB_WEBHOOK_CONTACT``
+    (``fallback``, the operators'; a token carries no address), else None (no mail: the owner
+    learns of it from ``ptghub.notify.webhook.disabled`` and the webhook's ``disabled_reason``)."""
+    return contact or fallback or None
