@@ -23,6 +23,8 @@ class NotifySettings:
     smtp_timeout: float = 30.0                  # seconds per SMTP operation
     dns_timeout: float = 5.0                    # seconds to resolve a webhook's host
     route_wait: timedelta = timedelta(minutes=10)  # how long a summary waits for its track's list
+    webhook_rotation_grace: timedelta = timedelta(hours=24)  # both secrets sign for this long after a rotation
+    webhook_contact: str | None = None          # the disabled notice's address for webhooks without a contact
 
 
 def load() -> NotifySettings:
@@ -40,4 +42,7 @@ def load() -> NotifySettings:
         smtp_timeout=float(env("SMTP_TIMEOUT", str(default.smtp_timeout))),
         dns_timeout=float(env("DNS_TIMEOUT", str(default.dns_timeout))),
         route_wait=timedelta(seconds=float(env("MAIL_ROUTE_WAIT", str(default.route_wait.total_seconds())))),
+        webhook_rotation_grace=timedelta(seconds=float(
+            env("WEBHOOK_ROTATION_GRACE", str(default.webhook_rotation_grace.total_seconds())))),
+        webhook_contact=domain.mail_address(env("WEBHOOK_CONTACT", "")),
     )

@@ -6,7 +6,7 @@ import services.notify as package
 from services.kit.db import Database
 from services.kit.descriptor import Loop, ServiceDescriptor
 
-from . import SERVICE, config, consumers, schemas, store
+from . import SERVICE, config, consumers, schemas, store, webhook_schemas
 from .mail import MailDeliveryLoop
 from .webhooks import WebhookDeliveryLoop
 
@@ -14,8 +14,9 @@ from .webhooks import WebhookDeliveryLoop
 def blueprints():
     """The api's routes (imported here, so the worker never loads them)."""
     from . import api
+    from .routes import webhooks as webhook_routes
 
-    return [api.blueprint]
+    return [api.blueprint, webhook_routes.blueprint]
 
 
 def timers(database: Database) -> list[Loop]:
@@ -38,7 +39,7 @@ DESCRIPTOR = ServiceDescriptor(
     description=package.__doc__.strip().splitlines()[0],
     package_dir=Path(package.__file__).parent,
     metadata=store.Base.metadata,
-    schemas=schemas.SCHEMAS,
+    schemas={**schemas.SCHEMAS, **webhook_schemas.SCHEMAS},
     events=schemas.EVENTS,
     blueprints=blueprints,
     subscriptions=consumers.subscriptions,

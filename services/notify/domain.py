@@ -105,12 +105,15 @@ def sign(secret: str, message_id: str, timestamp: int, body: str) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-def webhook_headers(secret: str, message_id: str, timestamp: int, body: str) -> dict[str, str]:
+def webhook_headers(secret: str | Iterable[str], message_id: str, timestamp: int, body: str) -> dict[str, str]:
+    """The Standard Webhooks headers; several secrets (a rotation's grace period) give one ``v1,``
+    signature each, space-separated."""
+    secrets_ = (secret,) if isinstance(secret, str) else tuple(secret)
     return {
         "content-type": "application/json",
         "webhook-id": message_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": sign(secret, message_id, timestamp, body),
+        "webhook-signature": " ".join(sign(s, message_id, timestamp, body) for s in secrets_),
     }
 
 
@@ -161,6 +164,7 @@ class AttemptResult:
     error: str | None = None
     retry_after: timedelta | None = None
     duration_ms: int = 0
+    response_excerpt: str | None = None  # the start of the answer's body (subscription_rules.response_excerpt)
     skipped: str | None = None  # the delivery is not attempted at all (subscription gone or disabled)
 
 

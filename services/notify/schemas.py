@@ -20,12 +20,27 @@ class WebhookSchema(StrictSchema):
         validate=validate.Length(min=1, max=50),
         metadata={"description": "AMQP topic patterns, e.g. `ptghub.schedule.session.*` or `#` for every event"})
     description = fields.String(load_default="", validate=validate.Length(max=2000))
+    event = fields.String(allow_none=True, validate=validate.Length(min=1, max=64), metadata={
+        "description": "only events about this event (its slug); events about no gathering "
+                       "(`ptghub.notify.webhook.*`, `ptghub.gateway.token.*`) still arrive"})
+    track = fields.String(allow_none=True, validate=validate.Length(min=1, max=64), metadata={
+        "description": "only events about this track (its slug; with `event`, that event's track)"})
+    contact = fields.Email(allow_none=True, validate=validate.Length(max=320), metadata={
+        "description": "where the notice goes when the webhook is disabled; without one, "
+                       "PTGHUB_WEBHOOK_CONTACT (the operators' address), else no mail, only the event"})
     owner = fields.String(dump_only=True)
     enabled = fields.Boolean(dump_only=True)
     disabled_reason = fields.String(dump_only=True, allow_none=True)
     disabled_at = fields.AwareDateTime(dump_only=True, allow_none=True)
     failing_since = fields.AwareDateTime(dump_only=True, allow_none=True)
+    previous_secret_until = fields.AwareDateTime(dump_only=True, allow_none=True, metadata={
+        "description": "after a secret rotation: deliveries carry a signature with the previous secret too until then"})
     created_at = fields.AwareDateTime(dump_only=True)
+
+    @validates("contact")
+    def _one_address(self, value: str | None, **_kwargs) -> None:
+        if value is not None and domain.mail_address(value) is None:
+            raise ValidationError("must be one plain address, user@host")
 
     @validates("secret")
     def _whsec(self, value: str, **_kwargs) -> None:
@@ -57,7 +72,9 @@ class AttemptSchema(Schema):
     attempted_at = fields.AwareDateTime()
     status_code = fields.Integer(allow_none=True)
     error = fields.String(allow_none=True)
-    duration_ms = fields.Integer()
+    duration_ms = fields.Integer(metadata={"description": "from sending the request to the answer's headers"})
+    response_excerpt = fields.String(allow_none=True, metadata={
+        "description": "the start of the answer's body (at most 1000 characters)"})
 
 
 class DeliverySchema(Schema):
@@ -67,16 +84,31 @@ class DeliverySchema(Schema):
     event_type = fields.String()
     status = fields.String(validate=validate.OneOf(domain.DELIVERY_STATUSES))
     attempts = fields.Integer()
-    last_status_code = fields.Integer(allow_none=True)
+    last_status_code = fields.Integer(allow_none=True, metadata={"description": "the last answer's HTTP status"})
     last_error = fields.String(allow_none=True)
+    latency_ms = fields.Method("_latency", allow_none=True, metadata={
+        "type": "integer", "description": "the last attempt's duration, milliseconds"})
+    response_excerpt = fields.Method("_excerpt", allow_none=True, metadata={
+        "type": "string", "description": "the start of the last answer's body (at most 1000 characters)"})
     next_attempt_at = fields.AwareDateTime(allow_none=True)
     last_attempt_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime()
     history = fields.List(fields.Nested(AttemptSchema), metadata={"description": "every attempt, oldest first"})
 
 
+    def _latency(self, delivery) -> int | None:
+        return delivery.history[-1].duration_ms if delivery.history else None
+
+    def _excerpt(self, delivery) -> str | None:
+        return delivery.history[-1].response_excerpt if delivery.history else None
+
+
 class DeliveryQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(domain.DELIVERY_STATUSES))
+    event_type = fields.String(validate=validate.Length(min=1, max=200))
+    event_id = fields.String(validate=validate.Length(min=1, max=36))
+    since = fields.AwareDateTime(metadata={"description": "created at or after"})
+    until = fields.AwareDateTime(metadata={"description": "created before"})
 
 
 class MessageEventSchema(Schema):

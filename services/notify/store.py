@@ -14,7 +14,7 @@ from services.kit.db import UTCDateTime, add_kit_tables, new_id, utcnow
 from services.kit.problems import NotFound, Problem
 from services.kit.schemas import paginate
 
-from . import domain
+from . import domain, subscription_rules
 
 
 class Base(DeclarativeBase):
@@ -42,6 +42,12 @@ class WebhookSubscription(Base):
     disabled_reason: Mapped[str | None] = mapped_column(sa.String(500))
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    event: Mapped[str | None] = mapped_column(sa.String(64), comment="only events about this event (slug), if set")
+    track: Mapped[str | None] = mapped_column(sa.String(64), comment="only events about this track (slug), if set")
+    contact: Mapped[str | None] = mapped_column(sa.String(320), comment="where the webhook-disabled notice goes")
+    previous_secret: Mapped[str | None] = mapped_column(sa.String(200), comment="the secret before a rotation")
+    previous_secret_until: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, comment="deliveries are signed with the previous secret too until then")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -82,6 +88,7 @@ class WebhookAttempt(Base):
     status_code: Mapped[int | None] = mapped_column(sa.Integer)
     error: Mapped[str | None] = mapped_column(sa.String(1000))
     duration_ms: Mapped[int] = mapped_column(sa.Integer, default=0)
+    response_excerpt: Mapped[str | None] = mapped_column(sa.String(1000), comment="the start of the answer's body")
 
 
 class MailRoute(Base):
@@ -223,10 +230,13 @@ def enabled_subscriptions_of(session: Session, owner: str) -> list[WebhookSubscr
         .order_by(WebhookSubscription.created_at, WebhookSubscription.id).with_for_update()))
 
 
-def delivery_targets(session: Session, subscription_ids: set[str]) -> dict[str, tuple[str, str, bool]]:
-    """``{subscription id: (url, secret, enabled)}`` of the subscriptions that still exist."""
-    return {s.id: (s.url, s.secret, s.enabled) for s in session.scalars(
-        sa.select(WebhookSubscription).where(WebhookSubscription.id.in_(subscription_ids)))}
+def delivery_targets(session: Session, subscription_ids: set[str]) -> dict[str, tuple[str, tuple[str, ...], bool]]:
+    """``{subscription id: (url, signing secrets, enabled)}`` of the subscriptions that still exist;
+    the secrets are the current one and, while a rotation's grace period lasts, the previous one."""
+    now = utcnow()
+    return {s.id: (s.url, subscription_rules.signing_secrets(s.secret, s.previous_secret, s.previous_secret_until,
+                                                             now), s.enabled)
+            for s in session.scalars(sa.select(WebhookSubscription).where(WebhookSubscription.id.in_(subscription_ids)))}
 
 
 def delete_subscription(session: Session, subscription: WebhookSubscription) -> None:
@@ -241,11 +251,41 @@ def delivery_exists(session: Session, subscription_id: str, event_id: str) -> bo
 
 
 def list_deliveries(session: Session, subscription_id: str, *, status: str | None, limit: int,
-                    cursor: str | None) -> tuple[list[WebhookDelivery], str | None]:
+                    cursor: str | None, event_type: str | None = None, event_id: str | None = None,
+                    since: datetime | None = None, until: datetime | None = None,
+                    ) -> tuple[list[WebhookDelivery], str | None]:
     statement = sa.select(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription_id)
-    if status is not None:
-        statement = statement.where(WebhookDelivery.status == status)
+    for column, value in ((WebhookDelivery.status, status), (WebhookDelivery.event_type, event_type),
+                          (WebhookDelivery.event_id, event_id)):
+        if value is not None:
+            statement = statement.where(column == value)
+    if since is not None:
+        statement = statement.where(WebhookDelivery.created_at >= since)
+    if until is not None:
+        statement = statement.where(WebhookDelivery.created_at < until)
     return paginate(session, statement, limit=limit, cursor=cursor, **_by_creation(WebhookDelivery))
+
+
+def get_delivery(session: Session, subscription_id: str, delivery_id: str, lock: bool = False) -> WebhookDelivery:
+    """One of a subscription's deliveries (another subscription's looks absent)."""
+    delivery = session.get(WebhookDelivery, delivery_id, with_for_update=True if lock else None)
+    if delivery is None or delivery.subscription_id != subscription_id:
+        raise NotFound(f"no delivery {delivery_id!r} of webhook {subscription_id!r}",
+                       errors={"delivery": ["unknown delivery"]})
+    return delivery
+
+
+def requeue_deliveries(session: Session, subscription_id: str, statuses: tuple[str, ...], now: datetime,
+                       since: datetime | None = None) -> int:
+    """Queue again, due now, a subscription's deliveries in ``statuses`` (created at or after
+    ``since``); returns how many."""
+    statement = sa.update(WebhookDelivery).where(
+        WebhookDelivery.subscription_id == subscription_id, WebhookDelivery.status.in_(statuses))
+    if since is not None:
+        statement = statement.where(WebhookDelivery.created_at >= since)
+    result = session.execute(statement.values(status=domain.PENDING, next_attempt_at=now)
+                             .execution_options(synchronize_session=False))
+    return result.rowcount
 
 
 def claimed_delivery(session: Session, delivery_id: str, claim: str) -> WebhookDelivery | None:

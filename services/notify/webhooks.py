@@ -26,7 +26,7 @@ from services.kit.db import Database, LeaseKeeper, claim_batch, release_claim, u
 from services.kit.logs import log
 from services.kit.polling import poll
 
-from . import domain, store
+from . import domain, store, subscription_rules
 from .config import NotifySettings
 from .operations import subscriptions
 
@@ -153,7 +153,8 @@ class WebhookDeliveryLoop:
         error = None if 200 <= response.status_code < 300 else \
             f"HTTP {response.status_code} {response.reason or ''}".strip()
         return domain.AttemptResult(started, status_code=response.status_code, error=error, duration_ms=duration,
-                                    retry_after=domain.parse_retry_after(response.headers.get("retry-after"), utcnow()))
+                                    retry_after=domain.parse_retry_after(response.headers.get("retry-after"), utcnow()),
+                                    response_excerpt=subscription_rules.response_excerpt(response.content))
 
     def record(self, claim: str, row, result: domain.AttemptResult) -> None:
         with self.database.unit_of_work() as uow:

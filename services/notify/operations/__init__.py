@@ -5,6 +5,8 @@ router (with the event's inbox row) or a delivery loop.
 
 - :mod:`.subscriptions`: webhook subscriptions and their delivery log, the fan-out of incoming
   events to the subscriptions that may receive them, delivery attempts, disabling;
+- :mod:`.deliveries`: deliveries an integration asks for (a ping, redeliveries), each ringing the
+  delivery loop;
 - :mod:`.messages`: the tracks' mailing-list routes, summaries waiting for theirs, the outgoing
   mail queue and its log.
 """

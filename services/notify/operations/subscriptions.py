@@ -1,4 +1,5 @@
-"""Webhook subscriptions: subscribing, listing, unsubscribing and the delivery log (organisers
+"""Webhook subscriptions: subscribing, changing (URL, filters, the active flag), rotating the
+secret, listing, unsubscribing and the delivery log (organisers
 manage every webhook, an integration only its own: a webhook belongs to the token id that created
 it, others look absent); the fan-out of each incoming event to the subscriptions that may receive
 it; recording a delivery attempt; disabling a subscription (410, five days failing, its owner's
@@ -6,21 +7,23 @@ token revoked)."""
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from datetime import timedelta
+from typing import Any, Callable, Iterable
 
 from services.kit.auth import INTEGRATION, ORGANISER, is_organiser, require_role
 from services.kit.cloudevents import CloudEvent
 from services.kit.db import UnitOfWork, utcnow
 from services.kit.logs import log
-from services.kit.problems import Invalid
+from services.kit.problems import Conflict, Invalid
 
-from .. import domain, store
+from .. import domain, event_types, store, subscription_rules
 from ..schemas import WebhookSchema
 
 logger = logging.getLogger(__name__)
 
 OWNER_TOKEN_REVOKED = "owner token revoked"
 FAILING_TOO_LONG = "deliveries failed for 5 days"
+DISABLED_BY_OWNER = "disabled by its owner"
 
 Page = tuple[list[Any], str | None]
 
@@ -31,20 +34,77 @@ def webhook_owner(who: dict) -> str | None:
     return None if is_organiser(who) else who["sub"]
 
 
-def create_subscription(uow: UnitOfWork, who: dict, data: dict,
-                        url_refusal: Callable[[str], str | None]) -> store.WebhookSubscription:
+def create_subscription(uow: UnitOfWork, who: dict, data: dict, url_refusal: Callable[[str], str | None],
+                        known_types: Iterable[str] | None = None) -> store.WebhookSubscription:
     """Subscribe ``data["url"]`` for ``who``, who owns it; ``url_refusal`` says why a URL may not
-    receive webhooks (it resolves to a loopback, private, ... address), or None."""
+    receive webhooks (it resolves to a loopback, private, ... address), or None. Every pattern
+    must match one of ``known_types`` (default: the event catalogue, :mod:`..event_types`)."""
     webhook_owner(who)
-    refusal = url_refusal(data["url"])
-    if refusal:
-        raise Invalid("url", refusal)
+    check_url(data["url"], url_refusal)
+    check_patterns(data["event_types"], known_types)
     row = store.WebhookSubscription(
         owner=who["sub"], owner_role=who["role"], url=data["url"], secret=data.get("secret") or domain.new_secret(),
-        event_types=data["event_types"], description=data["description"], enabled=True)
+        event_types=data["event_types"], description=data["description"], enabled=True,
+        event=data.get("event"), track=data.get("track"), contact=data.get("contact"))
     uow.session.add(row)
     uow.session.flush()
     return row
+
+
+def check_url(url: str, url_refusal: Callable[[str], str | None]) -> None:
+    refusal = url_refusal(url)
+    if refusal:
+        raise Invalid("url", refusal)
+
+
+def check_patterns(patterns: list[str], known_types: Iterable[str] | None = None) -> None:
+    """422 naming ``event_types`` when a pattern matches no known event type (a typo never fires)."""
+    known = event_types.known() if known_types is None else known_types
+    if known is None:
+        return
+    unknown = subscription_rules.unknown_patterns(patterns, known)
+    if unknown:
+        raise Invalid("event_types", f"match no known event type (see openapi/asyncapi.yaml): {unknown}")
+
+
+def update_subscription(uow: UnitOfWork, who: dict, subscription_id: str, changes: dict,
+                        url_refusal: Callable[[str], str | None],
+                        known_types: Iterable[str] | None = None) -> store.WebhookSubscription:
+    """Apply a merge patch: the URL (checked as on creation), filters, description, contact, the
+    active flag. Re-enabling a disabled webhook clears its failure state; one disabled because its
+    owner's token was revoked stays disabled (409). Disabling by hand publishes no notice."""
+    subscription = store.get_subscription(uow.session, subscription_id, webhook_owner(who))
+    if "url" in changes:
+        check_url(changes["url"], url_refusal)
+    if "event_types" in changes:
+        check_patterns(changes["event_types"], known_types)
+    for name in ("url", "event_types", "description", "event", "track", "contact"):
+        if name in changes:
+            setattr(subscription, name, changes[name])
+    enabled = changes.get("enabled")
+    if enabled is True and not subscription.enabled:
+        if subscription.disabled_reason == OWNER_TOKEN_REVOKED:
+            raise Conflict("the webhook's owner token was revoked: it cannot be re-enabled; subscribe again "
+                           "with a new token", errors={"enabled": ["owner token revoked"]})
+        subscription.enabled = True
+        subscription.disabled_reason = subscription.disabled_at = subscription.failing_since = None
+        log(logger, logging.INFO, "webhook re-enabled", webhook=subscription.id, owner=subscription.owner)
+    elif enabled is False and subscription.enabled:
+        subscription.enabled = False
+        subscription.disabled_reason, subscription.disabled_at = DISABLED_BY_OWNER, utcnow()
+    uow.session.flush()
+    return subscription
+
+
+def rotate_secret(uow: UnitOfWork, who: dict, subscription_id: str, grace: timedelta) -> store.WebhookSubscription:
+    """A new secret; deliveries are signed with it and with the one it replaces for ``grace``
+    (a second rotation within it drops the oldest: two signatures at most)."""
+    subscription = store.get_subscription(uow.session, subscription_id, webhook_owner(who))
+    subscription.previous_secret, subscription.secret = subscription.secret, domain.new_secret()
+    subscription.previous_secret_until = utcnow() + grace
+    uow.session.flush()
+    log(logger, logging.INFO, "webhook secret rotated", webhook=subscription.id, grace_s=grace.total_seconds())
+    return subscription
 
 
 def list_subscriptions(uow: UnitOfWork, who: dict, query: dict) -> Page:
@@ -66,7 +126,8 @@ def delete_subscription(uow: UnitOfWork, who: dict, subscription_id: str) -> Non
 def list_deliveries(uow: UnitOfWork, who: dict, subscription_id: str, query: dict) -> Page:
     subscription = store.get_subscription(uow.session, subscription_id, webhook_owner(who))
     return store.list_deliveries(uow.session, subscription.id, status=query.get("status"), limit=query["limit"],
-                                 cursor=query["cursor"])
+                                 cursor=query["cursor"], event_type=query.get("event_type"),
+                                 event_id=query.get("event_id"), since=query.get("since"), until=query.get("until"))
 
 
 def fan_out(uow: UnitOfWork, cloud_event: CloudEvent) -> int:
@@ -78,6 +139,8 @@ def fan_out(uow: UnitOfWork, cloud_event: CloudEvent) -> int:
         if not domain.matches_any(subscription.event_types, cloud_event.type):
             continue
         if not domain.may_receive(subscription.owner, subscription.owner_role, cloud_event.type, cloud_event.data):
+            continue
+        if not subscription_rules.in_scope(subscription.event, subscription.track, cloud_event.type, cloud_event.data):
             continue
         if store.delivery_exists(uow.session, subscription.id, cloud_event.id):
             continue
@@ -109,7 +172,7 @@ def record_attempt(uow: UnitOfWork, claim: str, delivery_id: str, result: domain
     delivery.last_error = result.error
     delivery.history.append(store.WebhookAttempt(
         number=delivery.attempts, attempted_at=result.started_at, status_code=result.status_code,
-        error=result.error, duration_ms=result.duration_ms))
+        error=result.error, duration_ms=result.duration_ms, response_excerpt=result.response_excerpt))
     verdict = domain.webhook_verdict(result.status_code, delivery.attempts, now, result.retry_after, retry_scale)
     delivery.status, delivery.next_attempt_at = verdict.status, verdict.next_attempt_at
     subscription = store.locked_subscription(session, delivery.subscription_id)
