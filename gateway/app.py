@@ -33,7 +33,7 @@ from services.kit.problems import PROBLEM_JSON, Forbidden, NotFound, Problem
 from services.kit.service import database as service_database
 from services.kit.web import PRINCIPAL_HEADER, REQUEST_ID_HEADER
 
-from . import SERVICE, tokens
+from . import SERVICE, board, live, stream, tokens
 from .descriptor import DESCRIPTOR
 from .validation import VALIDATORS
 
@@ -190,7 +190,8 @@ async def revoke_token(token_id: str):
     return Response(status_code=204)
 
 
-LOCAL_OPERATIONS = {"create_token": create_token, "list_tokens": list_tokens, "revoke_token": revoke_token}
+LOCAL_OPERATIONS = {"create_token": create_token, "list_tokens": list_tokens, "revoke_token": revoke_token,
+                    "stream_events": stream.stream_events}
 
 
 class RoutingResolver(Resolver):
@@ -329,12 +330,13 @@ def create_app() -> AsyncApp:
     global STATE
     STATE = None  # built lazily, from the configuration of the app being created
     logs.configure(SERVICE, config.env("LOG_LEVEL", "INFO"))
-    app = AsyncApp(__name__, specification_dir=str(SPEC.parent))
+    app = AsyncApp(__name__, specification_dir=str(SPEC.parent), lifespan=live.lifespan)
     app.add_api(SPEC.name, base_path=BASE_PATH, resolver=RoutingResolver(), strict_validation=True,
                 validate_responses=False, validator_map=VALIDATORS)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/readyz", "readyz", readyz)
     app.add_url_rule("/static/{path:path}", "static", static_file)
+    board.add_routes(app)
     app.add_error_handler(Problem, problem_handler)
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(AllowedMethodsMiddleware, position=MiddlewarePosition.BEFORE_ROUTING, table=methods_by_path())
