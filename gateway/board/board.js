@@ -84,14 +84,12 @@
       el("a", { class: "notes", href: `${API}/sessions/${encodeURIComponent(s.id)}/note?format=html` }, "notes"));
   }
 
+  // ptgbot's page lists the tracks that say what they discuss; here also those with a session under way.
+  // The others follow as a line of badges (each with its video link), so every track is on the page.
   function renderTracks() {
     const tracks = (state.board && state.board.tracks) || [];
-    const shown = signage ? tracks.filter((t) => t.now || (t.next && t.next.length) || t.current_session) : tracks;
-    if (!shown.length) {
-      $("tracks").replaceChildren(el("p", { class: "empty" }, "Nothing yet."));
-      return;
-    }
-    $("tracks").replaceChildren(...shown.map((t) => el("article", { class: "track", dataset: { track: t.track } },
+    const active = tracks.filter((t) => t.now || (t.next && t.next.length) || t.current_session);
+    const rows = active.map((t) => el("article", { class: "track", dataset: { track: t.track } },
       el("div", { class: "who" },
         badge(t.track, t.colour, videoOf(t)),
         t.name && t.name !== t.track ? el("span", { class: "name" }, t.name) : null,
@@ -105,7 +103,14 @@
         signage ? null : sessionLine("then", t.next_session)),
       el("div", { class: "links-cell" },
         videoOf(t) ? link(videoOf(t), "video", "video") : null,
-        t.notes_url ? link(t.notes_url, "etherpad", "etherpad") : null))));
+        t.notes_url ? link(t.notes_url, "etherpad", "etherpad") : null)));
+    const quiet = tracks.filter((t) => !active.includes(t));
+    const others = quiet.length && !signage ? el("div", { class: "others" },
+      el("span", { class: "label" }, active.length ? "other tracks" : "tracks"),
+      quiet.map((t) => el("span", { class: "other", dataset: { track: t.track } }, badge(t.track, t.colour, videoOf(t)),
+        t.location ? el("small", { class: "location" }, t.location) : null))) : null;
+    $("tracks").replaceChildren(...(rows.length ? rows : [el("p", { class: "empty" },
+      "Nothing yet: a track says what it discusses with #TRACK now …")]), ...(others ? [others] : []));
   }
 
   function eventDay() {
