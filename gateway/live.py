@@ -319,11 +319,11 @@ def hub() -> Hub:
 
 @asynccontextmanager
 async def lifespan(_app):
-    """The gateway app's lifespan: this process's hub consumes while it serves."""
-    global HUB
-    HUB = settings_hub()
-    await HUB.start()
+    """The gateway app's lifespan: this process's hub consumes while it serves (listeners added
+    before it starts, at import or app creation, are kept)."""
+    running = hub()
+    await running.start()
     try:
         yield
     finally:
-        await HUB.stop()
+        await running.stop()
