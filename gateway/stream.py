@@ -5,7 +5,8 @@ Public, like the board. The frames come from this process's :mod:`gateway.live` 
 with a token, see :func:`gateway.live.public_data`); a ``: heartbeat`` comment every
 ``PTGHUB_STREAM_HEARTBEAT`` seconds; ``Last-Event-ID`` resumes after that event, or sends
 ``event: reset`` when it is no longer kept. The event (and the ``track``) must exist: the schedule
-says so (its 404 problem is passed on).
+says so (its 404 problem is passed on). No token: the public stream; a valid one: a note's items too;
+an invalid one: 401.
 """
 from __future__ import annotations
 
@@ -48,10 +49,17 @@ async def _refusal(path: str) -> Response | None:
 
 
 async def stream_events(event: str, track: str | None = None):
+    from .app import problem  # the app imports this module
+    from services.kit.problems import Problem
+
+    token_info = context.get("token_info")
+    if request.headers.get("authorization") and not token_info:  # a token, but no valid one: not anonymous
+        return problem(Problem("the bearer token is not valid (send none to read the public stream)", status=401,
+                               title="Unauthorized", errors={"authorization": ["not a valid token"]}))
     refused = await _refusal(f"/events/{event}" + (f"/tracks/{track}" if track else ""))
     if refused is not None:
         return refused
-    subscription = live.hub().subscribe(event, track=track, full=bool(context.get("token_info")),
+    subscription = live.hub().subscribe(event, track=track, full=bool(token_info),
                                         last_event_id=request.headers.get("last-event-id") or None)
 
     async def frames():

@@ -186,9 +186,13 @@ def test_the_stream_ids_resume_filter_heartbeat_and_what_the_public_sees(live_st
 def test_a_stream_of_an_unknown_event_or_track_is_a_404_problem(live_stack, streams):
     unknown = streams(live_stack.url("/events/nowhere/stream"))
     assert unknown.status == 404 and unknown.response.headers["content-type"] == "application/problem+json"
+    assert "event" in unknown.response.json()["errors"]
     no_track = streams(live_stack.url("/events/den/stream?track=nosuchtrack"))
     assert no_track.status == 404 and no_track.response.headers["content-type"] == "application/problem+json"
+    assert "track" in no_track.response.json()["errors"]
     assert streams(live_stack.url("/events/den/stream?colour=red")).status == 400, "unknown parameters are refused"
+    forged = streams(live_stack.url("/events/den/stream"), headers={"Authorization": "Bearer ptg_not-a-token"})
+    assert forged.status == 401 and set(forged.response.json()["errors"]) == {"authorization"}
 
 
 def browser():
