@@ -303,6 +303,7 @@ async def readyz(_request):
                 checks[name] = "ok" if response.status == 200 else f"status {response.status}"
         except (aiohttp.ClientError, TimeoutError):
             checks[name] = "unreachable"
+    checks["live"] = "ok" if live.hub().connected else "not consuming (the stream gets no events)"
     # Ready means this gateway can serve: its own database answers. A service that is down is
     # reported (its routes answer 503) but does not take the whole public API out of rotation.
     ready = checks["database"] == "ok"

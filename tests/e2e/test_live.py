@@ -247,6 +247,14 @@ def test_the_board_page_shows_a_chat_command_without_a_reload(live_stack, tmp_pa
         assert driver.execute_script("return window.__notReloaded === true;"), "the page was reloaded"
         driver.save_screenshot(str(tmp_path / "board.png"))
 
+        say(stack, "#nova location Ballroom A")
+        WebDriverWait(driver, 2, 0.02).until(lambda d: "Ballroom A" in text_of(d, '.track[data-track="nova"] .who'))
+        room_url = requests.get(stack.url("/events/den/ptg.json")).json()["schedule"]["Ballroom A"].get("url")
+        assert room_url, "Denver's Ballroom A has a video link"
+        video = driver.execute_script(
+            "const a = document.querySelector('.track[data-track=\"nova\"] a.badge'); return a ? a.href : null;")
+        assert video == room_url, "with no meeting URL of its own, the track's badge joins its room's video"
+
         say(stack, "~motd add warning Room Aspen moves to Ballroom B")
         WebDriverWait(driver, 2, 0.02).until(lambda d: "Ballroom B" in text_of(d, "#motd"))
 
