@@ -8,7 +8,9 @@ the loop, never blocking a request:
 
 - :meth:`Hub.listen` ``(fn)``: ``fn(cloud_event)`` is called on the loop for every event consumed,
   whatever its type, once per event id (a redelivery is dropped). A public-read cache invalidates
-  from here. It returns a function that removes the listener.
+  from here. It returns a function that removes the listener. :meth:`Hub.on_connect` ``(fn)``:
+  ``fn()`` each time the queue is bound, at start and after a reconnection (events published during
+  the gap never reached the new queue: drop what was cached; streams get ``event: reset``).
 - :meth:`Hub.subscribe` ``(event, track=None, full=False, last_event_id=None)``: a
   :class:`Subscription` to the stream events of one gathering (:data:`STREAMED` types), optionally
   of one track (event-wide ones such as the message of the day always come), each as a ready
@@ -98,8 +100,11 @@ def frame(cloud_event: CloudEvent, data: Any) -> bytes:
 
 
 def reset_frame(last_event_id: str) -> bytes:
-    body = json.dumps({"last_event_id": last_event_id,
-                       "detail": "the events after this id are no longer kept: read the board again"})
+    """``event: reset``: some events cannot be given (the id is no longer kept, or, with no id, this
+    worker lost the broker for a while): the client reads the board again."""
+    detail = ("the events after this id are no longer kept" if last_event_id else
+              "events may have been missed while the gateway reconnected to the broker")
+    body = json.dumps({"last_event_id": last_event_id or None, "detail": detail + ": read the board again"})
     return f"event: reset\ndata: {body}\n\n".encode()
 
 
@@ -160,6 +165,8 @@ class Hub:
         self.heartbeat = heartbeat
         self.replay = replay
         self._listeners: list[Callable[[CloudEvent], None]] = []
+        self._on_connect: list[Callable[[], None]] = []
+        self._binds = 0
         self._subscriptions: dict[str, set[Subscription]] = {}
         self._recent: dict[str, deque[StreamEvent]] = {}
         self._seen: OrderedDict[str, float] = OrderedDict()  # event id -> arrival, for duplicates
@@ -173,6 +180,12 @@ class Hub:
     def listen(self, fn: Callable[[CloudEvent], None]) -> Callable[[], None]:
         self._listeners.append(fn)
         return lambda: self._listeners.remove(fn) if fn in self._listeners else None
+
+    def on_connect(self, fn: Callable[[], None]) -> Callable[[], None]:
+        """``fn()`` on the loop each time this process's queue is bound: at start and after every
+        reconnection, when events published during the gap are lost. Returns its remover."""
+        self._on_connect.append(fn)
+        return lambda: self._on_connect.remove(fn) if fn in self._on_connect else None
 
     def subscribe(self, event: str, track: str | None = None, full: bool = False,
                   last_event_id: str | None = None) -> Subscription:
@@ -249,6 +262,22 @@ class Hub:
                 for subscription in list(subscriptions):
                     subscription.offer(HEARTBEAT)
 
+    def _bound(self) -> None:
+        """On the loop, each time the queue is (re)bound. After a broker loss the queue was new: what
+        was published meanwhile never reached it, so streams are told to read the board again and
+        the connect hooks run (a cache drops what it holds)."""
+        self._binds += 1
+        if self._binds > 1:
+            logger.info("the live queue is bound again; events of the gap are lost: streams get a reset")
+            for subscriptions in list(self._subscriptions.values()):
+                for subscription in list(subscriptions):
+                    subscription.offer(reset_frame(""))
+        for hook in list(self._on_connect):
+            try:
+                hook()
+            except Exception:
+                logger.exception("live connect hook %r failed", hook)
+
     # -- the consumer thread ------------------------------------------------------------------
     def _handle(self, body: bytes, _properties=None) -> None:
         """On the consumer thread: parse, hand to the loop. Never raises (the message is acked)."""
@@ -269,6 +298,7 @@ class Hub:
         settings = settings or config.load("gateway")
         self._loop = asyncio.get_running_loop()
         self._stop.clear()
+        self._binds = 0
         queue = f"{settings.queue_prefix}.gateway.live.{socket.gethostname()}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
 
         def declare(channel) -> None:
@@ -276,6 +306,9 @@ class Hub:
             channel.queue_declare(queue=queue, exclusive=True, auto_delete=True,
                                   arguments={"x-max-length": 100_000})
             channel.queue_bind(queue=queue, exchange=settings.exchange, routing_key=BINDING)
+            loop = self._loop
+            if loop is not None and not loop.is_closed():
+                loop.call_soon_threadsafe(self._bound)
 
         self._consumer = amqp.Consumer(settings.amqp_url, declare, queue, self._handle, self._stop, prefetch=256)
         self._thread = threading.Thread(target=self._consumer.run, name="live-consumer", daemon=True)

@@ -173,3 +173,18 @@ def test_scope_of_each_streamed_kind():
     assert live.scope_of(items()) == ("denver", "kolla")
     assert not live.streamed("ptghub.schedule.note.line") and not live.streamed("ptghub.notes.note.updated")
     assert live.streamed("ptghub.schedule.session.started") and live.streamed(live.NOTE_ITEMS)
+
+
+def test_a_rebound_queue_resets_every_stream_and_runs_the_connect_hooks():
+    async def scenario():
+        hub = live.Hub()
+        calls = []
+        hub.on_connect(lambda: calls.append("bound"))
+        subscription = hub.subscribe("denver")
+        hub._bound()  # the first binding: nothing was missed
+        assert calls == ["bound"] and pending(subscription) == 0
+        hub._bound()  # after a broker loss: the new queue missed the gap
+        (reset,) = await drain(subscription, 1)
+        assert reset["event"] == "reset" and json.loads(reset["data"])["last_event_id"] is None
+        assert calls == ["bound", "bound"]
+    run(scenario())
