@@ -175,7 +175,8 @@ async def latency_round(kind: str, clients: list[StreamClient], count: int, rate
 
 async def measure(stack: Stack, args: argparse.Namespace) -> dict:
     raise_file_limit(args.streams * 2 + 256)
-    figures: dict = {"streams": args.streams, "gateway_workers": stack.gateway_workers()}
+    figures: dict = {"streams": args.streams, "gateway_workers": stack.gateway_workers(),
+                     "load_at_start": [round(x, 1) for x in os.getloadavg()], "cpus": os.cpu_count()}
     async with aiohttp.ClientSession() as session:
         api = Api(session, stack.gateway, stack.token)
         event = await seed(api, stack.run_id, 0)
@@ -237,7 +238,8 @@ def summary(figures: dict) -> str:
     ratio = (loaded["p99_ms"] / alone["p99_ms"]) if alone.get("p99_ms") and loaded.get("p99_ms") else None
     verdict = "OK" if a["p99_ms"] is not None and a["p99_ms"] <= TARGET_P99_MS and not a["missing"] else "MISSED"
     lines = [
-        f"ptghub live stream bench ({figures['gateway_workers']} gateway workers, {figures['streams']} streams)",
+        f"ptghub live stream bench ({figures['gateway_workers']} gateway workers, {figures['streams']} streams; "
+        f"{figures['cpus']} CPUs, load average {'/'.join(map(str, figures['load_at_start']))} at the start)",
         f"  GET sessions?limit=50 alone          {alone['requests_per_s']} req/s, p50 {fmt(alone['p50_ms'])}, "
         f"p99 {fmt(alone['p99_ms'])}  [{alone['tool']}]",
         f"  GET with {figures['streams']} streams open         {loaded['requests_per_s']} req/s, "
