@@ -33,7 +33,7 @@ from services.kit.problems import PROBLEM_JSON, Forbidden, NotFound, Problem
 from services.kit.service import database as service_database
 from services.kit.web import PRINCIPAL_HEADER, REQUEST_ID_HEADER
 
-from . import SERVICE, public_reads, tokens
+from . import SERVICE, board, live, public_reads, stream, tokens
 from .descriptor import DESCRIPTOR
 from .validation import VALIDATORS
 
@@ -190,7 +190,8 @@ async def revoke_token(token_id: str):
     return Response(status_code=204)
 
 
-LOCAL_OPERATIONS = {"create_token": create_token, "list_tokens": list_tokens, "revoke_token": revoke_token}
+LOCAL_OPERATIONS = {"create_token": create_token, "list_tokens": list_tokens, "revoke_token": revoke_token,
+                    "stream_events": stream.stream_events}
 
 
 class RoutingResolver(Resolver):
@@ -302,6 +303,7 @@ async def readyz(_request):
                 checks[name] = "ok" if response.status == 200 else f"status {response.status}"
         except (aiohttp.ClientError, TimeoutError):
             checks[name] = "unreachable"
+    checks["live"] = "ok" if live.hub().connected else "not consuming (the stream gets no events)"
     # Ready means this gateway can serve: its own database answers. A service that is down is
     # reported (its routes answer 503) but does not take the whole public API out of rotation.
     ready = checks["database"] == "ok"
@@ -328,17 +330,35 @@ async def static_file(request):
 READS: public_reads.PublicReads | None = None  # this process's kept public reads (gateway.public_reads)
 
 
+def schedule_changed(cloud_event) -> None:
+    """A change the live queue heard of: the public reads of its event are no longer sure (every
+    public read is the schedule's)."""
+    if READS is not None and cloud_event.type.startswith("ptghub.schedule."):
+        READS.changed(live.scope_of(cloud_event)[0])
+
+
+def queue_bound() -> None:
+    """The live queue is bound (again): what changed while it was not is unknown."""
+    if READS is not None:
+        READS.changed(None)
+
+
+live.hub().listen(schedule_changed)
+live.hub().on_connect(queue_bound)
+
+
 def create_app() -> AsyncApp:
     global STATE, READS
     STATE = None  # built lazily, from the configuration of the app being created
     READS = public_reads.PublicReads(ttl=float(config.env("PUBLIC_CACHE_TTL", str(public_reads.DEFAULT_TTL))))
     logs.configure(SERVICE, config.env("LOG_LEVEL", "INFO"))
-    app = AsyncApp(__name__, specification_dir=str(SPEC.parent))
+    app = AsyncApp(__name__, specification_dir=str(SPEC.parent), lifespan=live.lifespan)
     app.add_api(SPEC.name, base_path=BASE_PATH, resolver=RoutingResolver(), strict_validation=True,
                 validate_responses=False, validator_map=VALIDATORS)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/readyz", "readyz", readyz)
     app.add_url_rule("/static/{path:path}", "static", static_file)
+    board.add_routes(app)
     app.add_error_handler(Problem, problem_handler)
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     if READS.ttl > 0:

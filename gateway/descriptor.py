@@ -1,7 +1,8 @@
 """The gateway's descriptor: its token store, its migrations and the one event it publishes.
 
-The gateway has no Flask routes (it is a connexion app, ``gateway.app``) and consumes nothing; its
-worker (``python -m gateway.worker``) is the outbox relay alone.
+The gateway has no Flask routes (it is a connexion app, ``gateway.app``) and no durable queue; its
+worker (``python -m gateway.worker``) is the outbox relay alone. The app's processes follow the
+exchange on exclusive queues of their own for the live stream (:mod:`gateway.live`).
 """
 from pathlib import Path
 

@@ -202,12 +202,22 @@ class PublicReadsMiddleware:
         self.reads.inflight[key] = future
         start: dict = {}
         chunks: list[bytes] = []
+        held = 0
 
         async def capture(message):
+            nonlocal held
             if message["type"] == "http.response.start":
                 start.update(message)
+                if any(k.lower() == b"content-type" and v.startswith(b"text/event-stream")
+                       for k, v in message.get("headers", [])):
+                    start["status"] = None  # a stream is never kept (nor held in memory)
             elif message["type"] == "http.response.body" and start.get("status") == 200:
-                chunks.append(message.get("body", b""))
+                held += len(message.get("body", b""))
+                if held > MAX_BODY:
+                    start["status"] = None
+                    chunks.clear()
+                else:
+                    chunks.append(message.get("body", b""))
             if send is not None:
                 await send(message)
 

@@ -150,6 +150,7 @@ def test_the_gateway_has_probes_a_service_and_reaches_every_api():
     assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
     assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
     assert "gateway" in k8s("Service")
+    assert "PTGHUB_AMQP_URL" in env_names(container), "the live stream's queue"
     config = k8s("ConfigMap")["ptghub-config"]["data"]
     for service in SERVICE_NAMES:
         assert config[f"PTGHUB_{service.upper()}_URL"] == f"http://{service}-api:{DEFAULT_PORTS[service]}"
