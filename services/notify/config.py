@@ -23,6 +23,7 @@ class NotifySettings:
     smtp_timeout: float = 30.0                  # seconds per SMTP operation
     dns_timeout: float = 5.0                    # seconds to resolve a webhook's host
     route_wait: timedelta = timedelta(minutes=10)  # how long a summary waits for its track's list
+    template_dir: str | None = None             # mail template overrides, looked at before the packaged ones
 
 
 def load() -> NotifySettings:
@@ -40,4 +41,5 @@ def load() -> NotifySettings:
         smtp_timeout=float(env("SMTP_TIMEOUT", str(default.smtp_timeout))),
         dns_timeout=float(env("DNS_TIMEOUT", str(default.dns_timeout))),
         route_wait=timedelta(seconds=float(env("MAIL_ROUTE_WAIT", str(default.route_wait.total_seconds())))),
+        template_dir=env("TEMPLATE_DIR"),
     )
