@@ -10,7 +10,7 @@ from ..infra import wait_until
 pytestmark = pytest.mark.e2e
 
 EVENT = {"slug": "denver4", "name": "Denver IV PTG", "timezone": "America/Denver",
-         "start_date": "2019-05-02", "end_date": "2019-05-04"}
+         "start_date": "2031-05-02", "end_date": "2031-05-04"}
 LIST, NOVA = "kolla@lists.example", "nova@lists.example"
 
 
@@ -33,7 +33,7 @@ def test_session_notices_and_the_events_mail_routing_through_the_gateway(start_s
                        timeout=20, message="notify's route of the track")
     assert route["session_notices"] is True and route["mailing_list"] == LIST
     session = s.post(stack.url("/events/denver4/sessions"), json={
-        "track": "kolla", "room": "aspen", "start": "2019-05-02T09:00:00-06:00", "end": "2019-05-02T10:45:00-06:00",
+        "track": "kolla", "room": "aspen", "start": "2031-05-02T09:00:00-06:00", "end": "2031-05-02T10:45:00-06:00",
         "title": "Python 3 images"}).json()
     moved = s.patch(stack.url(f"/sessions/{session['id']}"), json={"room": "birch"})
     assert moved.status_code == 200, moved.text
@@ -48,7 +48,7 @@ def test_session_notices_and_the_events_mail_routing_through_the_gateway(start_s
     # nova's notices are on: once its cancellation (published after kolla's) is mailed, notify's
     # one consumer has handled kolla's too, which mailed nothing
     nova = s.post(stack.url("/events/denver4/sessions"), json={
-        "track": "nova", "room": "aspen", "start": "2019-05-03T09:00:00-06:00", "end": "2019-05-03T10:45:00-06:00",
+        "track": "nova", "room": "aspen", "start": "2031-05-03T09:00:00-06:00", "end": "2031-05-03T10:45:00-06:00",
         "title": "Placement"}).json()
     assert s.post(stack.url(f"/sessions/{nova['id']}/cancel")).status_code == 200
     (cancelled,) = wait_until(lambda: [m for to, m in smtp_server.messages if NOVA in to], timeout=20,

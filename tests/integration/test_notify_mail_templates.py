@@ -127,9 +127,9 @@ def test_a_name_tag_or_title_with_cr_lf_never_injects_a_header(notify, raw_smtp)
         "id": str(uuid.uuid4()), "event": event, "track": kolla, "track_name": f"Kolla{INJECTED}",
         "title": f"Summary{INJECTED}", "text": "We agreed.\n", "published_at": "2026-12-02T06:00:00Z"})
     notify.publish("ptghub.schedule.session.scheduled", session(
-        event, kolla, "s-inj", f"Images{INJECTED}", "2026-12-03T09:00:00-07:00", "2026-12-03T10:00:00-07:00"))
+        event, kolla, "s-inj", f"Images{INJECTED}", "2031-12-03T09:00:00-07:00", "2031-12-03T10:00:00-07:00"))
     notify.publish("ptghub.schedule.session.updated", session(
-        event, kolla, "s-inj", f"Images{INJECTED}", "2026-12-03T11:00:00-07:00", "2026-12-03T12:00:00-07:00"))
+        event, kolla, "s-inj", f"Images{INJECTED}", "2031-12-03T11:00:00-07:00", "2031-12-03T12:00:00-07:00"))
     both = wait_until(lambda: raw_smtp.to(listed)[1:] and raw_smtp.to(listed), message="two mails")
     # the summary goes through the mail loop, the notice from the consumer: either may be first
     summary_mail, notice = sorted(both, key=lambda m: "Moved:" in str(parse(m["raw"])["Subject"]))
@@ -159,16 +159,16 @@ def test_moved_and_cancelled_sessions_tell_the_list_unless_a_chair_switches_it_o
                        == 200 and r.get_json(), message="the track's mail route")
     assert route["session_notices"] is True and route["mailing_list"] == listed
     notify.publish("ptghub.schedule.session.scheduled", session(
-        event, kolla, f"s-{kolla}", "Python 3 images", "2026-12-03T09:00:00-07:00", "2026-12-03T10:45:00-07:00"))
+        event, kolla, f"s-{kolla}", "Python 3 images", "2031-12-03T09:00:00-07:00", "2031-12-03T10:45:00-07:00"))
     notify.publish("ptghub.schedule.session.updated", session(
-        event, kolla, f"s-{kolla}", "Python 3 images", "2026-12-04T09:00:00-07:00", "2026-12-04T10:45:00-07:00",
+        event, kolla, f"s-{kolla}", "Python 3 images", "2031-12-04T09:00:00-07:00", "2031-12-04T10:45:00-07:00",
         room="birch"))
     (moved,) = wait_until(lambda: raw_smtp.to(listed), message="the moved notice")
     message = parse(moved["raw"])
     assert message["Subject"] == "[kolla] Moved: Python 3 images"
     text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
-    assert "Now:   Fri 4 Dec 2026, 09:00–10:45 America/Denver, room birch" in text
-    assert "Was:   Thu 3 Dec 2026, 09:00–10:45 America/Denver, room aspen" in text
+    assert "Now:   Thu 4 Dec 2031, 09:00–10:45 America/Denver, room birch" in text
+    assert "Was:   Wed 3 Dec 2031, 09:00–10:45 America/Denver, room aspen" in text
 
     assert notify.client.patch(f"/mail-routes/{event}/{kolla}", json={"session_notices": False},
                                headers=other_chair).status_code == 403
@@ -177,16 +177,16 @@ def test_moved_and_cancelled_sessions_tell_the_list_unless_a_chair_switches_it_o
     assert notify.client.patch(f"/mail-routes/{event}/{kolla}", json={"session_notices": False},
                                headers=chair).get_json()["session_notices"] is False
     cancelled = notify.publish("ptghub.schedule.session.cancelled", session(
-        event, kolla, f"s-{kolla}", "Python 3 images", "2026-12-04T09:00:00-07:00", "2026-12-04T10:45:00-07:00",
+        event, kolla, f"s-{kolla}", "Python 3 images", "2031-12-04T09:00:00-07:00", "2031-12-04T10:45:00-07:00",
         room="birch", status="cancelled"))
     wait_until(lambda: processed(notify, cancelled.id), message="the cancellation processed")
     assert len(raw_smtp.to(listed)) == 1  # switched off: no notice
 
     notify.client.patch(f"/mail-routes/{event}/{kolla}", json={"session_notices": True}, headers=chair)
     notify.publish("ptghub.schedule.session.scheduled", session(
-        event, kolla, f"t-{kolla}", "Kolla-ansible", "2026-12-03T11:00:00-07:00", "2026-12-03T12:00:00-07:00"))
+        event, kolla, f"t-{kolla}", "Kolla-ansible", "2031-12-03T11:00:00-07:00", "2031-12-03T12:00:00-07:00"))
     notify.publish("ptghub.schedule.session.deleted", session(
-        event, kolla, f"t-{kolla}", "Kolla-ansible", "2026-12-03T11:00:00-07:00", "2026-12-03T12:00:00-07:00"))
+        event, kolla, f"t-{kolla}", "Kolla-ansible", "2031-12-03T11:00:00-07:00", "2031-12-03T12:00:00-07:00"))
     gone = wait_until(lambda: raw_smtp.to(listed)[1:], message="the cancelled notice")[0]
     assert parse(gone["raw"])["Subject"] == "[kolla] Cancelled: Kolla-ansible"
     assert parse(gone["raw"])["In-Reply-To"].strip() == parse(moved["raw"])["Message-ID"].strip()

@@ -61,7 +61,7 @@ def event_summary(**extra) -> dict:
             "tracks": ["kolla", "nova"], "published_at": "2019-05-31T18:21:27Z", **extra}
 
 
-def session_data(start="2026-12-03T09:00:00-07:00", end="2026-12-03T10:45:00-07:00", room="aspen",
+def session_data(start="2031-12-03T09:00:00-07:00", end="2031-12-03T10:45:00-07:00", room="aspen",
                  status="scheduled", title="Python 3 images", track_slug="kolla") -> dict:
     return {"id": "s-1", "event": "denver", "track": track_slug, "room": room, "title": title, "start": start,
             "end": end, "status": status, "timezone": "America/Denver", "sequence": 0}
@@ -127,19 +127,19 @@ def test_a_moved_session_tells_its_tracks_list_once_threaded_on_the_track(databa
     handle(database, "ptghub.schedule.session.updated", session_data(title="Python 3 images, renamed"))
     assert mail(database) == []  # a new title is no move
     moved = handle(database, "ptghub.schedule.session.updated",
-                   session_data(start="2026-12-03T11:00:00-07:00", end="2026-12-03T12:00:00-07:00", room="birch"))
+                   session_data(start="2031-12-03T11:00:00-07:00", end="2031-12-03T12:00:00-07:00", room="birch"))
     handle(database, "ptghub.schedule.session.updated",  # redelivered: still one notice
-           session_data(start="2026-12-03T11:00:00-07:00", end="2026-12-03T12:00:00-07:00", room="birch"),
+           session_data(start="2031-12-03T11:00:00-07:00", end="2031-12-03T12:00:00-07:00", room="birch"),
            id=moved.id)
     (row,) = mail(database)
     message = read(row)
     assert row.recipient == "kolla-list@lists.example" and row.source_event_id == moved.id
     assert message["Subject"] == "[kolla] Moved: Python 3 images"
     text = message.get_body(("plain",)).get_content()
-    assert "Now:   Thu 3 Dec 2026, 11:00–12:00 America/Denver, room birch" in text
-    assert "Was:   Thu 3 Dec 2026, 09:00–10:45 America/Denver, room aspen" in text
+    assert "Now:   Wed 3 Dec 2031, 11:00–12:00 America/Denver, room birch" in text
+    assert "Was:   Wed 3 Dec 2031, 09:00–10:45 America/Denver, room aspen" in text
     handle(database, "ptghub.schedule.session.cancelled", session_data(
-        start="2026-12-03T11:00:00-07:00", end="2026-12-03T12:00:00-07:00", room="birch", status="cancelled"))
+        start="2031-12-03T11:00:00-07:00", end="2031-12-03T12:00:00-07:00", room="birch", status="cancelled"))
     handle(database, "ptghub.schedule.session.deleted", session_data(status="cancelled"))  # no second notice
     first, cancelled = mail(database)
     assert read(cancelled)["Subject"] == "[kolla] Cancelled: Python 3 images"
@@ -225,3 +225,12 @@ def test_bad_event_routing_fields_are_refused_naming_the_field(field, value):
     with pytest.raises(ValidationError) as refused:
         EventChanges.load({field: value})
     assert list(refused.value.messages) == [field]
+
+
+def test_sessions_that_are_over_tell_no_list_when_their_event_is_cleared_away(database):
+    handle(database, "ptghub.schedule.track.created", track("kolla"))
+    old = session_data(start="2019-05-02T09:00:00-06:00", end="2019-05-02T10:45:00-06:00")
+    handle(database, "ptghub.schedule.session.scheduled", old)
+    handle(database, "ptghub.schedule.session.updated", {**old, "room": "birch"})
+    handle(database, "ptghub.schedule.session.deleted", {**old, "room": "birch"})
+    assert mail(database) == []

@@ -204,6 +204,14 @@ def test_a_move_is_a_new_start_end_or_room_and_a_cancellation_comes_once():
     assert sessions.change_of(sessions.UPDATED_EVENT, place(status="cancelled"), place(10)) is None  # reinstated
 
 
+def test_a_session_that_is_over_gets_no_notice():
+    after = datetime(2026, 12, 3, 12, tzinfo=timezone.utc)
+    assert sessions.change_of(sessions.DELETED_EVENT, place(), place(), now=after) is None
+    assert sessions.change_of(sessions.UPDATED_EVENT, place(), place(10), now=after) is None
+    assert sessions.change_of(sessions.UPDATED_EVENT, place(), place(14), now=after) == sessions.MOVED  # into the future
+    assert sessions.change_of(sessions.DELETED_EVENT, place(), place(), now=NOW) == sessions.CANCELLED
+
+
 def test_a_moved_notice_shows_where_and_when_in_the_events_timezone():
     message = parsed(sessions.session_notice_mail(
         sessions.MOVED, {"id": "s-1", "title": "Python 3 images", "timezone": "America/Denver"}, place(16),

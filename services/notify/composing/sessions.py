@@ -3,8 +3,9 @@
 
 A session is *moved* when its start, end or room changes, and *cancelled* when the schedule
 cancels or deletes it (a deleted session that was cancelled already gets no second notice). A
-change of title, description or moderators, a session notify never saw scheduled, and an event
-older than the copy notify keeps, give none.
+change of title, description or moderators, a session notify never saw scheduled, an event
+older than the copy notify keeps, and a session that is over (deleting last year's event with
+everything in it tells no list about it), give none.
 """
 from __future__ import annotations
 
@@ -36,8 +37,16 @@ class SessionPlace:
     status: str
 
 
-def change_of(event_type: str, before: SessionPlace | None, after: SessionPlace) -> str | None:
-    """``moved``, ``cancelled`` or None (no notice) for a session event, given the kept copy."""
+def _over(place: SessionPlace | None, now: datetime) -> bool:
+    return place is None or (place.end or place.start) is None or (place.end or place.start) <= now
+
+
+def change_of(event_type: str, before: SessionPlace | None, after: SessionPlace,
+              now: datetime | None = None) -> str | None:
+    """``moved``, ``cancelled`` or None (no notice) for a session event, given the kept copy;
+    with ``now``, none for a session over by then (before the change and after it)."""
+    if now is not None and _over(before, now) and _over(after, now):
+        return None
     if event_type in (CANCELLED_EVENT, DELETED_EVENT):
         return None if before is not None and before.status == CANCELLED else CANCELLED
     if event_type != UPDATED_EVENT or before is None or after.status == CANCELLED:

@@ -1,6 +1,7 @@
 """Mail: each track's mailing-list route (kept from the schedule's track events, retired when the
 track is deleted), published summaries waiting to be mailed, turning them into queued mail once
-their route is known (a track's summary to its list; an event's to each of its tracks' lists, once),
+their route is known (a track's summary to its list; an event's to the event's own list, else to
+each of its tracks' lists, once),
 recording a send attempt, and the outgoing mail log (organisers only)."""
 from __future__ import annotations
 
@@ -325,7 +326,7 @@ def _render_digest(uow: UnitOfWork, mail: store.OutgoingMail, digest: dict, now:
             digest=digest["digest_id"])
         return False
     message = reminders.reminder_digest_mail(digest, due, sender=mail.sender, recipient=mail.recipient,
-                                          message_id=mail.message_id, date=now)
+                                             message_id=mail.message_id, date=now)
     mail.subject = str(message["Subject"])
     mail.message = message.as_bytes().decode("utf-8")
     return True

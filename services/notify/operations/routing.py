@@ -85,7 +85,7 @@ def follow_session(uow: UnitOfWork, data: dict, event_type: str, source_event_id
     copy.source_time = event_time or ""
     copy.deleted_at = utcnow() if event_type == notices.DELETED_EVENT else None
     session.flush()
-    change = notices.change_of(event_type, before, after)
+    change = notices.change_of(event_type, before, after, utcnow())
     if change is None:
         return None
     return _queue_notice(uow, change, data, before, after, event_type, source_event_id, sender)
