@@ -96,10 +96,17 @@ def test_html_parts_are_autoescaped_and_text_parts_are_not(tmp_path):
     assert '"<script>x</script> & more"' in text
 
 
-def test_an_override_failing_on_a_real_mail_falls_back_to_the_packaged_template(tmp_path):
-    # the sample takes the "moved" branch; a cancelled notice reaches a name the override lacks
+def test_a_name_missing_from_one_branch_only_is_refused_too(tmp_path):
     (tmp_path / "session_notice.txt.j2").write_text(
-        "{% if change == 'moved' %}moved {{ session.title }}{% else %}{{ nothing_here }}{% endif %}\n")
+        "{% if change == 'moved' %}moved {{ session.title }}\n{% else %}\n{{ nothing_here }}{% endif %}\n")
+    with pytest.raises(TemplatesRefused, match=r"session_notice.txt.j2 \(override in .*\), line 3: .*nothing_here"):
+        templates.install(tmp_path)
+
+
+def test_an_override_failing_on_a_real_mail_falls_back_to_the_packaged_template(tmp_path):
+    # the samples never have a session titled "Images": the override's branch for it is not checked
+    (tmp_path / "session_notice.txt.j2").write_text(
+        "{% if session.title != 'Images' %}{{ session.title }}{% else %}{{ nothing_here }}{% endif %}\n")
     templates.install(tmp_path)
     message = parsed(sessions.session_notice_mail(
         sessions.CANCELLED, {"id": "s-1", "title": "Images", "timezone": "UTC"}, None,

@@ -25,27 +25,30 @@ logger = logging.getLogger(__name__)
 
 PARTS = ("txt", "html")
 
-# Each kind of mail, with a sample of what its templates are given (checked at start).
 _ITEM = {"action_id": "a-1", "title": "Write the spec", "when": "due in 3 days (2026-12-04)", "where": "denver/nova",
          "due_date": "2026-12-04", "status": "open", "event": "denver", "track": "nova", "reason": "before_due",
          "days": 3, "links": {"done": "https://ptg.example/d", "snooze": "https://ptg.example/s",
                               "drop": "https://ptg.example/x"}}
 _SESSION = {"id": "s-1", "title": "Python 3 images", "room": "aspen",
             "when": "Thu 2 May 2019, 09:00–10:45 America/Denver", "timezone": "America/Denver"}
-SAMPLES: dict[str, dict[str, Any]] = {
-    "track_summary": {"title": "Train PTG summary", "text": "Kolla\n=====\n\nWe agreed.\n", "html": None,
-                      "paragraphs": ["Kolla", "We agreed."], "track": "kolla", "track_name": "Kolla",
-                      "event": "denver", "event_name": "denver"},
-    "event_summary": {"title": "Denver PTG summary", "text": "Denver\n======\n\nAll tracks.\n", "html": None,
-                      "paragraphs": ["Denver", "All tracks."], "event": "denver", "event_name": "Denver PTG",
-                      "tracks": ["kolla", "nova"]},
-    "reminder_digest": {"name": "Michael Goddard", "count": 1, "items": [_ITEM],
-                        "unsubscribe_url": "https://ptg.example/u"},
-    "webhook_disabled": {"url": "https://hooks.example/ptghub", "description": "our bot", "reason": "410 Gone",
-                         "webhook_id": "w-1", "disabled_at": "2026-12-02 06:00 UTC", "owner": "bot",
-                         "event_types": ["ptghub.schedule.#"], "reenable": "PATCH /api/v1/webhooks/w-1"},
-    "session_notice": {"change": "moved", "session": _SESSION, "before": _SESSION, "track": "kolla",
-                       "track_name": "Kolla", "event": "denver"},
+_TRACK_SUMMARY = {"title": "Train PTG summary", "text": "Kolla\n=====\n\nWe agreed.\n", "html": None,
+                  "paragraphs": ["Kolla", "We agreed."], "track": "kolla", "track_name": "Kolla",
+                  "event": "denver", "event_name": "denver"}
+_EVENT_SUMMARY = {**_TRACK_SUMMARY, "title": "Denver PTG summary", "track": "", "track_name": "",
+                  "event_name": "Denver PTG", "tracks": ["kolla", "nova"]}
+_DIGEST = {"name": "Michael Goddard", "count": 1, "items": [_ITEM], "unsubscribe_url": "https://ptg.example/u"}
+_NOTICE = {"change": "moved", "session": _SESSION, "before": _SESSION, "track": "kolla", "track_name": "Kolla",
+           "event": "denver"}
+# Each kind of mail, with samples of what its templates are given (each rendered at start, so both
+# sides of the packaged templates' branches are taken).
+SAMPLES: dict[str, list[dict[str, Any]]] = {
+    "track_summary": [_TRACK_SUMMARY, {**_TRACK_SUMMARY, "html": "<p>We agreed.</p>"}],
+    "event_summary": [_EVENT_SUMMARY, {**_EVENT_SUMMARY, "html": "<p>All tracks.</p>"}],
+    "reminder_digest": [_DIGEST, {**_DIGEST, "name": "", "count": 2, "items": [_ITEM, _ITEM]}],
+    "webhook_disabled": [{"url": "https://hooks.example/ptghub", "description": "our bot", "reason": "410 Gone",
+                          "webhook_id": "w-1", "disabled_at": "2026-12-02 06:00 UTC", "owner": "bot",
+                          "event_types": ["ptghub.schedule.#"], "reenable": "PATCH /api/v1/webhooks/w-1"}],
+    "session_notice": [_NOTICE, {**_NOTICE, "change": "cancelled"}, {**_NOTICE, "before": None}],
 }
 KINDS = tuple(SAMPLES)
 
@@ -94,11 +97,12 @@ class Templates:
                 if name not in NAMES and not path.name.startswith("_"):
                     found.append(f"{name} (in {self.directory}): not a template notify uses "
                                  f"(one of {', '.join(sorted(NAMES))}; partials start with _)")
-        for kind, sample in SAMPLES.items():
+        for kind, samples in SAMPLES.items():
             for part in PARTS:
                 name = template_name(kind, part)
                 try:
-                    self.environment.get_template(name).render(**sample)
+                    for sample in samples:
+                        self.environment.get_template(name).render(**sample)
                 except TemplateError as exc:
                     found.append(self._describe(name, exc))
         return found
