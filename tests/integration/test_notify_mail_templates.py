@@ -231,3 +231,26 @@ def test_a_sites_override_is_used_and_a_broken_one_stops_the_start(start_service
     with pytest.raises(TemplatesRefused) as refused:
         start_notify(start_service, infra, raw_smtp, monkeypatch, template_dir=broken)
     assert "reminder_digest.html.j2 (override in" in str(refused.value) and ", line 3:" in str(refused.value)
+
+
+def test_a_webhook_disabled_notice_reaches_the_contact_over_smtp(notify, raw_smtp):
+    from services.kit.db import utcnow
+    from services.notify import store
+    from services.notify.operations import notices
+
+    contact = f"{slug('ops')}@bot.example"
+    with notify.database.unit_of_work() as uow:  # as the delivery side does when it disables one
+        webhook = store.WebhookSubscription(owner="bot", url="https://hooks.example.org/in?token=abc", secret="x",
+                                            event_types=["ptghub.schedule.#"], description="our <bot>")
+        uow.session.add(webhook)
+        uow.session.flush()
+        notices.queue_webhook_disabled_notice(uow, webhook, recipient=contact, reason="the endpoint answered 410 Gone",
+                                              disabled_at=utcnow(), source_event_id=str(uuid.uuid4()),
+                                              sender="ptghub <ptghub@ptg.example>")
+        uow.commit()
+    (received,) = wait_until(lambda: raw_smtp.to(contact), message="the notice")
+    message = parse(received["raw"])
+    assert received["to"] == [contact] and b"token=abc" not in received["raw"]
+    assert message["Subject"] == "[ptghub] Webhook disabled: https://hooks.example.org/in"
+    assert message["Auto-Submitted"] == "auto-generated" and message["Message-ID"].strip().endswith("@ptg.example>")
+    assert "our &lt;bot&gt;" in message.get_body(("html",)).get_content()

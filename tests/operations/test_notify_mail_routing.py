@@ -234,3 +234,32 @@ def test_sessions_that_are_over_tell_no_list_when_their_event_is_cleared_away(da
     handle(database, "ptghub.schedule.session.updated", {**old, "room": "birch"})
     handle(database, "ptghub.schedule.session.deleted", {**old, "room": "birch"})
     assert mail(database) == []
+
+
+# -- the webhook-disabled notice, queued for the integration's contact ----------------------------
+
+def test_the_webhook_disabled_notice_is_queued_once_for_a_usable_address(database):
+    from services.notify.operations import notices, subscriptions
+
+    with transaction(database) as uow:
+        webhook = subscriptions.create_subscription(
+            uow, {"sub": "bot-token", "name": "bot", "role": "integration", "tracks": []},
+            {"url": "https://hooks.example.org/in", "event_types": ["ptghub.schedule.#"], "description": "our bot"},
+            lambda _url: None)
+    event_id = str(uuid.uuid4())
+    for _ in range(2):
+        with transaction(database) as uow:
+            notices.queue_webhook_disabled_notice(
+                uow, store.locked_subscription(uow.session, webhook.id), recipient="ops@bot.example",
+                reason="the endpoint answered 410 Gone", disabled_at=store.locked_subscription(
+                    uow.session, webhook.id).created_at, source_event_id=event_id, sender=SETTINGS.mail_from)
+    with transaction(database) as uow:
+        assert notices.queue_webhook_disabled_notice(
+            uow, store.locked_subscription(uow.session, webhook.id), recipient="ops@bot.example\r\nBcc: x@evil.example",
+            reason="410", disabled_at=webhook.created_at, source_event_id=str(uuid.uuid4()),
+            sender=SETTINGS.mail_from) is None
+    (row,) = mail(database)
+    message = read(row)
+    assert row.recipient == "ops@bot.example" and row.source_event_type == "ptghub.notify.webhook.disabled"
+    assert message["Subject"] == "[ptghub] Webhook disabled: https://hooks.example.org/in"
+    assert "the endpoint answered 410 Gone" in message.get_body(("plain",)).get_content()
