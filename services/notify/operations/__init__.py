@@ -6,5 +6,8 @@ router (with the event's inbox row) or a delivery loop.
 - :mod:`.subscriptions`: webhook subscriptions and their delivery log, the fan-out of incoming
   events to the subscriptions that may receive them, delivery attempts, disabling;
 - :mod:`.messages`: the tracks' mailing-list routes, summaries waiting for theirs, the outgoing
-  mail queue and its log.
+  mail queue and its log;
+- :mod:`.routing`: each event's list, subject tag and sender; where and when each session is, and
+  the notice to its track's list when it is moved or cancelled; the per-track switch of those;
+- :mod:`.notices`: notices to one person about their own things (a webhook disabled).
 """
