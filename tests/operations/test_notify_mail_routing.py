@@ -21,7 +21,7 @@ from services.notify.descriptor import DESCRIPTOR
 from services.notify.operations import routing
 from services.schedule.descriptor import DESCRIPTOR as SCHEDULE
 from services.schedule.operations import events as schedule_events
-from services.schedule.schemas.gathering import EventChanges, EventSchema
+from services.schedule.schemas.gathering import EventChanges, EventSchema, TrackSchema
 
 from .conftest import transaction
 from .schedule_gathering import DENVER, ORGANISER as SCHEDULE_ORGANISER, make_gathering
@@ -263,3 +263,9 @@ def test_the_webhook_disabled_notice_is_queued_once_for_a_usable_address(databas
     assert row.recipient == "ops@bot.example" and row.source_event_type == "ptghub.notify.webhook.disabled"
     assert message["Subject"] == "[ptghub] Webhook disabled: https://hooks.example.org/in"
     assert "the endpoint answered 410 Gone" in message.get_body(("plain",)).get_content()
+
+
+def test_a_tracks_subject_tag_is_one_line_too():
+    with pytest.raises(ValidationError) as refused:
+        TrackSchema().load({"slug": "kolla", "name": "Kolla", "subject_tag": "kolla\r\nBcc: x@evil.example"})
+    assert list(refused.value.messages) == ["subject_tag"]

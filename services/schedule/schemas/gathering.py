@@ -99,7 +99,7 @@ class TrackSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     mailing_list = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=320),
                                 metadata={"description": "where the track's summaries are mailed"})
-    subject_tag = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64),
+    subject_tag = fields.String(load_default=None, allow_none=True, validate=[validate.Length(min=1, max=64), ONE_LINE],
                                 metadata={"description": "mail subject tag, e.g. kolla for [kolla]"})
     description = fields.String(load_default="", validate=validate.Length(max=20000))
     chairs = fields.List(fields.Nested(ChairSchema), load_default=list, validate=validate.Length(max=50))
