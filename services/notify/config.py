@@ -25,6 +25,7 @@ class NotifySettings:
     route_wait: timedelta = timedelta(minutes=10)  # how long a summary waits for its track's list
     webhook_rotation_grace: timedelta = timedelta(hours=24)  # both secrets sign for this long after a rotation
     webhook_contact: str | None = None          # the disabled notice's address for webhooks without a contact
+    template_dir: str | None = None             # mail template overrides, looked at before the packaged ones
 
 
 def load() -> NotifySettings:
@@ -45,4 +46,5 @@ def load() -> NotifySettings:
         webhook_rotation_grace=timedelta(seconds=float(
             env("WEBHOOK_ROTATION_GRACE", str(default.webhook_rotation_grace.total_seconds())))),
         webhook_contact=domain.mail_address(env("WEBHOOK_CONTACT", "")),
+        template_dir=env("TEMPLATE_DIR"),
     )

@@ -10,7 +10,10 @@
   each of its tracks' lists, once;
 - ``ptghub.actions.action.reminder.due``: one person's reminder digest, queued as one mail to them;
 - ``ptghub.actions.action.{updated,completed,dropped,withdrawn}``: the action's latest state, so a
-  digest not yet sent leaves out items done, dropped, withdrawn or snoozed since.
+  digest not yet sent leaves out items done, dropped, withdrawn or snoozed since;
+- ``ptghub.schedule.event.*``: the event's own mailing list, subject tag and sender (its summaries');
+- ``ptghub.schedule.session.{scheduled,updated,cancelled,deleted}``: where and when the session is;
+  a move or a cancellation queues a short notice to its track's list.
 
 Revocation comes first, so fan-out of that same event already skips the webhooks it disabled.
 """
@@ -24,8 +27,10 @@ from services.kit.copies import ScheduleTrackSchema
 from services.kit.db import Database, UnitOfWork
 
 from . import config, domain, mail, webhooks
-from .operations import messages, subscriptions as webhook_subscriptions
-from .schemas import ActionStateEventSchema, ReminderDigestEventSchema, SummaryEventSchema, TokenRevokedSchema
+from .composing import sessions as session_notices
+from .operations import messages, routing, subscriptions as webhook_subscriptions
+from .schemas import (ActionStateEventSchema, ReminderDigestEventSchema, ScheduleEventSchema, ScheduleSessionSchema,
+                      SummaryEventSchema, TokenRevokedSchema)
 
 
 def _load(schema, cloud_event: CloudEvent) -> dict:
@@ -71,11 +76,26 @@ def reminder_due(uow: UnitOfWork, cloud_event: CloudEvent, sender: str) -> None:
     uow.ring(mail.WAKE)  # the digest is queued: the mail loop sends it now
 
 
+def event_changed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
+    event = _load(ScheduleEventSchema(), cloud_event)
+    routing.keep_event_route(uow, event, cloud_event.type, cloud_event.time)
+    uow.ring(mail.WAKE)  # an event summary waiting for routes may be mailed now
+
+
+def session_changed(uow: UnitOfWork, cloud_event: CloudEvent, sender: str) -> None:
+    data = _load(ScheduleSessionSchema(), cloud_event)
+    if routing.follow_session(uow, data, cloud_event.type, cloud_event.id, cloud_event.time, sender) is not None:
+        uow.ring(mail.WAKE)
+
+
 def subscriptions(_database: Database | None) -> list[Subscription]:
     sender = config.load().mail_from  # read once, when the consumer is wired
 
     def reminder_digest(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
         reminder_due(uow, cloud_event, sender)
+
+    def session_notice(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
+        session_changed(uow, cloud_event, sender)
 
     return [
         Subscription(domain.TOKEN_REVOKED, token_revoked),
@@ -84,4 +104,6 @@ def subscriptions(_database: Database | None) -> list[Subscription]:
         Subscription("ptghub.notes.summary.published", summary_published),
         *(Subscription(event_type, action_changed) for event_type in domain.ACTION_EVENTS),
         Subscription(domain.REMINDER_DUE, reminder_digest),
+        Subscription("ptghub.schedule.event.*", event_changed),
+        *(Subscription(event_type, session_notice) for event_type in session_notices.SESSION_EVENTS),
     ]

@@ -6,17 +6,30 @@ import services.notify as package
 from services.kit.db import Database
 from services.kit.descriptor import Loop, ServiceDescriptor
 
-from . import SERVICE, config, consumers, schemas, store, webhook_schemas
+from . import SERVICE, composing, config, consumers, schemas, store, webhook_schemas
 from .mail import MailDeliveryLoop
 from .webhooks import WebhookDeliveryLoop
 
 
+def check_templates() -> None:
+    """The mail templates (``PTGHUB_TEMPLATE_DIR`` overrides first) compile and render, or the
+    process does not start (:class:`composing.TemplatesRefused` names each broken one and its line)."""
+    composing.install(config.load().template_dir)
+
+
 def blueprints():
-    """The api's routes (imported here, so the worker never loads them)."""
-    from . import api
+    """The api's routes (imported here, so the worker never loads them); the templates checked first."""
+    check_templates()
+    from . import api, mail_routes_api  # noqa: F401 (mail_routes_api adds its views to api's blueprint)
     from .routes import webhooks as webhook_routes
 
     return [api.blueprint, webhook_routes.blueprint]
+
+
+def subscriptions(database: Database | None):
+    """The worker's consumer: the templates checked first (it composes session notices)."""
+    check_templates()
+    return consumers.subscriptions(database)
 
 
 def timers(database: Database) -> list[Loop]:
@@ -42,6 +55,6 @@ DESCRIPTOR = ServiceDescriptor(
     schemas={**schemas.SCHEMAS, **webhook_schemas.SCHEMAS},
     events=schemas.EVENTS,
     blueprints=blueprints,
-    subscriptions=consumers.subscriptions,
+    subscriptions=subscriptions,
     timers=timers,
 )

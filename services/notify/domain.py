@@ -1,5 +1,6 @@
 """Notify rules, free of network I/O: topic patterns, who may receive which event, Standard Webhooks
-signing, retry schedules, which webhook addresses are safe to call, and how a summary mail is built."""
+signing, retry schedules, which webhook addresses are safe to call, where mail goes and which
+addresses are usable. (What a mail says, and its headers: :mod:`.composing`.)"""
 from __future__ import annotations
 
 import base64
@@ -13,12 +14,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from email import policy
-from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr, parsedate_to_datetime
+from email.utils import parseaddr, parsedate_to_datetime
 from typing import Any, Callable, Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from services.kit.auth import ORGANISER
 from services.kit.cloudevents import matches
@@ -298,118 +296,35 @@ def smtp_permanent(code: int | None) -> bool:
     return code is not None and 500 <= code < 600
 
 
-def subject(tag: str, title: str) -> str:
-    prefix = f"[{tag}]"
-    title = " ".join(title.split())
-    return title if title.startswith(prefix) else f"{prefix} {title}"
-
-
-def summary_message_id(summary_id: str, source_event_id: str, recipient: str, domain: str) -> str:
-    """A Message-ID derived from ids only, so every retry and re-render carries the same one."""
-    digest = hashlib.sha256(f"{source_event_id}\0{recipient.lower()}".encode()).hexdigest()[:16]
-    safe = re.sub(r"[^A-Za-z0-9.-]", "-", summary_id) or "summary"
-    return f"<summary-{safe}.{digest}@{domain}>"
-
-
 def mail_domain(sender: str) -> str:
     address = parseaddr(sender)[1]
     domain = address.rpartition("@")[2] if "@" in address else ""
     return domain if re.fullmatch(r"[A-Za-z0-9.-]+", domain or "") else "ptghub"
 
 
-_templates = Environment(
-    loader=PackageLoader("services.notify", "templates"),
-    autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
-
-
-def render(template: str, **context: Any) -> str:
-    return _templates.get_template(template).render(**context)
-
-
-@dataclass(frozen=True)
-class Thread:
-    """Where a message sits in its track's thread: the first summary's Message-ID, if any."""
-
-    root: str | None = None
-
-
-def build_message(*, sender: str, recipient: str, subject_line: str, message_id: str, date: datetime,
-                  text: str, html: str, thread: Thread = Thread()) -> EmailMessage:
-    message = EmailMessage(policy=MAIL_POLICY)
-    message["From"] = sender
-    message["To"] = recipient
-    message["Subject"] = subject_line
-    message["Date"] = format_datetime(date.astimezone(timezone.utc))
-    message["Message-ID"] = message_id
-    if thread.root and thread.root != message_id:
-        message["In-Reply-To"] = thread.root
-        message["References"] = thread.root
-    message["Auto-Submitted"] = "auto-generated"
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
-    return message
-
-
-def summary_subject(summary: dict[str, Any], tag: str) -> str:
-    """The publisher's subject (``[tag] <event name> summary``); a summary without one (published
-    before it sent one) gets ``[tag] <title>``."""
-    if summary.get("subject"):
-        return " ".join(summary["subject"].split())
-    return subject(tag, summary.get("title") or "")
-
-
-def summary_mail(summary: dict[str, Any], *, tag: str, sender: str, recipient: str, message_id: str,
-                 date: datetime, thread: Thread = Thread()) -> EmailMessage:
-    """The mail that carries a summary to a mailing list.
-
-    The publisher's renderings are the two parts, as they are: its plain text (72 columns, numbered
-    references, signed with the event's name) and its HTML, so the one signature is the summary's. A
-    summary published before it carried HTML (text only) is wrapped in notify's templates, which
-    sign it ("Sent by ptghub ...").
-    """
-    if summary.get("html"):
-        text, html = summary.get("text") or "", summary["html"]
-    else:
-        context = {
-            "title": summary.get("title") or "",
-            "text": summary.get("text") or "",
-            "paragraphs": [p for p in re.split(r"\n\s*\n", (summary.get("text") or "").strip()) if p],
-            "track": summary.get("track") or "",
-            "track_name": summary.get("track_name") or summary.get("track") or "",
-            "event": summary.get("event") or "",
-        }
-        text, html = render("summary.txt.j2", **context), render("summary.html.j2", **context)
-    return build_message(sender=sender, recipient=recipient, subject_line=summary_subject(summary, tag),
-                         message_id=message_id, date=date, text=text, html=html, thread=thread)
-
-
-def event_thread_root(thread: str, recipient: str, domain: str) -> str:
-    """The Message-ID that starts the thread of an event's summaries on one list.
-
-    Derived from the summary's ``thread`` (the id of the first summary published for the event) and
-    the list, so the first summary carries it and every update names it in In-Reply-To, with nothing
-    kept by notify. (A track's thread starts at the first mail to its list, kept on its route.)
-    """
-    digest = hashlib.sha256(f"{thread}\0{recipient.lower()}".encode()).hexdigest()[:16]
-    safe = re.sub(r"[^A-Za-z0-9.-]", "-", thread) or "event"
-    return f"<summary-thread-{safe}.{digest}@{domain}>"
-
-
-def summary_lists(routes: Iterable[Any]) -> list[str]:
-    """Where an event's summary goes: the schedule gives an event no mailing list (yet), so each
-    distinct list of its tracks, once, in the order given; retired tracks and tracks without a list
-    are left out."""
+def summary_lists(routes: Iterable[Any], event_list: str | None = None) -> list[str]:
+    """Where an event's summary goes: the event's own list (``mailing_list`` on the event) when it
+    has one; else each distinct list of its tracks, once, in the order given (retired tracks and
+    tracks without a list are left out)."""
+    if event_list:
+        return [event_list]
     lists: list[str] = []
     for route in routes:
         address = route.mailing_list
         if route.retired_at is None and address and address.lower() not in {a.lower() for a in lists}:
             lists.append(address)
     return lists
+
+
+def sender_address(value: str | None) -> str | None:
+    """``value`` if it is fit for ``From``: one address, bare or ``Name <user@host>``, no control
+    characters; else None."""
+    if not value or _CONTROL.search(value):
+        return None
+    name, address = parseaddr(value)
+    if mail_address(address) is None or "," in value or ";" in value:
+        return None
+    return value.strip()
 
 
 def envelope_sender(sender: str) -> str:
@@ -450,13 +365,6 @@ WITHDRAWN = "withdrawn"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
-def header_text(value: str, limit: int = 200) -> str:
-    """Text fit for a header: no CR, LF or other control characters (no header injection), one
-    space between words, at most ``limit`` characters."""
-    text = " ".join(_CONTROL.sub(" ", value or "").split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
-
-
 def mail_address(value: str | None) -> str | None:
     """``value`` if it is one plain address (``user@host``, nothing else), else None."""
     if not value or _CONTROL.search(value):
@@ -465,19 +373,6 @@ def mail_address(value: str | None) -> str | None:
     if address != value.strip() or not re.fullmatch(r"[^@\s<>,;\"]+@[A-Za-z0-9.-]+", address):
         return None
     return address
-
-
-def link_header_url(url: str) -> str | None:
-    """A URL fit for ``List-Unsubscribe: <url>``: http(s), no spaces, controls or angle brackets."""
-    if not url or not re.fullmatch(r"https?://[^\s<>\x00-\x1f\x7f]+", url):
-        return None
-    return url
-
-
-def reminder_message_id(digest_id: str, recipient: str, domain: str) -> str:
-    """The digest's Message-ID, derived from its id and recipient: every retry and re-render carries it."""
-    digest = hashlib.sha256(f"{digest_id}\0{recipient.lower()}".encode()).hexdigest()[:24]
-    return f"<reminder.{digest}@{domain}>"  # short enough never to be folded
 
 
 def still_due(item: dict[str, Any], state: Any, today: date) -> bool:
@@ -496,49 +391,3 @@ def owner_today(now: datetime, timezone_name: str | None) -> date:
     except (ZoneInfoNotFoundError, ValueError):
         zone = ZoneInfo("UTC")
     return now.astimezone(zone).date()
-
-
-def reminder_subject(items: list[dict[str, Any]]) -> str:
-    """``[ptghub] 3 action items need you``; one item: ``[ptghub] Action item needs you: <title>``."""
-    if len(items) == 1:
-        return header_text(f"[ptghub] Action item needs you: {items[0]['title']}")
-    return f"[ptghub] {len(items)} action items need you"
-
-
-def item_when(item: dict[str, Any]) -> str:
-    """Why the item is in the mail, in words: due in 3 days, overdue by 2 days, assigned ..."""
-    reason, days, due = item.get("reason"), item.get("days"), item.get("due_date")
-    plural = lambda n: f"{n} day" + ("" if n == 1 else "s")  # noqa: E731
-    if reason == "before_due" and days is not None:
-        return f"due in {plural(abs(days))} ({due})"
-    if reason == "on_due":
-        return f"due today ({due})" if due else "due today"
-    if reason == "overdue":
-        return f"overdue by {plural(abs(days))} (was due {due})" if days is not None else f"overdue (was due {due})"
-    if reason == "assigned":
-        return f"assigned to you, due {due}" if due else "assigned to you"
-    return f"due {due}" if due else "no due date, still open"
-
-
-def reminder_digest_mail(digest: dict[str, Any], items: list[dict[str, Any]], *, sender: str, recipient: str,
-                         message_id: str, date: datetime) -> EmailMessage:
-    """One person's reminder digest: every item with its one-click links (done, snooze 7 days,
-    drop), text and HTML parts, RFC 8058 one-click unsubscribe headers."""
-    person = digest["person"]
-    context = {
-        "name": header_text(person.get("name") or person.get("nick") or "", 200),
-        "count": len(items),
-        "items": [{**item, "title": header_text(item["title"], 300), "when": item_when(item),
-                   "where": "/".join(part for part in (item.get("event"), item.get("track")) if part)}
-                  for item in items],
-        "unsubscribe_url": digest["unsubscribe_url"],
-    }
-    message = build_message(sender=sender, recipient=recipient, subject_line=reminder_subject(items),
-                            message_id=message_id, date=date, text=render("reminder_digest.txt.j2", **context),
-                            html=render("reminder_digest.html.j2", **context))
-    unsubscribe = link_header_url(digest["unsubscribe_url"])
-    if unsubscribe:
-        message["List-Unsubscribe"] = f"<{unsubscribe}>"
-        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message["X-Auto-Response-Suppress"] = "All"
-    return message

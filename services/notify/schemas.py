@@ -168,6 +168,51 @@ class SummaryEventSchema(Schema):
             raise ValidationError("a track's summary names its track", "track")
 
 
+class ScheduleEventSchema(Schema):
+    """What notify reads of the schedule's ``ptghub.schedule.event.*``: the event's mail routing."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.String(required=True)
+    slug = fields.String(required=True)
+    name = fields.String(load_default="")
+    mailing_list = fields.String(load_default=None, allow_none=True)
+    subject_tag = fields.String(load_default=None, allow_none=True)
+    mail_from = fields.String(load_default=None, allow_none=True)
+
+
+class ScheduleSessionSchema(Schema):
+    """What notify reads of the schedule's ``ptghub.schedule.session.*``: where and when it is."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.String(required=True)
+    event = fields.String(load_default=None, allow_none=True)
+    track = fields.String(load_default=None, allow_none=True)
+    room = fields.String(load_default="")
+    title = fields.String(load_default="")
+    start = fields.String(load_default=None, allow_none=True)
+    end = fields.String(load_default=None, allow_none=True)
+    status = fields.String(load_default="scheduled")
+    timezone = fields.String(load_default="UTC", allow_none=True)
+
+
+class MailRouteSchema(StrictSchema):
+    """A track's mail route, as notify keeps it from the schedule's track events, with its one switch."""
+
+    event = fields.String(dump_only=True)
+    track = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    mailing_list = fields.String(dump_only=True, allow_none=True)
+    subject_tag = fields.String(dump_only=True, allow_none=True)
+    session_notices = fields.Boolean(required=True, metadata={
+        "description": "mail the track's list a short notice when one of its sessions is moved or cancelled "
+                       "(on unless switched off)"})
+    retired = fields.Function(lambda route: route.retired_at is not None, dump_only=True)
+
+
 class TokenRevokedSchema(Schema):
     """The data of the gateway's ``ptghub.gateway.token.revoked``."""
 
@@ -250,6 +295,7 @@ SCHEMAS = {
     "Webhook": WebhookSchema, "WebhookCreated": WebhookCreatedSchema, "Attempt": AttemptSchema,
     "Delivery": DeliverySchema, "Message": MessageSchema, "MessageEvent": MessageEventSchema,
     "WebhookPage": WebhookPage, "DeliveryPage": DeliveryPage, "MessagePage": MessagePage,
+    "MailRoute": MailRouteSchema,
 }
 
 # Event type -> the schema of its ``data`` (documented in openapi/asyncapi.yaml).

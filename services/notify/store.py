@@ -105,9 +105,44 @@ class MailRoute(Base):
     mailing_list: Mapped[str | None] = mapped_column(sa.String(320))
     subject_tag: Mapped[str | None] = mapped_column(sa.String(64))
     thread_message_id: Mapped[str | None] = mapped_column(sa.String(300))
+    session_notices: Mapped[bool] = mapped_column(
+        sa.Boolean, default=True, server_default=sa.true(),
+        comment="mail the list a short notice when a session of the track is moved or cancelled")
     source_time: Mapped[str] = mapped_column(sa.String(40), default="")
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class EventRoute(Base):
+    """An event's own mail routing, kept from the schedule's ``event.*`` events: the list its
+    summaries go to, their subject tag and sender (each may be unset)."""
+
+    __tablename__ = "event_routes"
+    event: Mapped[str] = mapped_column(sa.String(64), primary_key=True, comment="the event's slug")
+    event_id: Mapped[str] = mapped_column(sa.String(36))
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    mailing_list: Mapped[str | None] = mapped_column(sa.String(320))
+    subject_tag: Mapped[str | None] = mapped_column(sa.String(64))
+    mail_from: Mapped[str | None] = mapped_column(sa.String(320))
+    source_time: Mapped[str] = mapped_column(sa.String(40), default="")
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class SessionCopy(Base):
+    """Where and when a session is, kept from the schedule's ``session.*`` events: what a later
+    event is compared with to tell a move."""
+
+    __tablename__ = "session_copies"
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True, comment="the schedule's session id")
+    event: Mapped[str] = mapped_column(sa.String(64))
+    track: Mapped[str] = mapped_column(sa.String(64))
+    room: Mapped[str] = mapped_column(sa.String(64), default="")
+    start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(sa.String(20), default="scheduled")
+    source_time: Mapped[str] = mapped_column(sa.String(40), default="")
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 # The ``track`` of a pending event summary (it waits for the routes of all the tracks it covers).
@@ -320,6 +355,14 @@ def route_for_summary(session: Session, event: str, track: str) -> MailRoute | N
     return route
 
 
+def get_event_route(session: Session, event: str, lock: bool = False) -> EventRoute | None:
+    return session.get(EventRoute, event, with_for_update=True if lock else None)
+
+
+def get_session_copy(session: Session, session_id: str, lock: bool = False) -> SessionCopy | None:
+    return session.get(SessionCopy, session_id, with_for_update=True if lock else None)
+
+
 def pending_summary_exists(session: Session, source_event_id: str) -> bool:
     return session.get(PendingSummary, source_event_id) is not None
 
@@ -342,6 +385,13 @@ def wake_pending_summaries(session: Session, route: MailRoute, now: datetime) ->
     names = [name for name in (route.track, route.track_id, EVENT_SUMMARY) if name is not None]
     return session.execute(
         sa.update(PendingSummary).where(PendingSummary.event == route.event, PendingSummary.track.in_(names))
+        .values(next_check_at=now)).rowcount
+
+
+def wake_event_summaries(session: Session, event: str, now: datetime) -> int:
+    """Make the event's summaries waiting for their routes due at once (its event event arrived)."""
+    return session.execute(
+        sa.update(PendingSummary).where(PendingSummary.event == event, PendingSummary.track == EVENT_SUMMARY)
         .values(next_check_at=now)).rowcount
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from services.kit.db import utcnow
 from services.notify import config, domain, store
+from services.notify.composing import headers
 from services.notify.mail import MailDeliveryLoop
 
 from ..conftest import ORGANISER
@@ -61,7 +62,7 @@ def test_one_digest_is_one_mail_with_both_parts_and_the_one_click_headers(notify
     assert message["List-Unsubscribe"].strip() == f"<https://ptg.example/api/v1/unsubscribe/u-{recipient}>"
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert message["Auto-Submitted"] == "auto-generated"
-    assert message["Message-ID"] == domain.reminder_message_id(data["digest_id"], recipient, "ptg.example")
+    assert message["Message-ID"] == headers.reminder_message_id(data["digest_id"], recipient, "ptg.example")
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     for action_id, title in ((first, "Write the <b>spec</b>"), (second, "Review the patch"), (third, "Book the room")):

@@ -109,7 +109,7 @@ def test_an_event_and_track_filter_narrows_fan_out_but_not_events_about_no_gathe
     handle(database, "ptghub.schedule.session.scheduled", {**SESSION, "id": "s-2", "track": "nova"})
     handle(database, "ptghub.schedule.session.scheduled", {**SESSION, "id": "s-3", "event": "shanghai"})
     handle(database, "ptghub.schedule.track.updated", TRACK)
-    handle(database, "ptghub.schedule.event.updated", {"slug": "denver", "name": "Denver"})
+    handle(database, "ptghub.schedule.event.updated", {"id": "denver-id", "slug": "denver", "name": "Denver"})
     handle(database, "ptghub.schedule.room.updated", {"event": "denver", "slug": "aspen"})
     handle(database, "ptghub.notes.note.items.changed", {"note": {"event": "denver", "track": "kolla"}, "added": []})
     handle(database, "ptghub.notify.webhook.disabled", {"id": "w", "owner": who["sub"]})

@@ -12,6 +12,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from services.kit.auth import INTEGRATION, ORGANISER
 from services.notify import domain, webhooks
+from services.notify.composing import headers, summaries
 from services.notify.schemas import WebhookSchema
 
 NOW = datetime(2019, 5, 2, 15, 0, tzinfo=timezone.utc)
@@ -234,8 +235,8 @@ SUMMARY = {"id": "sum-1", "event": "denver", "track": "kolla", "track_name": "Ko
            "published_at": "2019-05-31T18:21:27Z"}
 
 
-def build(thread=domain.Thread(), message_id="<summary-sum-1.abc@lists.example>"):
-    message = domain.summary_mail(SUMMARY, tag="kolla", sender="ptghub <ptghub@lists.example>",
+def build(thread=headers.Thread(), message_id="<summary-sum-1.abc@lists.example>"):
+    message = summaries.summary_mail(SUMMARY, tag="kolla", sender="ptghub <ptghub@lists.example>",
                                   recipient="openstack-discuss@lists.openstack.org", message_id=message_id,
                                   date=NOW, thread=thread)
     return email.message_from_bytes(message.as_bytes(), policy=policy.default)
@@ -259,22 +260,22 @@ def test_summary_mail_headers_and_parts():
 
 
 def test_later_summaries_thread_under_the_first():
-    parsed = build(domain.Thread(root="<summary-first@lists.example>"), message_id="<summary-second@lists.example>")
+    parsed = build(headers.Thread(root="<summary-first@lists.example>"), message_id="<summary-second@lists.example>")
     assert parsed["In-Reply-To"] == "<summary-first@lists.example>"
     assert parsed["References"] == "<summary-first@lists.example>"
-    assert build(domain.Thread(root="<summary-sum-1.abc@lists.example>"))["In-Reply-To"] is None
+    assert build(headers.Thread(root="<summary-sum-1.abc@lists.example>"))["In-Reply-To"] is None
 
 
 def test_message_ids_are_stable_and_distinct():
-    first = domain.summary_message_id("sum-1", "ev-1", "list@example.org", "lists.example")
-    assert first == domain.summary_message_id("sum-1", "ev-1", "LIST@example.org", "lists.example")
-    assert first != domain.summary_message_id("sum-1", "ev-2", "list@example.org", "lists.example")
+    first = headers.summary_message_id("sum-1", "ev-1", "list@example.org", "lists.example")
+    assert first == headers.summary_message_id("sum-1", "ev-1", "LIST@example.org", "lists.example")
+    assert first != headers.summary_message_id("sum-1", "ev-2", "list@example.org", "lists.example")
     assert first.startswith("<summary-sum-1.") and first.endswith("@lists.example>")
     assert domain.mail_domain("ptghub <ptghub@localhost>") == "localhost"
     assert domain.mail_domain("nobody") == "ptghub"
 
 
 def test_subject_tag_is_not_doubled():
-    assert domain.subject("kolla", "Train PTG summary") == "[kolla] Train PTG summary"
-    assert domain.subject("kolla", "[kolla] Train PTG summary") == "[kolla] Train PTG summary"
-    assert domain.subject("nova", "two\nlines") == "[nova] two lines"
+    assert headers.subject("kolla", "Train PTG summary") == "[kolla] Train PTG summary"
+    assert headers.subject("kolla", "[kolla] Train PTG summary") == "[kolla] Train PTG summary"
+    assert headers.subject("nova", "two\nlines") == "[nova] two lines"

@@ -5,6 +5,7 @@ from datetime import date, datetime, timezone
 from types import SimpleNamespace
 
 from services.notify import domain
+from services.notify.composing import headers, reminders
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
 
@@ -39,8 +40,8 @@ def test_an_item_goes_while_notify_has_not_seen_it_settled_or_snoozed():
 
 
 def test_the_subject_counts_the_items_and_never_carries_a_line_break():
-    assert domain.reminder_subject([item("a", "x"), item("b", "y"), item("c", "z")]) == "[ptghub] 3 action items need you"
-    single = domain.reminder_subject([item("a", "Fix it\r\nBcc: victim@example.org")])
+    assert reminders.reminder_subject([item("a", "x"), item("b", "y"), item("c", "z")]) == "[ptghub] 3 action items need you"
+    single = reminders.reminder_subject([item("a", "Fix it\r\nBcc: victim@example.org")])
     assert single == "[ptghub] Action item needs you: Fix it Bcc: victim@example.org"
     assert "\r" not in single and "\n" not in single
 
@@ -53,15 +54,15 @@ def test_only_a_plain_address_is_mailed():
 
 
 def test_the_message_id_is_stable():
-    first = domain.reminder_message_id("d-1", "MGoddard@example.org", "ptg.example")
-    assert first == domain.reminder_message_id("d-1", "mgoddard@example.org", "ptg.example")
-    assert first != domain.reminder_message_id("d-2", "mgoddard@example.org", "ptg.example")
+    first = headers.reminder_message_id("d-1", "MGoddard@example.org", "ptg.example")
+    assert first == headers.reminder_message_id("d-1", "mgoddard@example.org", "ptg.example")
+    assert first != headers.reminder_message_id("d-2", "mgoddard@example.org", "ptg.example")
     assert first.startswith("<reminder.") and first.endswith("@ptg.example>")
 
 
 def test_the_digest_mail_has_both_parts_the_links_and_the_one_click_headers():
     items = [item("a1", "Write the <b>spec</b>"), item("a2", "Review", reason="overdue", days=-2)]
-    message = domain.reminder_digest_mail(digest(*items), items, sender="ptghub <ptghub@ptg.example>",
+    message = reminders.reminder_digest_mail(digest(*items), items, sender="ptghub <ptghub@ptg.example>",
                                           recipient="mgoddard@example.org", message_id="<m@ptg.example>", date=NOW)
     assert message["Subject"] == "[ptghub] 2 action items need you"
     assert message["List-Unsubscribe"] == "<https://ptg.example/api/v1/unsubscribe/u-1>"
@@ -81,6 +82,6 @@ def test_the_digest_mail_has_both_parts_the_links_and_the_one_click_headers():
 
 def test_an_unsubscribe_url_unfit_for_a_header_is_left_out():
     bad = {**digest(item("a", "x")), "unsubscribe_url": "https://x.example/u>\r\nBcc: v@example.org"}
-    message = domain.reminder_digest_mail(bad, bad["items"], sender="ptghub@ptg.example", recipient="a@example.org",
+    message = reminders.reminder_digest_mail(bad, bad["items"], sender="ptghub@ptg.example", recipient="a@example.org",
                                           message_id="<m@ptg.example>", date=NOW)
     assert message["List-Unsubscribe"] is None and message["Bcc"] is None

@@ -8,5 +8,8 @@ router (with the event's inbox row) or a delivery loop.
 - :mod:`.deliveries`: deliveries an integration asks for (a ping, redeliveries), each ringing the
   delivery loop;
 - :mod:`.messages`: the tracks' mailing-list routes, summaries waiting for theirs, the outgoing
-  mail queue and its log.
+  mail queue and its log;
+- :mod:`.routing`: each event's list, subject tag and sender; where and when each session is, and
+  the notice to its track's list when it is moved or cancelled; the per-track switch of those;
+- :mod:`.notices`: notices to one person about their own things (a webhook disabled).
 """

@@ -1,6 +1,7 @@
 """Mail: each track's mailing-list route (kept from the schedule's track events, retired when the
 track is deleted), published summaries waiting to be mailed, turning them into queued mail once
-their route is known (a track's summary to its list; an event's to each of its tracks' lists, once),
+their route is known (a track's summary to its list; an event's to the event's own list, else to
+each of its tracks' lists, once),
 recording a send attempt, and the outgoing mail log (organisers only)."""
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from services.kit.db import UnitOfWork, utcnow
 from services.kit.logs import log
 
 from .. import domain, store
+from ..composing import headers, reminders, summaries
 from ..config import NotifySettings
 from ..schemas import MessageEventSchema
 
@@ -130,21 +132,29 @@ def _mail_track_summary(uow: UnitOfWork, pending: store.PendingSummary, settings
 
 def _mail_event_summary(uow: UnitOfWork, pending: store.PendingSummary, settings: NotifySettings,
                         now: datetime) -> None:
+    """An event's summary goes to the event's own list when it has one (``mailing_list`` on the
+    event, with its ``subject_tag`` and ``mail_from``), else to each of its tracks' lists, once."""
     session = uow.session
+    event_route = store.get_event_route(session, pending.event)
+    if event_route is not None and event_route.deleted_at is not None:
+        event_route = None
+    event_list = event_route.mailing_list if event_route is not None else None
     tracks = pending.summary.get("tracks") or []
-    routes = [store.route_for_summary(session, pending.event, track) for track in tracks]
-    if (None in routes or not routes) and now < pending.received_at + settings.route_wait:
+    routes = [] if event_list else [store.route_for_summary(session, pending.event, track) for track in tracks]
+    if not event_list and (None in routes or not routes) and now < pending.received_at + settings.route_wait:
         pending.checks += 1
         pending.next_check_at = min(now + domain.route_check_delay(pending.checks),
                                     pending.received_at + settings.route_wait)
         return
     session.delete(pending)
-    lists = domain.summary_lists(route for route in routes if route is not None)
+    lists = domain.summary_lists((route for route in routes if route is not None), event_list)
     if not lists:
-        log(logger, logging.WARNING, "event summary not mailed: none of its tracks has a mailing list",
+        log(logger, logging.WARNING, "event summary not mailed: neither the event nor its tracks have a mailing list",
             event=pending.event, summary=pending.summary.get("id"))
+    sender = (event_route.mail_from if event_route is not None else None) or settings.mail_from
+    tag = event_route.subject_tag if event_route is not None else None
     for recipient in lists:
-        _queue_event_summary_mail(uow, pending, recipient, settings.mail_from, now)
+        _queue_event_summary_mail(uow, pending, recipient, sender, tag, now)
 
 
 def _wait_or_give_up(uow: UnitOfWork, pending: store.PendingSummary, settings: NotifySettings, now: datetime,
@@ -167,39 +177,46 @@ def _queue_summary_mail(uow: UnitOfWork, route: store.MailRoute, pending: store.
     if store.mail_exists(uow.session, pending.source_event_id, recipient):
         return None
     summary = pending.summary
-    message_id = domain.summary_message_id(summary["id"], pending.source_event_id, recipient,
-                                           domain.mail_domain(sender))
-    message = domain.summary_mail(
+    message_id = headers.summary_message_id(summary["id"], pending.source_event_id, recipient,
+                                            domain.mail_domain(sender))
+    message = summaries.summary_mail(
         {**summary, "track_name": summary.get("track_name") or route.name or route.track},
         tag=route.subject_tag or route.track, sender=sender, recipient=recipient, message_id=message_id,
-        date=now, thread=domain.Thread(root=route.thread_message_id))
+        date=now, thread=headers.Thread(root=route.thread_message_id))
     if route.thread_message_id is None:
         route.thread_message_id = message_id
     return _queue(uow, pending, sender, recipient, message_id, message, now)
 
 
 def _queue_event_summary_mail(uow: UnitOfWork, pending: store.PendingSummary, recipient: str, sender: str,
-                              now: datetime) -> store.OutgoingMail | None:
+                              tag: str | None, now: datetime) -> store.OutgoingMail | None:
     """An event's summary to one list: the first one starts the thread its updates reply to."""
     if store.mail_exists(uow.session, pending.source_event_id, recipient):
         return None
     summary = pending.summary
     mail_domain = domain.mail_domain(sender)
-    root = domain.event_thread_root(summary.get("thread") or summary["id"], recipient, mail_domain)
+    root = headers.event_thread_root(summary.get("thread") or summary["id"], recipient, mail_domain)
     if summary.get("update"):
-        message_id = domain.summary_message_id(summary["id"], pending.source_event_id, recipient, mail_domain)
-        thread = domain.Thread(root=root)
+        message_id = headers.summary_message_id(summary["id"], pending.source_event_id, recipient, mail_domain)
+        thread = headers.Thread(root=root)
     else:
-        message_id, thread = root, domain.Thread()
-    message = domain.summary_mail(summary, tag=summary["event"], sender=sender, recipient=recipient,
-                                  message_id=message_id, date=now, thread=thread)
+        message_id, thread = root, headers.Thread()
+    message = summaries.summary_mail(summary, tag=tag, fallback_tag=summary["event"], sender=sender,
+                                     recipient=recipient, message_id=message_id, date=now, thread=thread)
     return _queue(uow, pending, sender, recipient, message_id, message, now)
 
 
 def _queue(uow: UnitOfWork, pending: store.PendingSummary, sender: str, recipient: str, message_id: str,
            message, now: datetime) -> store.OutgoingMail:
+    return queue_mail(uow, pending.source_event_id, pending.source_event_type, sender, recipient, message_id,
+                      message, now)
+
+
+def queue_mail(uow: UnitOfWork, source_event_id: str, source_event_type: str, sender: str, recipient: str,
+               message_id: str, message, now: datetime) -> store.OutgoingMail:
+    """Queue a composed ``message`` for the mail loop (made for event ``source_event_id``)."""
     mail = store.OutgoingMail(
-        source_event_id=pending.source_event_id, source_event_type=pending.source_event_type, sender=sender,
+        source_event_id=source_event_id, source_event_type=source_event_type, sender=sender,
         recipient=recipient, subject=str(message["Subject"]), message_id=message_id,
         message=message.as_bytes().decode("utf-8"), status=domain.QUEUED, attempts=0, next_attempt_at=now)
     uow.session.add(mail)
@@ -268,7 +285,7 @@ def accept_reminder_digest(uow: UnitOfWork, digest: dict, source_event_id: str, 
     if store.mail_exists(uow.session, source_event_id, recipient):
         return None
     now = utcnow()
-    message_id = domain.reminder_message_id(digest["digest_id"], recipient, domain.mail_domain(sender))
+    message_id = headers.reminder_message_id(digest["digest_id"], recipient, domain.mail_domain(sender))
     mail = store.OutgoingMail(source_event_id=source_event_id, source_event_type=source_event_type, sender=sender,
                               recipient=recipient, subject="", message_id=message_id, message="",
                               status=domain.QUEUED, attempts=0, next_attempt_at=now)
@@ -304,12 +321,12 @@ def _render_digest(uow: UnitOfWork, mail: store.OutgoingMail, digest: dict, now:
     due = [item for item in items if domain.still_due(item, states.get(item["action_id"]), today)]
     if not due:
         mail.status, mail.next_attempt_at = domain.CANCELLED, None
-        mail.subject = mail.subject or domain.reminder_subject(items)
+        mail.subject = mail.subject or reminders.reminder_subject(items)
         log(logger, logging.INFO, "reminder digest cancelled: no item is still due", message=mail.id,
             digest=digest["digest_id"])
         return False
-    message = domain.reminder_digest_mail(digest, due, sender=mail.sender, recipient=mail.recipient,
-                                          message_id=mail.message_id, date=now)
+    message = reminders.reminder_digest_mail(digest, due, sender=mail.sender, recipient=mail.recipient,
+                                             message_id=mail.message_id, date=now)
     mail.subject = str(message["Subject"])
     mail.message = message.as_bytes().decode("utf-8")
     return True

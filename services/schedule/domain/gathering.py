@@ -2,6 +2,7 @@
 new days or a new timezone for an event, who changes which track field, and what deleting takes."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable
@@ -100,3 +101,19 @@ def check_event_empty(slug: str, counts: dict[str, int], cascade: bool) -> None:
         raise Conflict(f"event {slug} holds {', '.join(f'{n} {name}' for name, n in held.items())}; "
                        "pass cascade=true to delete it with everything it holds",
                        errors={"cascade": ["needed: not empty"]})
+
+
+_SENDER_ADDRESS = re.compile(r"[^@\s<>,;\"()\[\]]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+_SENDER_NAME = re.compile(r"[^<>\x00-\x1f\x7f,;\"]*")
+
+
+def is_sender(value: str) -> bool:
+    """Whether ``value`` is fit for an event's ``mail_from``: ``user@host`` or ``Name <user@host>``,
+    on one line (no CR/LF: it becomes a header), one address only."""
+    value = value.strip()
+    if _SENDER_ADDRESS.fullmatch(value):
+        return True
+    name, bracket, rest = value.partition("<")
+    return bool(bracket) and rest.endswith(">") and bool(_SENDER_NAME.fullmatch(name)) \
+        and bool(_SENDER_ADDRESS.fullmatch(rest[:-1]))
+

@@ -17,6 +17,7 @@ CLOCK = validate.Regexp(domain.CLOCK.pattern, error="a local time HH:MM, 00:00 t
 NICK = validate.Regexp(r"^\S{1,64}$", error="a chat nick: no spaces, at most 64 characters")
 # Dates far from now are typos; the last day also keeps date arithmetic (the day after) in range.
 DATES = validate.Range(min=date(1900, 1, 1), max=date(2999, 12, 31), error="must be between 1900 and 2999")
+ONE_LINE = validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error="one line: no CR, LF or other control characters")
 COLOUR = validate.Regexp(r"^#?[0-9A-Za-z]{1,31}$", error="a colour name or #rrggbb")
 
 
@@ -41,6 +42,12 @@ class EventSchema(StrictSchema):
     organisers = fields.List(fields.String(validate=NICK), load_default=list,
                              validate=validate.Length(max=200),
                              metadata={"description": "the organisers' chat nicks (ptgbot admins)"})
+    mailing_list = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=320), metadata={
+        "description": "where the event's summaries are mailed; unset: to each of its tracks' lists"})
+    subject_tag = fields.String(load_default=None, allow_none=True, validate=[validate.Length(min=1, max=64), ONE_LINE],
+                                metadata={"description": "subject tag of the event's summaries, e.g. ptg for [ptg]"})
+    mail_from = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=320), metadata={
+        "description": "sender of the event's summaries, `Name <user@host>` or `user@host`; unset: notify's own"})
     version = fields.Integer(dump_only=True, metadata={
         "description": "grows with every change to anything of the event (exports derive their ETag from it)"})
     created_at = fields.AwareDateTime(dump_only=True)
@@ -50,6 +57,11 @@ class EventSchema(StrictSchema):
     def _known_timezone(self, value: str, **_kwargs) -> None:
         if not domain.is_known_timezone(value):
             raise ValidationError(f"unknown IANA timezone {value!r}")
+
+    @validates("mail_from")
+    def _one_sender(self, value: str | None, **_kwargs) -> None:
+        if value is not None and not domain.is_sender(value):
+            raise ValidationError("one address, `user@host` or `Name <user@host>`, on one line")
 
     @validates_schema
     def _dates_in_order(self, data, **_kwargs) -> None:
@@ -87,7 +99,7 @@ class TrackSchema(StrictSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     mailing_list = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=320),
                                 metadata={"description": "where the track's summaries are mailed"})
-    subject_tag = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64),
+    subject_tag = fields.String(load_default=None, allow_none=True, validate=[validate.Length(min=1, max=64), ONE_LINE],
                                 metadata={"description": "mail subject tag, e.g. kolla for [kolla]"})
     description = fields.String(load_default="", validate=validate.Length(max=20000))
     chairs = fields.List(fields.Nested(ChairSchema), load_default=list, validate=validate.Length(max=50))

@@ -30,6 +30,10 @@ class Event(Base):
     # ptgbot's "voice" setting: when true anyone may speak to the bot, not only chairs and organisers
     open_commands: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false())
     organisers: Mapped[list] = mapped_column(sa.JSON, default=list, server_default="[]")  # ptgbot nicks
+    # where the event's summaries are mailed (notify reads these from the event's events)
+    mailing_list: Mapped[str | None] = mapped_column(sa.String(320))
+    subject_tag: Mapped[str | None] = mapped_column(sa.String(64))
+    mail_from: Mapped[str | None] = mapped_column(sa.String(320))
     # grows with every change to anything of the event: exports derive their ETag from it
     version: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,7 +1,7 @@
 """webhook scope (event, track), contact, secret rotation, response excerpts
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-02 07:00:00
 
 ``webhook_subscriptions`` gains an optional event/track filter, the contact address the
@@ -14,7 +14,7 @@ import services.kit.db
 
 
 revision = '0006'
-down_revision = '0003'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

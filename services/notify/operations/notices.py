@@ -1,0 +1,38 @@
+"""Notices to one person about their own things: today, that a webhook was disabled (the webhook
+delivery side decides when; this queues the mail)."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from services.kit.db import UnitOfWork, utcnow
+from services.kit.logs import log
+
+from .. import domain, store
+from ..composing.webhooks import webhook_disabled_mail
+from .messages import queue_mail
+
+logger = logging.getLogger(__name__)
+
+
+def queue_webhook_disabled_notice(uow: UnitOfWork, subscription: store.WebhookSubscription, *, recipient: str | None,
+                                  reason: str, disabled_at: datetime, source_event_id: str,
+                                  sender: str) -> store.OutgoingMail | None:
+    """Queue the mail telling ``recipient`` (the integration's contact) that ``subscription`` was
+    disabled, once per ``source_event_id`` (the ``webhook.disabled`` event's id, say). None when
+    the address is unusable or the notice was queued already. The caller rings ``mail.WAKE``."""
+    address = domain.mail_address(recipient)
+    if address is None:
+        log(logger, logging.WARNING, "webhook-disabled notice not mailed: no usable address",
+            webhook=subscription.id)
+        return None
+    if store.mail_exists(uow.session, source_event_id, address):
+        return None
+    message = webhook_disabled_mail(
+        webhook_id=subscription.id, url=subscription.url, reason=reason, disabled_at=disabled_at, recipient=address,
+        sender=sender, description=subscription.description or "", event_types=subscription.event_types or [],
+        owner=subscription.owner, date=utcnow())
+    mail = queue_mail(uow, source_event_id, domain.WEBHOOK_DISABLED, sender, address, str(message["Message-ID"]),
+                      message, utcnow())
+    uow.session.flush()
+    return mail
