@@ -10,7 +10,8 @@
   each of its tracks' lists, once;
 - ``ptghub.actions.action.reminder.due``: one person's reminder digest, queued as one mail to them;
 - ``ptghub.actions.action.{updated,completed,dropped,withdrawn}``: the action's latest state, so a
-  digest not yet sent leaves out items done, dropped, withdrawn or snoozed since.
+  digest not yet sent leaves out items done, dropped, withdrawn or snoozed since;
+- ``ptghub.actions.person.unsubscribed``: the person's address goes on the suppression list.
 
 Revocation comes first, so fan-out of that same event already skips the webhooks it disabled.
 """
@@ -24,7 +25,8 @@ from services.kit.copies import ScheduleTrackSchema
 from services.kit.db import Database, UnitOfWork
 
 from . import config, domain, mail, webhooks
-from .operations import messages, subscriptions as webhook_subscriptions
+from .mail_schemas import UNSUBSCRIBED, UnsubscribedEventSchema
+from .operations import messages, subscriptions as webhook_subscriptions, suppressions
 from .schemas import ActionStateEventSchema, ReminderDigestEventSchema, SummaryEventSchema, TokenRevokedSchema
 
 
@@ -71,6 +73,11 @@ def reminder_due(uow: UnitOfWork, cloud_event: CloudEvent, sender: str) -> None:
     uow.ring(mail.WAKE)  # the digest is queued: the mail loop sends it now
 
 
+def person_unsubscribed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
+    person = _load(UnsubscribedEventSchema(), cloud_event)
+    suppressions.record_unsubscribe(uow, person)
+
+
 def subscriptions(_database: Database | None) -> list[Subscription]:
     sender = config.load().mail_from  # read once, when the consumer is wired
 
@@ -84,4 +91,5 @@ def subscriptions(_database: Database | None) -> list[Subscription]:
         Subscription("ptghub.notes.summary.published", summary_published),
         *(Subscription(event_type, action_changed) for event_type in domain.ACTION_EVENTS),
         Subscription(domain.REMINDER_DUE, reminder_digest),
+        Subscription(UNSUBSCRIBED, person_unsubscribed),
     ]

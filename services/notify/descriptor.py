@@ -6,16 +6,16 @@ import services.notify as package
 from services.kit.db import Database
 from services.kit.descriptor import Loop, ServiceDescriptor
 
-from . import SERVICE, config, consumers, schemas, store
+from . import SERVICE, config, consumers, mail_schemas, schemas, store, suppression_store  # noqa: F401 (its table)
 from .mail import MailDeliveryLoop
 from .webhooks import WebhookDeliveryLoop
 
 
 def blueprints():
     """The api's routes (imported here, so the worker never loads them)."""
-    from . import api
+    from . import api, mail_api
 
-    return [api.blueprint]
+    return [api.blueprint, mail_api.blueprint]
 
 
 def timers(database: Database) -> list[Loop]:
@@ -38,7 +38,7 @@ DESCRIPTOR = ServiceDescriptor(
     description=package.__doc__.strip().splitlines()[0],
     package_dir=Path(package.__file__).parent,
     metadata=store.Base.metadata,
-    schemas=schemas.SCHEMAS,
+    schemas={**schemas.SCHEMAS, **mail_schemas.SCHEMAS},
     events=schemas.EVENTS,
     blueprints=blueprints,
     subscriptions=consumers.subscriptions,
