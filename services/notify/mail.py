@@ -15,10 +15,11 @@ import logging
 import re
 import smtplib
 import socket
+import ssl
 import threading
 import time
 from datetime import timedelta
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from services.kit.db import Database, LeaseKeeper, claim_batch, release_claim, utcnow
 from services.kit.logs import log
@@ -67,7 +68,9 @@ class SmtpConnection:
     after, closed after ``idle`` seconds unused, and opened again when the server ends it.
 
     ``smtp://host:port`` (STARTTLS when the URL says ``?starttls=1``), ``smtps://host:port`` (TLS from
-    the start); ``user:password@`` in the URL logs in.
+    the start); ``user:password@`` in the URL logs in. TLS checks the server's certificate and name
+    against the system's CAs, or ``?cafile=/path/ca.pem``; ``?verify=0`` turns the check off (a relay
+    with a self-signed certificate on a trusted network only).
 
     Each mail is one MAIL/RCPT/DATA transaction. When the server answers 421 or drops the connection
     before it has the whole message, the mail is sent again at once on a new connection (once); when
@@ -83,6 +86,16 @@ class SmtpConnection:
         self._smtp: smtplib.SMTP | None = None
         self._used = 0.0
         self._local_hostname = socket.getfqdn()  # once, not per connection
+        self._tls: ssl.SSLContext | None = None
+
+    def _tls_context(self) -> ssl.SSLContext:
+        if self._tls is None:  # made once: loading the CAs costs more than a handshake
+            query = parse_qs(urlsplit(self.url).query)
+            context = ssl.create_default_context(cafile=(query.get("cafile") or [None])[0])
+            if (query.get("verify") or ["1"])[0] == "0":
+                context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+            self._tls = context
+        return self._tls
 
     def _open(self) -> smtplib.SMTP:
         parts = urlsplit(self.url)
@@ -90,11 +103,11 @@ class SmtpConnection:
         try:
             if parts.scheme == "smtps":
                 smtp = smtplib.SMTP_SSL(host, parts.port or 465, timeout=self.timeout,
-                                        local_hostname=self._local_hostname)
+                                        local_hostname=self._local_hostname, context=self._tls_context())
             else:
                 smtp = smtplib.SMTP(host, parts.port or 25, timeout=self.timeout, local_hostname=self._local_hostname)
-                if "starttls=1" in parts.query:
-                    smtp.starttls()
+                if (parse_qs(parts.query).get("starttls") or ["0"])[0] == "1":
+                    smtp.starttls(context=self._tls_context())
             smtp.ehlo_or_helo_if_needed()
             if parts.username:
                 smtp.login(unquote(parts.username), unquote(parts.password or ""))

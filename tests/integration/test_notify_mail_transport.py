@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import email
 import socket
+import ssl
+import subprocess
 import threading
 import uuid
 from collections import Counter
@@ -414,3 +416,78 @@ def test_resend_of_a_message_being_sent_is_refused(quiet, smtp):
         uow.commit()
     refused = quiet.client.post(f"/messages/{mail_id}/resend", json={"force": True}, headers=ORGANISER)
     assert refused.status_code == 409 and "id" in refused.get_json()["errors"]
+
+
+# -- TLS and login, as PTGHUB_SMTP_URL says ----------------------------------------------------------
+
+def certificate(directory, name: str) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1 (openssl): (certificate path, key path)."""
+    cert, key = str(directory / f"{name}.pem"), str(directory / f"{name}.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    """``start(implicit)``: an aiosmtpd server with TLS (STARTTLS, or TLS from the start) that wants a
+    login (``ptghub`` / ``s3cr:t``); (server, port, CA file)."""
+    cert, key = certificate(tmp_path, "server")
+    started = []
+
+    def start(implicit: bool):
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        server = Server()
+
+        def login(_server, _session, _envelope, mechanism, auth_data):
+            from aiosmtpd.smtp import AuthResult
+            ok = auth_data.login == b"ptghub" and auth_data.password == b"s3cr:t"
+            return AuthResult(success=ok, handled=False)
+
+        # aiosmtpd offers AUTH over its own STARTTLS only: on TLS from the start it is told it is safe
+        options = ({"ssl_context": context, "auth_require_tls": False} if implicit
+                   else {"tls_context": context, "require_starttls": True})
+        controller = CountingController(server, hostname="127.0.0.1", port=free_port(), server_hostname="mx.test",
+                                        authenticator=login, auth_required=True, **options)
+        if implicit:  # its start-up probe speaks plain TCP: skip it, wait for the port instead
+            controller._trigger_server = lambda: wait_until(lambda: _listening(controller.port), message="tls port")
+        controller.start()
+        server.connections = 0
+        started.append(controller)
+        return server, controller.port
+
+    yield start, cert
+    for controller in started:
+        controller.stop()
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("implicit", [False, True], ids=["starttls", "smtps"])
+def test_tls_with_a_verified_certificate_and_a_login_over_one_connection(quiet, tls_server, tmp_path, implicit):
+    start, ca = tls_server
+    server, port = start(implicit)
+    url = (f"smtps://ptghub:s3cr%3At@127.0.0.1:{port}?cafile={ca}" if implicit
+           else f"smtp://ptghub:s3cr%3At@127.0.0.1:{port}?starttls=1&cafile={ca}")
+    queue(quiet, "list@lists.example", 5)
+    mailer = MailDeliveryLoop(quiet.database, NotifySettings(smtp_url=url), batch_size=50)
+    assert mailer.send_once() == 5
+    mailer.smtp.close()
+    assert len(server.message_ids()) == 5 and mailer.smtp.opened == 1
+    assert [m["status"] for m in messages(quiet)] == ["sent"] * 5
+    # A certificate the CA file does not vouch for is refused: nothing goes, the mail waits.
+    other_ca, _ = certificate(tmp_path, "other")
+    queue(quiet, "list@lists.example", 1, prefix="x")
+    doubting = MailDeliveryLoop(quiet.database, NotifySettings(smtp_url=url.replace(ca, other_ca)))
+    assert doubting.send_once() == 1
+    waiting = messages(quiet, status="queued")[0]
+    assert "CERTIFICATE_VERIFY_FAILED" in waiting["last_error"] and waiting["attempts"] == 1
+    assert len(server.message_ids()) == 5
