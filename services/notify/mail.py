@@ -148,12 +148,13 @@ class SmtpConnection:
             code, reply = smtp.docmd("DATA")
             if code != 354:
                 self._refused(smtp, code, reply, stage)
-            stage = "message"
+            stage = "message"  # a body cut short, without its final dot, is no message to the server
             body = re.sub(rb"(?m)^\.", b"..", message)
             smtp.send(body + (b"" if body.endswith(b"\r\n") else b"\r\n") + b".\r\n")
+            stage = "reply"
             code, reply = smtp.getreply()
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
-            if stage == "message":  # it may have arrived: sending it again now could double it
+            if stage == "reply":  # it may have arrived whole: sending it again now could double it
                 self._drop()
                 raise SmtpFailure(f"connection lost after the message was sent: {exc!r}"[:1000]) from exc
             raise _Gone(f"{exc!r} at {stage}") from exc

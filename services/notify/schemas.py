@@ -94,7 +94,7 @@ class MessageEventSchema(Schema):
 class MessageSchema(MessageEventSchema):
     source_event_type = fields.String()
     kind = fields.Function(lambda mail: mail_kinds.kind_of(mail.source_event_type), metadata={
-        "description": "what the mail is: " + ", ".join(f"`{kind}`" for kind in mail_kinds.KINDS)
+        "type": "string", "enum": list(mail_kinds.KINDS), "description": "what the mail is: " + ", ".join(f"`{kind}`" for kind in mail_kinds.KINDS)
                        + "; summaries and session notices are list posts, the others personal"})
     sender = fields.String()
     last_code = fields.Integer(allow_none=True, metadata={"description": "the last SMTP reply code, if any"})
