@@ -56,7 +56,7 @@ def add_suppression():
     return json_response(suppression_schema.dump(row), 201, {"Location": f"/suppressions/{row.address}"})
 
 
-@blueprint.delete("/suppressions/<address>")
+@blueprint.delete("/suppressions/<path:address>")
 def delete_suppression(address: str):
     """Lift a suppression: personal mail goes to the address again (what was suppressed before is
     not sent by itself: resend it).
