@@ -130,8 +130,8 @@ class SmtpConnection:
                 return
             except _Gone as exc:
                 self._drop()
-                if fresh or last:  # a new connection ended too: the retry schedule takes over
-                    raise SmtpFailure(f"server ended the connection: {exc}", exc.code) from exc
+                if fresh or last:  # a new connection ended too: the server is not taking mail now
+                    raise SmtpFailure(f"server ended the connection: {exc}", exc.code, connection=True) from exc
                 log(logger, logging.INFO, "smtp connection ended; sending again on a new one", reason=str(exc))
 
     def _transaction(self, smtp: smtplib.SMTP, sender: str, recipient: str, message: bytes) -> None:

@@ -16,14 +16,16 @@ from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 from services.kit.db import utcnow
 from services.notify import domain, store
 from services.notify.config import NotifySettings
+from services.notify.descriptor import DESCRIPTOR
 from services.notify.mail import MailDeliveryLoop
 
 from ..conftest import ORGANISER, principal_header
-from ..infra import wait_until
+from ..infra import publish_event, wait_until
 from .test_notify import free_port, purge_queue
 from .test_notify_reminders import digest, item
 
@@ -120,9 +122,6 @@ def smtp():
 
 @pytest.fixture
 def notify(start_service, infra, smtp, monkeypatch):
-    from services.notify.descriptor import DESCRIPTOR
-    from ..infra import publish_event
-
     monkeypatch.setenv("PTGHUB_SMTP_URL", smtp.url)
     monkeypatch.setenv("PTGHUB_MAIL_FROM", SENDER)
     monkeypatch.setenv("PTGHUB_DELIVERY_INTERVAL", "0.02")
@@ -442,7 +441,6 @@ def tls_server(tmp_path):
         server = Server()
 
         def login(_server, _session, _envelope, mechanism, auth_data):
-            from aiosmtpd.smtp import AuthResult
             ok = auth_data.login == b"ptghub" and auth_data.password == b"s3cr:t"
             return AuthResult(success=ok, handled=False)
 
@@ -491,3 +489,17 @@ def test_tls_with_a_verified_certificate_and_a_login_over_one_connection(quiet, 
     waiting = messages(quiet, status="queued")[0]
     assert "CERTIFICATE_VERIFY_FAILED" in waiting["last_error"] and waiting["attempts"] == 1
     assert len(server.message_ids()) == 5
+
+
+def test_a_server_that_ends_every_new_connection_leaves_the_batch_queued_on_one_try(quiet, smtp):
+    smtp.limit, smtp.ends = 0, "421"  # a 421 to the first MAIL of every connection
+    ids = queue(quiet, "list@lists.example", 4)
+    mailer = loop_for(quiet, smtp)
+    assert mailer.send_once() == 4
+    mailer.smtp.close()
+    assert smtp.connections == 1  # the rest of the batch waits with the first, not a connection each
+    for message_id in ids:
+        message = quiet.client.get(f"/messages/{message_id}", headers=ORGANISER).get_json()
+        assert message["status"] == "queued" and message["attempts"] == 1 and message["last_code"] == 421
+    smtp.limit = None
+    assert len(send_until_done(mailer, quiet, 4)) == 4 and len(smtp.message_ids()) == 4
