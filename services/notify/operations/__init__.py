@@ -6,5 +6,8 @@ router (with the event's inbox row) or a delivery loop.
 - :mod:`.subscriptions`: webhook subscriptions and their delivery log, the fan-out of incoming
   events to the subscriptions that may receive them, delivery attempts, disabling;
 - :mod:`.messages`: the tracks' mailing-list routes, summaries waiting for theirs, the outgoing
-  mail queue and its log.
+  mail queue and its log;
+- :mod:`.suppressions`: the suppression list (addresses that get no personal mail) and what puts
+  an address on it (an unsubscribe, a hard bounce, an organiser);
+- :mod:`.resend`: queueing a message again, with the same Message-ID.
 """
