@@ -14,6 +14,7 @@
 - ``ptghub.schedule.event.*``: the event's own mailing list, subject tag and sender (its summaries');
 - ``ptghub.schedule.session.{scheduled,updated,cancelled,deleted}``: where and when the session is;
   a move or a cancellation queues a short notice to its track's list.
+- ``ptghub.actions.person.unsubscribed``: the person's address goes on the suppression list.
 
 Revocation comes first, so fan-out of that same event already skips the webhooks it disabled.
 """
@@ -28,7 +29,8 @@ from services.kit.db import Database, UnitOfWork
 
 from . import config, domain, mail, webhooks
 from .composing import sessions as session_notices
-from .operations import messages, routing, subscriptions as webhook_subscriptions
+from .mail_schemas import UNSUBSCRIBED, UnsubscribedEventSchema
+from .operations import messages, routing, subscriptions as webhook_subscriptions, suppressions
 from .schemas import (ActionStateEventSchema, ReminderDigestEventSchema, ScheduleEventSchema, ScheduleSessionSchema,
                       SummaryEventSchema, TokenRevokedSchema)
 
@@ -88,6 +90,11 @@ def session_changed(uow: UnitOfWork, cloud_event: CloudEvent, sender: str) -> No
         uow.ring(mail.WAKE)
 
 
+def person_unsubscribed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
+    person = _load(UnsubscribedEventSchema(), cloud_event)
+    suppressions.record_unsubscribe(uow, person)
+
+
 def subscriptions(_database: Database | None) -> list[Subscription]:
     sender = config.load().mail_from  # read once, when the consumer is wired
 
@@ -106,4 +113,5 @@ def subscriptions(_database: Database | None) -> list[Subscription]:
         Subscription(domain.REMINDER_DUE, reminder_digest),
         Subscription("ptghub.schedule.event.*", event_changed),
         *(Subscription(event_type, session_notice) for event_type in session_notices.SESSION_EVENTS),
+        Subscription(UNSUBSCRIBED, person_unsubscribed),
     ]

@@ -6,7 +6,8 @@ import services.notify as package
 from services.kit.db import Database
 from services.kit.descriptor import Loop, ServiceDescriptor
 
-from . import SERVICE, composing, config, consumers, schemas, store, webhook_schemas
+from . import SERVICE, composing, config, consumers, mail_schemas, schemas, store, suppression_store  # noqa: F401 (its table)
+from . import webhook_schemas
 from .mail import MailDeliveryLoop
 from .webhooks import WebhookDeliveryLoop
 
@@ -20,10 +21,10 @@ def check_templates() -> None:
 def blueprints():
     """The api's routes (imported here, so the worker never loads them); the templates checked first."""
     check_templates()
-    from . import api, mail_routes_api  # noqa: F401 (mail_routes_api adds its views to api's blueprint)
+    from . import api, mail_api, mail_routes_api  # noqa: F401 (mail_routes_api adds its views to api's blueprint)
     from .routes import webhooks as webhook_routes
 
-    return [api.blueprint, webhook_routes.blueprint]
+    return [api.blueprint, mail_api.blueprint, webhook_routes.blueprint]
 
 
 def subscriptions(database: Database | None):
@@ -52,7 +53,7 @@ DESCRIPTOR = ServiceDescriptor(
     description=package.__doc__.strip().splitlines()[0],
     package_dir=Path(package.__file__).parent,
     metadata=store.Base.metadata,
-    schemas={**schemas.SCHEMAS, **webhook_schemas.SCHEMAS},
+    schemas={**schemas.SCHEMAS, **webhook_schemas.SCHEMAS, **mail_schemas.SCHEMAS},
     events=schemas.EVENTS,
     blueprints=blueprints,
     subscriptions=subscriptions,

@@ -51,7 +51,7 @@ def matches_any(patterns: Iterable[str], event_type: str) -> bool:
 # -- who receives what ------------------------------------------------------------------------
 
 # Events carrying personal data (mail recipients): only organisers' webhooks receive them.
-PERSONAL_EVENTS = frozenset({MESSAGE_SENT, MESSAGE_FAILED})
+PERSONAL_EVENTS = frozenset({MESSAGE_SENT, MESSAGE_FAILED, "ptghub.actions.person.unsubscribed"})
 # Events about one token's own things: the field of ``data`` naming that token's id. Another
 # integration's webhooks never receive them.
 OWNED_EVENTS = {WEBHOOK_DISABLED: "owner", TOKEN_REVOKED: "id"}
@@ -275,7 +275,9 @@ MAIL_POLICY = policy.SMTP.clone(cte_type="7bit")
 
 QUEUED, SENT = "queued", "sent"
 # cancelled: a reminder digest none of whose items was still open when its turn to be sent came
-MAIL_STATUSES = (QUEUED, SENT, FAILED, CANCELLED)
+# suppressed: personal mail not sent, its address being on the suppression list
+SUPPRESSED = "suppressed"
+MAIL_STATUSES = (QUEUED, SENT, FAILED, CANCELLED, SUPPRESSED)
 MAIL_RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1),
                      timedelta(hours=4))
 MAIL_RETRY_EVERY = timedelta(hours=8)

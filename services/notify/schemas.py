@@ -5,7 +5,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 
 from services.kit.schemas import PageQuery, StrictSchema, page_schema
 
-from . import domain
+from . import domain, mail_kinds
 
 
 class WebhookSchema(StrictSchema):
@@ -125,6 +125,9 @@ class MessageEventSchema(Schema):
 
 class MessageSchema(MessageEventSchema):
     source_event_type = fields.String()
+    kind = fields.Function(lambda mail: mail_kinds.kind_of(mail.source_event_type), metadata={
+        "type": "string", "enum": list(mail_kinds.KINDS), "description": "what the mail is: " + ", ".join(f"`{kind}`" for kind in mail_kinds.KINDS)
+                       + "; summaries and session notices are list posts, the others personal"})
     sender = fields.String()
     last_code = fields.Integer(allow_none=True, metadata={"description": "the last SMTP reply code, if any"})
     last_error = fields.String(allow_none=True)
@@ -136,7 +139,9 @@ class MessageSchema(MessageEventSchema):
 
 class MessageQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(domain.MAIL_STATUSES))
-    recipient = fields.String()
+    recipient = fields.String(validate=validate.Length(max=320), metadata={"description": "in any case"})
+    kind = fields.String(validate=validate.OneOf(mail_kinds.KINDS))
+    since = fields.AwareDateTime(metadata={"description": "queued at or after this instant"})
 
 
 # -- events notify consumes (the publishers own them; unknown fields are tolerated) -------------

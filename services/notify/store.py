@@ -14,7 +14,7 @@ from services.kit.db import UTCDateTime, add_kit_tables, new_id, utcnow
 from services.kit.problems import NotFound, Problem
 from services.kit.schemas import paginate
 
-from . import domain, subscription_rules
+from . import domain, mail_kinds, subscription_rules
 
 
 class Base(DeclarativeBase):
@@ -402,20 +402,27 @@ def mail_exists(session: Session, source_event_id: str, recipient: str) -> bool:
         OutgoingMail.source_event_id == source_event_id, OutgoingMail.recipient == recipient)) > 0
 
 
-def get_mail(session: Session, mail_id: str) -> OutgoingMail:
-    row = session.get(OutgoingMail, mail_id)
+def get_mail(session: Session, mail_id: str, lock: bool = False) -> OutgoingMail:
+    row = session.get(OutgoingMail, mail_id, with_for_update=True if lock else None, populate_existing=lock)
     if row is None:
         raise NotFound(f"no message {mail_id!r}", errors={"id": ["unknown message"]})
     return row
 
 
 def list_mail(session: Session, *, status: str | None, recipient: str | None, limit: int,
-              cursor: str | None) -> tuple[list[OutgoingMail], str | None]:
+              cursor: str | None, kind: str | None = None, since: datetime | None = None
+              ) -> tuple[list[OutgoingMail], str | None]:
+    """A page of the mail log, oldest first; ``recipient`` matches in any case, ``kind`` by
+    :mod:`.mail_kinds`, ``since``: queued at or after."""
     statement = sa.select(OutgoingMail)
     if status is not None:
         statement = statement.where(OutgoingMail.status == status)
     if recipient is not None:
-        statement = statement.where(OutgoingMail.recipient == recipient)
+        statement = statement.where(sa.func.lower(OutgoingMail.recipient) == recipient.strip().lower())
+    if kind is not None:
+        statement = statement.where(mail_kinds.kind_condition(OutgoingMail.source_event_type, kind))
+    if since is not None:
+        statement = statement.where(OutgoingMail.created_at >= since)
     return paginate(session, statement, limit=limit, cursor=cursor, **_by_creation(OutgoingMail))
 
 

@@ -5,7 +5,8 @@ A link acts once (its token id goes into ``used_links``), on the one item its to
 person it names, who must still own it: done, snoozed for a week (until the owner's today + 7 days),
 or dropped, through :func:`.lifecycle.change` as the actor :data:`.lifecycle.LINK`. An item already
 done or dropped is said so and left alone (the link stays unused). An unsubscribe link turns the
-person's reminders off and plans their open actions' reminders again (none, now).
+person's reminders off, plans their open actions' reminders again (none, now) and publishes
+``ptghub.actions.person.unsubscribed`` (notify suppresses the address).
 
 A forged or altered token, or one for another page: 400; an expired one or one used already: 410;
 an item that is gone or a person that is: 404; an item the person no longer owns: 403.
@@ -21,6 +22,7 @@ from services.kit.problems import Forbidden, NotFound
 
 from .. import store
 from ..domain import links, status
+from ..schemas.links import UNSUBSCRIBED_EVENT, UnsubscribedSchema
 from ..store import links as link_store
 from . import lifecycle, reminding
 
@@ -112,6 +114,7 @@ def _unsubscribe(uow: UnitOfWork, claims: links.Claims, now: datetime) -> LinkOu
     uow.session.flush()
     for action in link_store.active_actions_of(uow.session, person.id):
         reminding.reschedule(uow, action, now)
+    uow.publish(UNSUBSCRIBED_EVENT, UnsubscribedSchema().dump(person), subject=person.id)  # notify suppresses the address
     return LinkOutcome(claims, person, None, UNSUBSCRIBED)
 
 

@@ -28,5 +28,17 @@ class LinkResultSchema(Schema):
     expires_at = fields.AwareDateTime()
 
 
+class UnsubscribedSchema(Schema):
+    """The data of ``ptghub.actions.person.unsubscribed`` (subject: the person's id): the person
+    turned reminders off with the one-click link; notify puts the address on its suppression list."""
+
+    id = fields.String()
+    nick = fields.String()
+    email = fields.String(allow_none=True)
+    unsubscribed_at = fields.AwareDateTime(attribute="updated_at")
+
+
+UNSUBSCRIBED_EVENT = "ptghub.actions.person.unsubscribed"
+
 SCHEMAS = {"LinkItem": LinkItemSchema, "LinkResult": LinkResultSchema}
-EVENTS: dict = {}
+EVENTS: dict = {UNSUBSCRIBED_EVENT: UnsubscribedSchema}

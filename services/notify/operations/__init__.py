@@ -12,4 +12,7 @@ router (with the event's inbox row) or a delivery loop.
 - :mod:`.routing`: each event's list, subject tag and sender; where and when each session is, and
   the notice to its track's list when it is moved or cancelled; the per-track switch of those;
 - :mod:`.notices`: notices to one person about their own things (a webhook disabled).
+- :mod:`.suppressions`: the suppression list (addresses that get no personal mail) and what puts
+  an address on it (an unsubscribe, a hard bounce, an organiser);
+- :mod:`.resend`: queueing a message again, with the same Message-ID.
 """

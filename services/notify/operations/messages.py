@@ -28,7 +28,8 @@ Page = tuple[list[Any], str | None]
 def list_messages(uow: UnitOfWork, who: dict, query: dict) -> Page:
     require_role(who, ORGANISER)
     return store.list_mail(uow.session, status=query.get("status"), recipient=query.get("recipient"),
-                           limit=query["limit"], cursor=query["cursor"])
+                           kind=query.get("kind"), since=query.get("since"), limit=query["limit"],
+                           cursor=query["cursor"])
 
 
 def get_message(uow: UnitOfWork, who: dict, message_id: str) -> store.OutgoingMail:

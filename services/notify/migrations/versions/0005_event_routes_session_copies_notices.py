@@ -2,7 +2,7 @@
 per-track switch of session notices
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-02 07:00:00
 
 ``event_routes``: kept from ``ptghub.schedule.event.*``; ``session_copies``: where and when each
@@ -15,7 +15,7 @@ import services.kit.db
 
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
