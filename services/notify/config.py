@@ -22,6 +22,9 @@ class NotifySettings:
     webhook_timeout: float = 10.0               # seconds per webhook POST (connect, then each read)
     smtp_timeout: float = 30.0                  # seconds per SMTP operation
     dns_timeout: float = 5.0                    # seconds to resolve a webhook's host
+    webhook_concurrency: int = 64               # webhook requests in flight at once, per worker
+    webhook_endpoint_concurrency: int = 4       # of which at most this many to any one webhook
+    webhook_notice_to: str = ""                 # who is told of a disabled webhook that names no contact
     route_wait: timedelta = timedelta(minutes=10)  # how long a summary waits for its track's list
 
 
@@ -39,5 +42,9 @@ def load() -> NotifySettings:
         webhook_timeout=float(env("WEBHOOK_TIMEOUT", str(default.webhook_timeout))),
         smtp_timeout=float(env("SMTP_TIMEOUT", str(default.smtp_timeout))),
         dns_timeout=float(env("DNS_TIMEOUT", str(default.dns_timeout))),
+        webhook_concurrency=max(1, int(env("WEBHOOK_CONCURRENCY", str(default.webhook_concurrency)))),
+        webhook_endpoint_concurrency=max(1, int(env("WEBHOOK_ENDPOINT_CONCURRENCY",
+                                                    str(default.webhook_endpoint_concurrency)))),
+        webhook_notice_to=env("WEBHOOK_NOTICE_TO", default.webhook_notice_to),
         route_wait=timedelta(seconds=float(env("MAIL_ROUTE_WAIT", str(default.route_wait.total_seconds())))),
     )

@@ -58,6 +58,8 @@ class AttemptSchema(Schema):
     status_code = fields.Integer(allow_none=True)
     error = fields.String(allow_none=True)
     duration_ms = fields.Integer()
+    response_excerpt = fields.String(allow_none=True, metadata={
+        "description": "the start of the endpoint's answer (at most 64 KiB read, 1000 characters kept)"})
 
 
 class DeliverySchema(Schema):
