@@ -10,7 +10,9 @@
   each of its tracks' lists, once;
 - ``ptghub.actions.action.reminder.due``: one person's reminder digest, queued as one mail to them;
 - ``ptghub.actions.action.{updated,completed,dropped,withdrawn}``: the action's latest state, so a
-  digest not yet sent leaves out items done, dropped, withdrawn or snoozed since.
+  digest not yet sent leaves out items done, dropped, withdrawn or snoozed since;
+- ``ptghub.notify.webhook.disabled`` (notify's own): the notice to the webhook's contact, queued
+  as one mail (:func:`operations.webhook_notices.tell_owner`).
 
 Revocation comes first, so fan-out of that same event already skips the webhooks it disabled.
 """
@@ -24,8 +26,9 @@ from services.kit.copies import ScheduleTrackSchema
 from services.kit.db import Database, UnitOfWork
 
 from . import config, domain, mail, webhooks
-from .operations import messages, subscriptions as webhook_subscriptions
-from .schemas import ActionStateEventSchema, ReminderDigestEventSchema, SummaryEventSchema, TokenRevokedSchema
+from .operations import messages, subscriptions as webhook_subscriptions, webhook_notices
+from .schemas import (ActionStateEventSchema, DisabledWebhookEventSchema, ReminderDigestEventSchema,
+                      SummaryEventSchema, TokenRevokedSchema)
 
 
 def _load(schema, cloud_event: CloudEvent) -> dict:
@@ -71,11 +74,21 @@ def reminder_due(uow: UnitOfWork, cloud_event: CloudEvent, sender: str) -> None:
     uow.ring(mail.WAKE)  # the digest is queued: the mail loop sends it now
 
 
+def webhook_disabled(uow: UnitOfWork, cloud_event: CloudEvent, sender: str, fallback: str) -> None:
+    webhook = _load(DisabledWebhookEventSchema(), cloud_event)
+    if webhook_notices.tell_owner(uow, webhook, cloud_event.id, sender, fallback) is not None:
+        uow.ring(mail.WAKE)  # the notice is queued: the mail loop sends it now
+
+
 def subscriptions(_database: Database | None) -> list[Subscription]:
-    sender = config.load().mail_from  # read once, when the consumer is wired
+    settings = config.load()  # read once, when the consumer is wired
+    sender = settings.mail_from
 
     def reminder_digest(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
         reminder_due(uow, cloud_event, sender)
+
+    def disabled_notice(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
+        webhook_disabled(uow, cloud_event, sender, settings.webhook_notice_to)
 
     return [
         Subscription(domain.TOKEN_REVOKED, token_revoked),
@@ -84,4 +97,5 @@ def subscriptions(_database: Database | None) -> list[Subscription]:
         Subscription("ptghub.notes.summary.published", summary_published),
         *(Subscription(event_type, action_changed) for event_type in domain.ACTION_EVENTS),
         Subscription(domain.REMINDER_DUE, reminder_digest),
+        Subscription(domain.WEBHOOK_DISABLED, disabled_notice),
     ]
