@@ -32,6 +32,7 @@ import asyncio
 import ipaddress
 import logging
 import socket
+import ssl as ssl_module
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
@@ -62,21 +63,65 @@ Lookup = Callable[..., list]  # socket.getaddrinfo's signature: (host, port, typ
 _resolver = ThreadPoolExecutor(8, thread_name_prefix="dns")
 
 
-def resolve(host: str, port: int, timeout: float, lookup: Lookup = socket.getaddrinfo) -> list[str] | None:
-    """The addresses ``host`` resolves to ([] when it does not), or None when the look-up took
-    longer than ``timeout`` seconds. An IP literal is its own answer (no look-up)."""
+def _literal(host: str) -> list[str] | None:
+    """An IP literal is its own answer (nothing to look up)."""
     try:
         return [str(ipaddress.ip_address(host.strip("[]")))]
     except ValueError:
-        pass
+        return None
+
+
+def _addresses(infos: list) -> list[str]:
+    return sorted({info[4][0] for info in infos})
+
+
+def resolve(host: str, port: int, timeout: float, lookup: Lookup = socket.getaddrinfo) -> list[str] | None:
+    """The addresses ``host`` resolves to ([] when it does not), or None when the look-up took
+    longer than ``timeout`` seconds."""
+    literal = _literal(host)
+    if literal is not None:
+        return literal
     future = _resolver.submit(lookup, host, port, type=socket.SOCK_STREAM)
     try:
-        infos = future.result(timeout=timeout)
+        return _addresses(future.result(timeout=timeout))
     except FutureTimeout:
         return None
     except (socket.gaierror, UnicodeError, OSError):
         return []
-    return sorted({info[4][0] for info in infos})
+
+
+async def resolve_async(host: str, port: int, timeout: float, lookup: Lookup = socket.getaddrinfo) -> list[str] | None:
+    """:func:`resolve` for the delivery loop: waiting for a slow look-up holds no thread but the
+    look-up's own."""
+    literal = _literal(host)
+    if literal is not None:
+        return literal
+    future = asyncio.wrap_future(_resolver.submit(lookup, host, port, type=socket.SOCK_STREAM))
+    try:
+        return _addresses(await asyncio.wait_for(future, timeout))
+    except asyncio.TimeoutError:
+        return None
+    except (socket.gaierror, UnicodeError, OSError):
+        return []
+
+
+def _target(url: str) -> tuple[str, int] | str:
+    """``(host, port)`` of a webhook URL, or why it is no webhook URL."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be an http or https URL with a host"
+    try:
+        return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return "has an invalid port"
+
+
+def _checked(host: str, addresses: list[str] | None, allow: domain.AllowList,
+             dns_timeout: float) -> tuple[list[str], str | None]:
+    if addresses is None:
+        return [], f"host {host} did not resolve within {dns_timeout:g} s"
+    refusal = domain.host_refusal(host, addresses, allow)
+    return ([], refusal) if refusal else (addresses, None)
 
 
 def checked_addresses(url: str, allow: domain.AllowList, dns_timeout: float = 5.0,
@@ -84,18 +129,21 @@ def checked_addresses(url: str, allow: domain.AllowList, dns_timeout: float = 5.
     """``(addresses, None)``: every address ``url``'s host resolves to, each one safe to send to; or
     ``([], why)`` when the URL may not receive webhooks (it resolves to a loopback, private, ...
     address, or not at all within ``dns_timeout`` seconds). The host is resolved once, here."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return [], "must be an http or https URL with a host"
-    try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        return [], "has an invalid port"
-    addresses = resolve(parts.hostname, port, dns_timeout, lookup)
-    if addresses is None:
-        return [], f"host {parts.hostname} did not resolve within {dns_timeout:g} s"
-    refusal = domain.host_refusal(parts.hostname, addresses, allow)
-    return ([], refusal) if refusal else (addresses, None)
+    target = _target(url)
+    if isinstance(target, str):
+        return [], target
+    host, port = target
+    return _checked(host, resolve(host, port, dns_timeout, lookup), allow, dns_timeout)
+
+
+async def checked_addresses_async(url: str, allow: domain.AllowList, dns_timeout: float = 5.0,
+                                  lookup: Lookup = socket.getaddrinfo) -> tuple[list[str], str | None]:
+    """:func:`checked_addresses`, awaitable."""
+    target = _target(url)
+    if isinstance(target, str):
+        return [], target
+    host, port = target
+    return _checked(host, await resolve_async(host, port, dns_timeout, lookup), allow, dns_timeout)
 
 
 def url_refusal(url: str, allow: domain.AllowList, dns_timeout: float = 5.0,
@@ -116,7 +164,9 @@ class _HttpLoop:
     At most ``concurrency`` requests at once, and ``endpoint_concurrency`` per webhook; keep-alive
     connections are pooled per (checked address, port, server name)."""
 
-    def __init__(self, concurrency: int, endpoint_concurrency: int, timeout: float):
+    def __init__(self, concurrency: int, endpoint_concurrency: int, timeout: float,
+                 ssl: ssl_module.SSLContext | None = None):
+        self.ssl = ssl
         self.concurrency = concurrency
         self.endpoint_concurrency = endpoint_concurrency
         self.timeout = timeout
@@ -131,7 +181,7 @@ class _HttpLoop:
         self.gates: dict[str, list] = {}  # webhook id -> [semaphore, users]
         self.session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=self.concurrency, limit_per_host=0, use_dns_cache=False,
-                                           keepalive_timeout=15),
+                                           keepalive_timeout=15, ssl=self.ssl if self.ssl is not None else True),
             timeout=aiohttp.ClientTimeout(total=None, connect=self.timeout, sock_connect=self.timeout,
                                           sock_read=self.timeout),
             headers={"user-agent": USER_AGENT}, auto_decompress=False, trust_env=False,
@@ -206,12 +256,13 @@ async def _read_capped(response: aiohttp.ClientResponse, limit: int) -> tuple[by
 class WebhookDeliveryLoop:
     """Claims due deliveries and POSTs them, signed, to the addresses it checked.
 
-    ``lookup`` resolves host names (``socket.getaddrinfo``'s signature; tests give their own)."""
+    ``lookup`` resolves host names (``socket.getaddrinfo``'s signature; tests give their own);
+    ``ssl`` verifies https endpoints (default: the system's CAs)."""
 
     def __init__(self, database: Database, settings: NotifySettings, batch_size: int = 32,
                  lease: timedelta = timedelta(seconds=60), concurrency: int | None = None,
                  endpoint_concurrency: int | None = None, max_batches: int = 4,
-                 lookup: Lookup = socket.getaddrinfo):
+                 lookup: Lookup = socket.getaddrinfo, ssl: ssl_module.SSLContext | None = None):
         self.database = database
         self.settings = settings
         self.batch_size = batch_size
@@ -225,11 +276,14 @@ class WebhookDeliveryLoop:
         self._batches = threading.BoundedSemaphore(max_batches)
         self._runners = ThreadPoolExecutor(max_batches, thread_name_prefix="webhook-batch")
         self.wake = None  # the loop's wake, listened to once it runs
+        self._stopping = False
+        self.ssl = ssl
 
     def http(self) -> _HttpLoop:
         with self._http_lock:
             if self._http is None:
-                self._http = _HttpLoop(self.concurrency, self.endpoint_concurrency, self.settings.webhook_timeout)
+                self._http = _HttpLoop(self.concurrency, self.endpoint_concurrency, self.settings.webhook_timeout,
+                                       self.ssl)
             return self._http
 
     # -- claiming and recording ------------------------------------------------------------
@@ -310,13 +364,13 @@ class WebhookDeliveryLoop:
             return domain.AttemptResult(started, skipped="the webhook is disabled")
         http = self.http()
         async with http.gate(row.subscription_id):
-            if not lease.holds():
+            if self._stopping or not lease.holds():  # handed back: stopping, or the lease is in doubt
                 return None
             started = utcnow()
             clock = time.perf_counter()
             settings = self.settings
-            addresses, refusal = await asyncio.get_running_loop().run_in_executor(
-                None, checked_addresses, url, settings.webhook_allow, settings.dns_timeout, self.lookup)
+            addresses, refusal = await checked_addresses_async(url, settings.webhook_allow, settings.dns_timeout,
+                                                               self.lookup)
             if refusal:
                 return domain.AttemptResult(started, error=f"url refused: {refusal}"[:1000],
                                             duration_ms=_ms(clock))
@@ -371,6 +425,9 @@ class WebhookDeliveryLoop:
             self.close()
 
     def close(self) -> None:
+        """Stop: requests under way finish, deliveries still waiting for their endpoint's turn are
+        handed back unattempted (another round, or another worker, sends them)."""
+        self._stopping = True
         self._runners.shutdown(wait=True)
         with self._http_lock:
             http, self._http = self._http, None

@@ -6,6 +6,8 @@ and its contact mailed."""
 from __future__ import annotations
 
 import socket
+import ssl
+import subprocess
 import threading
 import time
 import uuid
@@ -35,7 +37,8 @@ class Endpoint:
     and answers as ``answer(path, number)`` says: ``(status, headers, body)``; ``delay`` seconds
     before answering; ``in_flight`` / ``most_at_once`` count concurrent requests per path."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, answer=None, delay: float = 0.0):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, answer=None, delay: float = 0.0,
+                 tls: ssl.SSLContext | None = None):
         self.requests: list[dict] = []
         self.answer = answer or (lambda path, number: (200, {}, b"ok"))
         self.delay = delay
@@ -78,6 +81,8 @@ class Endpoint:
                 pass
 
         self.server = ThreadingHTTPServer((host, port), Handler)
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
@@ -193,6 +198,34 @@ def test_a_rebinding_resolver_never_gets_a_request_to_the_forbidden_address(noti
         assert forbidden.posts() == [] and len(allowed.posts()) == 1
     finally:
         loop.close()
+
+
+def test_https_to_the_pinned_address_sends_the_urls_name_as_sni_and_checks_the_certificate_for_it(
+        notify, endpoints, tmp_path):
+    stop_worker(notify)
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-keyout", str(key),
+                    "-out", str(cert), "-subj", "/CN=hooks.example", "-addext", "subjectAltName=DNS:hooks.example"],
+                   check=True, capture_output=True)
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(cert, key)
+    names = []
+    server.sni_callback = lambda _sock, name, _context: names.append(name)
+    endpoint = endpoints("127.0.0.2", tls=server)
+    hook = add_webhook(notify, f"https://hooks.example:{endpoint.port}/hook")
+    lookup = answers(endpoint.port, "127.0.0.2")
+    loop = WebhookDeliveryLoop(notify.database, settings(webhook_allow=domain.AllowList.parse("127.0.0.2/32")),
+                               lookup=lookup, ssl=ssl.create_default_context(cafile=str(cert)))
+    try:
+        fan_out(notify)
+        assert loop.deliver_once() == 1
+    finally:
+        loop.close()
+    # the certificate names hooks.example only: it verified because the name, not the IP, was checked
+    assert only_delivery(notify, hook.id)["status"] == "succeeded"
+    [request] = endpoint.posts("/hook")
+    assert names == ["hooks.example"] and request["headers"]["host"] == f"hooks.example:{endpoint.port}"
+    assert lookup.calls == ["hooks.example"]
 
 
 def test_a_name_resolving_to_one_allowed_and_one_private_address_is_refused(notify, endpoints):
