@@ -35,7 +35,7 @@ import socket
 import ssl as ssl_module
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import timedelta
 from typing import Callable
@@ -337,17 +337,26 @@ class WebhookDeliveryLoop:
         http = self.http()
         unattempted = []
         with LeaseKeeper(self.database, table, claim, self.lease, since) as lease:
-            futures = {http.submit(self.attempt(row, targets.get(row.subscription_id), lease)): row for row in rows}
-            for future in as_completed(futures):
-                row = futures[future]
-                try:
-                    result = future.result()
+            pending = {http.submit(self.attempt(row, targets.get(row.subscription_id), lease)): row for row in rows}
+            while pending:
+                # Every outcome in by now is recorded in one unit of work: a fan-out's answers arrive
+                # together, and one commit for them all is what lets a loop keep up with them.
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                outcomes = []
+                for future in done:
+                    row = pending.pop(future)
+                    try:
+                        result = future.result()
+                    except Exception:
+                        logger.exception("webhook delivery %s failed unrecorded; it comes back when its lease ends",
+                                         row.id)
+                        continue
                     if result is None:
                         unattempted.append(row.id)
-                        continue
-                    self.record(claim, row, result)
-                except Exception:
-                    logger.exception("recording webhook delivery %s failed; it comes back when its lease ends", row.id)
+                    else:
+                        outcomes.append((row, result))
+                if outcomes:
+                    self.record_all(claim, outcomes)
         if unattempted:  # the lease could no longer be kept: hand these back rather than risk a second sender
             release_claim(self.database, table, claim, unattempted)
 
@@ -405,14 +414,46 @@ class WebhookDeliveryLoop:
                 retry_after=domain.parse_retry_after(response.headers.get("retry-after"), utcnow()),
                 response_excerpt=domain.response_excerpt(content))
 
+    def record_all(self, claim: str, outcomes: list[tuple]) -> None:
+        """Record several attempts in one unit of work; should that fail, each in its own (so one
+        bad row does not leave the others unrecorded until their lease ends)."""
+        if len(outcomes) > 1:
+            try:
+                recorded = []
+                with self.database.unit_of_work() as uow:
+                    # webhooks locked in one order by every worker: two groups never wait on each other
+                    for row, result in sorted(outcomes, key=lambda outcome: (outcome[0].subscription_id, outcome[0].id)):
+                        delivery = subscriptions.record_attempt(uow, claim, row.id, result,
+                                                                self.settings.webhook_retry_scale)
+                        if delivery is not None:
+                            recorded.append((row, result, delivery.status, delivery.attempts))
+                    uow.commit()
+            except Exception:
+                logger.warning("recording %d webhook attempts together failed; recording each alone", len(outcomes),
+                               exc_info=True)
+            else:
+                for row, result, status, attempts in recorded:
+                    self._logged(row, result, status, attempts)
+                return
+        for row, result in outcomes:
+            try:
+                self.record(claim, row, result)
+            except Exception:
+                logger.exception("recording webhook delivery %s failed; it comes back when its lease ends", row.id)
+
     def record(self, claim: str, row, result: domain.AttemptResult) -> None:
         with self.database.unit_of_work() as uow:
             delivery = subscriptions.record_attempt(uow, claim, row.id, result, self.settings.webhook_retry_scale)
             if delivery is None:
                 return
             uow.commit()
-        log(logger, logging.INFO, "webhook delivery attempted", delivery=row.id, status=delivery.status,
-            status_code=result.status_code, attempts=delivery.attempts)
+            status, attempts = delivery.status, delivery.attempts
+        self._logged(row, result, status, attempts)
+
+    @staticmethod
+    def _logged(row, result: domain.AttemptResult, status: str, attempts: int) -> None:
+        log(logger, logging.INFO, "webhook delivery attempted", delivery=row.id, status=status,
+            status_code=result.status_code, attempts=attempts)
 
     # -- running --------------------------------------------------------------------------------
 
