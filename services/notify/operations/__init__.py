@@ -6,5 +6,6 @@ router (with the event's inbox row) or a delivery loop.
 - :mod:`.subscriptions`: webhook subscriptions and their delivery log, the fan-out of incoming
   events to the subscriptions that may receive them, delivery attempts, disabling;
 - :mod:`.messages`: the tracks' mailing-list routes, summaries waiting for theirs, the outgoing
-  mail queue and its log.
+  mail queue and its log;
+- :mod:`.webhook_notices`: the notice mail to a disabled webhook's contact.
 """
