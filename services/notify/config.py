@@ -19,7 +19,7 @@ class NotifySettings:
     interval: float = 0.05                      # seconds a delivery loop sleeps when nothing is due
     webhook_retry_scale: float = 1.0
     mail_retry_scale: float = 1.0
-    webhook_timeout: float = 10.0               # seconds per webhook POST (connect, then each read)
+    webhook_timeout: float = 10.0               # seconds per webhook POST (connect, then each read; 3x in all)
     smtp_timeout: float = 30.0                  # seconds per SMTP operation
     dns_timeout: float = 5.0                    # seconds to resolve a webhook's host
     webhook_concurrency: int = 64               # webhook requests in flight at once, per worker

@@ -182,7 +182,9 @@ class _HttpLoop:
         self.session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=self.concurrency, limit_per_host=0, use_dns_cache=False,
                                            keepalive_timeout=15, ssl=self.ssl if self.ssl is not None else True),
-            timeout=aiohttp.ClientTimeout(total=None, connect=self.timeout, sock_connect=self.timeout,
+            # each step within the timeout, and the whole request within three of them (an endpoint
+            # dripping its answer byte by byte does not hold a slot for longer)
+            timeout=aiohttp.ClientTimeout(total=3 * self.timeout, connect=self.timeout, sock_connect=self.timeout,
                                           sock_read=self.timeout),
             headers={"user-agent": USER_AGENT}, auto_decompress=False, trust_env=False,
             skip_auto_headers=("accept-encoding",))

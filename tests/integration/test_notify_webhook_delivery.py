@@ -386,3 +386,30 @@ def test_an_endpoint_failing_through_the_whole_schedule_is_disabled_and_its_cont
     time.sleep(0.5)
     assert len(endpoint.posts("/down")) == len(posts) and later.id not in str(endpoint.posts())
     assert event.id in posts[0]["body"]
+
+
+def test_stopping_hands_back_the_deliveries_still_waiting_for_their_endpoint(notify, endpoints):
+    stop_worker(notify)
+    endpoint = endpoints(delay=1.0)
+    hook = add_webhook(notify, f"http://127.0.0.1:{endpoint.port}/slow", ["ptghub.schedule.#"])
+    for number in range(4):
+        fan_out(notify, id=f"s-{number}")
+    loop = WebhookDeliveryLoop(notify.database, settings(), endpoint_concurrency=1)
+    stop = threading.Event()
+    thread = threading.Thread(target=loop.run, args=(stop,), daemon=True)
+    thread.start()
+    wait_until(lambda: endpoint.posts("/slow"), message="the first request under way")
+    stopping = time.monotonic()
+    stop.set()
+    thread.join(timeout=10)
+    assert not thread.is_alive() and time.monotonic() - stopping < 2.5  # not the 3 s the rest would take
+    log = deliveries(notify, hook.id)
+    assert sorted(d["attempts"] for d in log) == [0, 0, 0, 1] and len(endpoint.posts("/slow")) == 1
+    with notify.database.sessions() as session:  # handed back at once, not left claimed until the lease ends
+        assert all(row.claim is None for row in session.query(store.WebhookDelivery))
+    again = WebhookDeliveryLoop(notify.database, settings(), endpoint_concurrency=4)
+    try:
+        assert again.deliver_once() == 3
+    finally:
+        again.close()
+    assert all(d["status"] == "succeeded" for d in deliveries(notify, hook.id))

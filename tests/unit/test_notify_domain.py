@@ -202,6 +202,12 @@ def test_the_url_check_resolves_with_a_timeout():
     assert webhooks.checked_addresses("http://[::1]:9/hook", domain.AllowList.parse("::1/128"),
                                       lookup=slow_lookup) == (["::1"], None)
 
+    # the request goes to the checked address, the URL's own host:port in Host
+    assert [str(part) for part in webhooks.pinned("https://hooks.example:8443/p?q=1", "93.184.216.34")] == \
+        ["https://93.184.216.34:8443/p?q=1", "hooks.example:8443"]
+    assert [str(part) for part in webhooks.pinned("http://hooks.example/p", "2001:db8::1")] == \
+        ["http://[2001:db8::1]/p", "hooks.example"]
+
     def failing_lookup(host, port, **kwargs):
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
