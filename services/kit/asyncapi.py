@@ -46,7 +46,18 @@ An integration declares its own durable queue (a quorum queue is best) and binds
 `{exchange}` with the routing keys it needs, as AMQP topic patterns: `*` is one word, `#` is
 zero or more words. For example `ptghub.schedule.session.#` receives every session event,
 `ptghub.*.*.created` every creation and `#` everything. Consume with manual acks and ack only
-once the event's effect is stored.
+once the event's effect is stored. In AMQP 0-9-1 terms:
+
+1. `exchange.declare` `{exchange}`, type `topic`, durable (it exists already: declaring it with
+   these arguments is harmless);
+2. `queue.declare` a queue of one's own, durable, arguments `x-queue-type: quorum`;
+3. `queue.bind` it to `{exchange}` once per routing-key pattern;
+4. `basic.consume` with manual acks; parse each message as a **structured** CloudEvent (the body
+   is the whole envelope and `content_type` is `{content_type}`; no `ce-` headers are sent), for
+   example with the CloudEvents SDK's RabbitMQ binding
+   (`cloudevents.core.bindings.rabbitmq.from_rabbitmq_event` in Python).
+
+docs/events.md has the same with pika and with kombu.
 
 ## Idempotency
 
@@ -199,6 +210,7 @@ def build(descriptors: list[ServiceDescriptor]) -> dict:
                 "tags": [{"name": service}],
                 "payload": envelope(service, event_type, data_schema),
                 "bindings": {"amqp": {"messageType": event_type, "bindingVersion": AMQP_BINDING_VERSION}},
+                "x-ptghub-cloudevents-mode": "structured",
             }
             channels[event_type] = {
                 "description": f"Routing key `{event_type}` on the `{EXCHANGE}` exchange.",

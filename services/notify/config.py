@@ -19,9 +19,11 @@ class NotifySettings:
     interval: float = 0.05                      # seconds a delivery loop sleeps when nothing is due
     webhook_retry_scale: float = 1.0
     mail_retry_scale: float = 1.0
-    webhook_timeout: float = 10.0               # seconds per webhook POST (connect, then each read)
+    webhook_timeout: float = 10.0               # seconds per webhook POST (connect, then each read; 3x in all)
     smtp_timeout: float = 30.0                  # seconds per SMTP operation
     dns_timeout: float = 5.0                    # seconds to resolve a webhook's host
+    webhook_concurrency: int = 64               # webhook requests in flight at once, per worker
+    webhook_endpoint_concurrency: int = 4       # of which at most this many to any one webhook
     route_wait: timedelta = timedelta(minutes=10)  # how long a summary waits for its track's list
     webhook_rotation_grace: timedelta = timedelta(hours=24)  # both secrets sign for this long after a rotation
     webhook_contact: str | None = None          # the disabled notice's address for webhooks without a contact
@@ -42,6 +44,9 @@ def load() -> NotifySettings:
         webhook_timeout=float(env("WEBHOOK_TIMEOUT", str(default.webhook_timeout))),
         smtp_timeout=float(env("SMTP_TIMEOUT", str(default.smtp_timeout))),
         dns_timeout=float(env("DNS_TIMEOUT", str(default.dns_timeout))),
+        webhook_concurrency=max(1, int(env("WEBHOOK_CONCURRENCY", str(default.webhook_concurrency)))),
+        webhook_endpoint_concurrency=max(1, int(env("WEBHOOK_ENDPOINT_CONCURRENCY",
+                                                    str(default.webhook_endpoint_concurrency)))),
         route_wait=timedelta(seconds=float(env("MAIL_ROUTE_WAIT", str(default.route_wait.total_seconds())))),
         webhook_rotation_grace=timedelta(seconds=float(
             env("WEBHOOK_ROTATION_GRACE", str(default.webhook_rotation_grace.total_seconds())))),

@@ -15,6 +15,8 @@
 - ``ptghub.schedule.session.{scheduled,updated,cancelled,deleted}``: where and when the session is;
   a move or a cancellation queues a short notice to its track's list.
 - ``ptghub.actions.person.unsubscribed``: the person's address goes on the suppression list.
+- ``ptghub.notify.webhook.disabled`` (notify's own): the notice to the webhook's contact, queued
+  as one mail (:func:`operations.webhook_notices.tell_owner`).
 
 Revocation comes first, so fan-out of that same event already skips the webhooks it disabled.
 """
@@ -30,8 +32,9 @@ from services.kit.db import Database, UnitOfWork
 from . import config, domain, mail, webhooks
 from .composing import sessions as session_notices
 from .mail_schemas import UNSUBSCRIBED, UnsubscribedEventSchema
-from .operations import messages, routing, subscriptions as webhook_subscriptions, suppressions
-from .schemas import (ActionStateEventSchema, ReminderDigestEventSchema, ScheduleEventSchema, ScheduleSessionSchema,
+from .operations import messages, notices, routing, subscriptions as webhook_subscriptions, suppressions
+from .schemas import (ActionStateEventSchema, DisabledWebhookEventSchema, ReminderDigestEventSchema,
+                      ScheduleEventSchema, ScheduleSessionSchema,
                       SummaryEventSchema, TokenRevokedSchema)
 
 
@@ -95,14 +98,23 @@ def person_unsubscribed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
     suppressions.record_unsubscribe(uow, person)
 
 
+def webhook_disabled(uow: UnitOfWork, cloud_event: CloudEvent, sender: str, fallback: str) -> None:
+    webhook = _load(DisabledWebhookEventSchema(), cloud_event)
+    if notices.tell_owner(uow, webhook, cloud_event.id, sender, fallback) is not None:
+        uow.ring(mail.WAKE)  # the notice is queued: the mail loop sends it now
+
+
 def subscriptions(_database: Database | None) -> list[Subscription]:
-    sender = config.load().mail_from  # read once, when the consumer is wired
+    settings = config.load()  # read once, when the consumer is wired
+    sender = settings.mail_from
 
     def reminder_digest(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
         reminder_due(uow, cloud_event, sender)
 
     def session_notice(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
         session_changed(uow, cloud_event, sender)
+    def disabled_notice(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
+        webhook_disabled(uow, cloud_event, sender, settings.webhook_contact)
 
     return [
         Subscription(domain.TOKEN_REVOKED, token_revoked),
@@ -114,4 +126,5 @@ def subscriptions(_database: Database | None) -> list[Subscription]:
         Subscription("ptghub.schedule.event.*", event_changed),
         *(Subscription(event_type, session_notice) for event_type in session_notices.SESSION_EVENTS),
         Subscription(UNSUBSCRIBED, person_unsubscribed),
+        Subscription(domain.WEBHOOK_DISABLED, disabled_notice),
     ]

@@ -265,6 +265,23 @@ class DigestItemSchema(Schema):
     links = fields.Nested(DigestLinksSchema, required=True)
 
 
+class DisabledWebhookEventSchema(Schema):
+    """The data of notify's own ``ptghub.notify.webhook.disabled`` (a Webhook), as the notice to
+    its owner reads it; ``contact``, where a webhook has one, is whom to tell."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.String(required=True)
+    url = fields.String(load_default="")
+    description = fields.String(load_default="", allow_none=True)
+    owner = fields.String(load_default=None, allow_none=True)
+    disabled_reason = fields.String(load_default=None, allow_none=True)
+    disabled_at = fields.String(load_default=None, allow_none=True)
+    contact = fields.String(load_default=None, allow_none=True)
+    event_types = fields.List(fields.String(), load_default=list)
+
+
 class ReminderDigestEventSchema(Schema):
     """The data of the actions service's ``ptghub.actions.action.reminder.due``, as notify reads it
     (the actions service owns the event; unknown fields are tolerated)."""

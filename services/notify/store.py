@@ -88,7 +88,7 @@ class WebhookAttempt(Base):
     status_code: Mapped[int | None] = mapped_column(sa.Integer)
     error: Mapped[str | None] = mapped_column(sa.String(1000))
     duration_ms: Mapped[int] = mapped_column(sa.Integer, default=0)
-    response_excerpt: Mapped[str | None] = mapped_column(sa.String(1000), comment="the start of the answer's body")
+    response_excerpt: Mapped[str | None] = mapped_column(sa.String(1000), comment="the start of the answer's body, capped")
 
 
 class MailRoute(Base):

@@ -1,6 +1,7 @@
 """Rules for operating a webhook subscription, free of I/O: which filter patterns name known event
 types, which events an event/track filter lets through, which secrets sign a delivery while a
-secret rotates, the ping a subscriber can ask for, and the excerpt of an answer the log keeps."""
+secret rotates, the ping a subscriber can ask for, and where the webhook-disabled notice goes
+(the excerpt of an answer the log keeps is :func:`.domain.response_excerpt`)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -10,7 +11,6 @@ from . import domain
 
 WEBHOOK_PING = "ptghub.notify.webhook.ping"
 ROTATION_GRACE = timedelta(hours=24)  # PTGHUB_WEBHOOK_ROTATION_GRACE's default
-RESPONSE_EXCERPT_MAX = 1000           # characters of an endpoint's answer the delivery log keeps
 
 
 # -- filters ------------------------------------------------------------------------------------
@@ -65,15 +65,6 @@ def signing_secrets(secret: str, previous: str | None, previous_until: datetime 
 
 
 # -- what the delivery log keeps of an answer -----------------------------------------------------
-
-def response_excerpt(body: bytes | None, limit: int = RESPONSE_EXCERPT_MAX) -> str | None:
-    """The start of an endpoint's answer, as text (undecodable bytes replaced), at most ``limit``
-    characters; None for an empty answer."""
-    if not body:
-        return None
-    text = body[:limit * 4].decode("utf-8", errors="replace").replace("\x00", "\ufffd")
-    return text[:limit]
-
 
 # -- where the webhook-disabled notice goes -------------------------------------------------------
 

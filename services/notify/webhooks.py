@@ -1,5 +1,23 @@
-"""Webhook delivery: which URLs may receive webhooks (resolved with a timeout, then the domain's
-rule), and the loop that POSTs due deliveries, signed (Standard Webhooks v1), several at a time.
+"""Webhook delivery: which addresses a webhook may be sent to (its host resolved once, with a
+timeout, every address checked by the domain's rule), and the loop that POSTs due deliveries,
+signed (Standard Webhooks v1), to exactly the addresses that were checked.
+
+**The address checked is the address connected to.** Each attempt resolves the URL's host once
+(:func:`checked_addresses`) and sends the request to one of those checked IPs, with the URL's
+own ``Host`` header and, for https, its host name as SNI and for the certificate check
+(aiohttp's ``server_hostname``). Nothing resolves the name a second time, so a DNS answer that
+changes between the check and the connection (DNS rebinding) never reaches a private address.
+
+**What an answer counts for.** Only a 2xx delivers; a redirect is not followed (3xx is a recorded
+failure); at most :data:`domain.RESPONSE_READ_LIMIT` bytes of a body are read, and an excerpt is
+kept in the attempt's log; 429 and 503 honour ``Retry-After`` (:func:`domain.webhook_verdict`).
+Every retry carries the delivery's id as ``webhook-id``.
+
+**Sharing the loop.** Requests run on one asyncio loop (:class:`_HttpLoop`, its own thread): at
+most ``concurrency`` at once, and at most ``endpoint_concurrency`` to any one webhook, so a slow
+endpoint's deliveries queue behind each other, not in front of everybody else's. :meth:`run`
+keeps claiming new batches while earlier ones still wait on a slow endpoint (up to
+``max_batches`` batches in flight).
 
 The loop claims due deliveries with :func:`services.kit.db.claim_batch` (a lease, so several
 workers share the work and a crashed worker's rows come back) and keeps the lease while it works
@@ -10,122 +28,344 @@ then records each outcome, and any event it causes, in one unit of work
 """
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import logging
 import socket
+import ssl as ssl_module
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import timedelta
 from typing import Callable
 from urllib.parse import urlsplit
 
-import requests
+import aiohttp
+from yarl import URL
 
 from services.kit.db import Database, LeaseKeeper, claim_batch, release_claim, utcnow
 from services.kit.logs import log
 from services.kit.polling import poll
 
-from . import domain, store, subscription_rules
+from . import domain, store
 from .config import NotifySettings
 from .operations import subscriptions
 
 logger = logging.getLogger(__name__)
 
 WAKE = "notify.webhooks"  # rung (uow.ring) by what queues a delivery; the delivery loop waits on it
+USER_AGENT = "ptghub-webhooks/1"
+
+Lookup = Callable[..., list]  # socket.getaddrinfo's signature: (host, port, type=...) -> [(.., sockaddr)]
 
 # getaddrinfo has no timeout of its own: look-ups run here and are waited for at most dns_timeout.
 _resolver = ThreadPoolExecutor(8, thread_name_prefix="dns")
 
 
-def resolve(host: str, port: int, timeout: float,
-            lookup: Callable[..., list] = socket.getaddrinfo) -> list[str] | None:
+def _literal(host: str) -> list[str] | None:
+    """An IP literal is its own answer (nothing to look up)."""
+    try:
+        return [str(ipaddress.ip_address(host.strip("[]")))]
+    except ValueError:
+        return None
+
+
+def _addresses(infos: list) -> list[str]:
+    return sorted({info[4][0] for info in infos})
+
+
+def resolve(host: str, port: int, timeout: float, lookup: Lookup = socket.getaddrinfo) -> list[str] | None:
     """The addresses ``host`` resolves to ([] when it does not), or None when the look-up took
     longer than ``timeout`` seconds."""
+    literal = _literal(host)
+    if literal is not None:
+        return literal
     future = _resolver.submit(lookup, host, port, type=socket.SOCK_STREAM)
     try:
-        infos = future.result(timeout=timeout)
+        return _addresses(future.result(timeout=timeout))
     except FutureTimeout:
         return None
     except (socket.gaierror, UnicodeError, OSError):
         return []
-    return sorted({info[4][0] for info in infos})
 
 
-def url_refusal(url: str, allow: domain.AllowList, dns_timeout: float = 5.0,
-                lookup: Callable[..., list] = socket.getaddrinfo) -> str | None:
-    """Why ``url`` may not receive webhooks (it resolves to a loopback, private, ... address, or
-    not at all within ``dns_timeout`` seconds), or None."""
+async def resolve_async(host: str, port: int, timeout: float, lookup: Lookup = socket.getaddrinfo) -> list[str] | None:
+    """:func:`resolve` for the delivery loop: waiting for a slow look-up holds no thread but the
+    look-up's own."""
+    literal = _literal(host)
+    if literal is not None:
+        return literal
+    future = asyncio.wrap_future(_resolver.submit(lookup, host, port, type=socket.SOCK_STREAM))
+    try:
+        return _addresses(await asyncio.wait_for(future, timeout))
+    except asyncio.TimeoutError:
+        return None
+    except (socket.gaierror, UnicodeError, OSError):
+        return []
+
+
+def _target(url: str) -> tuple[str, int] | str:
+    """``(host, port)`` of a webhook URL, or why it is no webhook URL."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return "must be an http or https URL with a host"
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         return "has an invalid port"
-    addresses = resolve(parts.hostname, port, dns_timeout, lookup)
+
+
+def _checked(host: str, addresses: list[str] | None, allow: domain.AllowList,
+             dns_timeout: float) -> tuple[list[str], str | None]:
     if addresses is None:
-        return f"host {parts.hostname} did not resolve within {dns_timeout:g} s"
-    return domain.host_refusal(parts.hostname, addresses, allow)
+        return [], f"host {host} did not resolve within {dns_timeout:g} s"
+    refusal = domain.host_refusal(host, addresses, allow)
+    return ([], refusal) if refusal else (addresses, None)
+
+
+def checked_addresses(url: str, allow: domain.AllowList, dns_timeout: float = 5.0,
+                      lookup: Lookup = socket.getaddrinfo) -> tuple[list[str], str | None]:
+    """``(addresses, None)``: every address ``url``'s host resolves to, each one safe to send to; or
+    ``([], why)`` when the URL may not receive webhooks (it resolves to a loopback, private, ...
+    address, or not at all within ``dns_timeout`` seconds). The host is resolved once, here."""
+    target = _target(url)
+    if isinstance(target, str):
+        return [], target
+    host, port = target
+    return _checked(host, resolve(host, port, dns_timeout, lookup), allow, dns_timeout)
+
+
+async def checked_addresses_async(url: str, allow: domain.AllowList, dns_timeout: float = 5.0,
+                                  lookup: Lookup = socket.getaddrinfo) -> tuple[list[str], str | None]:
+    """:func:`checked_addresses`, awaitable."""
+    target = _target(url)
+    if isinstance(target, str):
+        return [], target
+    host, port = target
+    return _checked(host, await resolve_async(host, port, dns_timeout, lookup), allow, dns_timeout)
+
+
+def url_refusal(url: str, allow: domain.AllowList, dns_timeout: float = 5.0,
+                lookup: Lookup = socket.getaddrinfo) -> str | None:
+    """Why ``url`` may not receive webhooks, or None (what subscribing checks)."""
+    return checked_addresses(url, allow, dns_timeout, lookup)[1]
+
+
+def pinned(url: str, address: str) -> tuple[URL, str]:
+    """``(the URL with its host replaced by address, the Host header the original URL has)``."""
+    original = URL(url)
+    return original.with_host(address), original.host_port_subcomponent
+
+
+class _HttpLoop:
+    """An asyncio loop on its own thread with one aiohttp session: where every request is made.
+
+    At most ``concurrency`` requests at once, and ``endpoint_concurrency`` per webhook; keep-alive
+    connections are pooled per (checked address, port, server name)."""
+
+    def __init__(self, concurrency: int, endpoint_concurrency: int, timeout: float,
+                 ssl: ssl_module.SSLContext | None = None):
+        self.ssl = ssl
+        self.concurrency = concurrency
+        self.endpoint_concurrency = endpoint_concurrency
+        self.timeout = timeout
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, name="webhook-http", daemon=True)
+        self._thread.start()
+        self._ready = self.submit(self._open())
+        self._ready.result()
+
+    async def _open(self) -> None:
+        self.slots = asyncio.Semaphore(self.concurrency)
+        self.gates: dict[str, list] = {}  # webhook id -> [semaphore, users]
+        self.session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self.concurrency, limit_per_host=0, use_dns_cache=False,
+                                           keepalive_timeout=15, ssl=self.ssl if self.ssl is not None else True),
+            # each step within the timeout, and the whole request within three of them (an endpoint
+            # dripping its answer byte by byte does not hold a slot for longer)
+            timeout=aiohttp.ClientTimeout(total=3 * self.timeout, connect=self.timeout, sock_connect=self.timeout,
+                                          sock_read=self.timeout),
+            headers={"user-agent": USER_AGENT}, auto_decompress=False, trust_env=False,
+            skip_auto_headers=("accept-encoding",))
+
+    def submit(self, coroutine) -> Future:
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop)
+
+    def gate(self, webhook: str) -> "_Gate":
+        return _Gate(self, webhook)
+
+    def close(self) -> None:
+        async def shut() -> None:
+            await self.session.close()
+        try:
+            self.submit(shut()).result(timeout=5)
+        finally:
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join(timeout=5)
+            self.loop.close()
+
+
+class _Gate:
+    """``async with``: one of a webhook's ``endpoint_concurrency`` places, then one of the loop's
+    ``concurrency`` slots (in that order: deliveries queued for a slow endpoint hold no slot)."""
+
+    def __init__(self, http: _HttpLoop, webhook: str):
+        self.http, self.webhook = http, webhook
+
+    async def __aenter__(self) -> None:
+        gates = self.http.gates
+        entry = gates.get(self.webhook)
+        if entry is None:
+            entry = gates[self.webhook] = [asyncio.Semaphore(self.http.endpoint_concurrency), 0]
+        entry[1] += 1
+        self.entry = entry
+        try:
+            await entry[0].acquire()
+        except BaseException:
+            self._leave()
+            raise
+        try:
+            await self.http.slots.acquire()
+        except BaseException:
+            entry[0].release()
+            self._leave()
+            raise
+
+    async def __aexit__(self, *exc_info) -> None:
+        self.http.slots.release()
+        self.entry[0].release()
+        self._leave()
+
+    def _leave(self) -> None:
+        self.entry[1] -= 1
+        if self.entry[1] == 0 and self.http.gates.get(self.webhook) is self.entry:
+            del self.http.gates[self.webhook]
+
+
+async def _read_capped(response: aiohttp.ClientResponse, limit: int) -> tuple[bytes, bool]:
+    """At most ``limit`` bytes of the body, and whether that was all of it."""
+    chunks, size = [], 0
+    while size < limit:
+        chunk = await response.content.read(limit - size)
+        if not chunk:
+            return b"".join(chunks), True
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks), response.content.at_eof()
 
 
 class WebhookDeliveryLoop:
-    """Claims due deliveries and POSTs them, signed, ``concurrency`` endpoints at a time."""
+    """Claims due deliveries and POSTs them, signed, to the addresses it checked.
+
+    ``lookup`` resolves host names (``socket.getaddrinfo``'s signature; tests give their own);
+    ``ssl`` verifies https endpoints (default: the system's CAs)."""
 
     def __init__(self, database: Database, settings: NotifySettings, batch_size: int = 32,
-                 lease: timedelta = timedelta(seconds=60), concurrency: int = 8):
+                 lease: timedelta = timedelta(seconds=60), concurrency: int | None = None,
+                 endpoint_concurrency: int | None = None, max_batches: int = 4,
+                 lookup: Lookup = socket.getaddrinfo, ssl: ssl_module.SSLContext | None = None):
         self.database = database
         self.settings = settings
         self.batch_size = batch_size
         self.lease = lease
-        self.concurrency = concurrency
-        self._local = threading.local()
-        self._pool: ThreadPoolExecutor | None = None
+        self.concurrency = concurrency or settings.webhook_concurrency
+        self.endpoint_concurrency = endpoint_concurrency or settings.webhook_endpoint_concurrency
+        self.lookup = lookup
         self.table = store.WebhookDelivery.__table__
+        self._http: _HttpLoop | None = None
+        self._http_lock = threading.Lock()
+        self._batches = threading.BoundedSemaphore(max_batches)
+        self._runners = ThreadPoolExecutor(max_batches, thread_name_prefix="webhook-batch")
+        self.wake = None  # the loop's wake, listened to once it runs
+        self._stopping = False
+        self.ssl = ssl
 
-    def _session(self) -> requests.Session:
-        """One pooled keep-alive session per sending thread (requests sessions are not thread-safe)."""
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = requests.Session()
-            session.headers["user-agent"] = "ptghub-webhooks/1"
-            adapter = requests.adapters.HTTPAdapter(pool_connections=16, pool_maxsize=4, max_retries=0)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
-            self._local.session = session
-        return session
+    def http(self) -> _HttpLoop:
+        with self._http_lock:
+            if self._http is None:
+                self._http = _HttpLoop(self.concurrency, self.endpoint_concurrency, self.settings.webhook_timeout,
+                                       self.ssl)
+            return self._http
 
-    def deliver_once(self) -> int:
-        """Attempt one batch of due deliveries; returns how many were claimed."""
+    # -- claiming and recording ------------------------------------------------------------
+
+    def _claim(self):
         table = self.table
         since = utcnow()
         claim, rows = claim_batch(self.database, table, order_by=table.c.next_attempt_at,
                                   ready=store.due_deliveries(table, since), limit=self.batch_size, lease=self.lease)
-        if not rows:
-            return 0
-        with self.database.sessions() as session:
-            targets = store.delivery_targets(session, {r.subscription_id for r in rows})
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="webhook")
-        unattempted = []
-        with LeaseKeeper(self.database, table, claim, self.lease, since) as lease:
-            futures = {self._pool.submit(self.attempt, row, targets.get(row.subscription_id), lease): row
-                       for row in rows}
-            for future in as_completed(futures):
-                row = futures[future]
-                try:
-                    result = future.result()
-                    if result is None:
-                        unattempted.append(row.id)
-                        continue
-                    self.record(claim, row, result)
-                except Exception:
-                    logger.exception("recording webhook delivery %s failed; it comes back when its lease ends", row.id)
-        if unattempted:  # the lease could no longer be kept: hand these back rather than risk a second sender
-            release_claim(self.database, table, claim, unattempted)
+        return since, claim, rows
+
+    def deliver_once(self) -> int:
+        """Claim one batch of due deliveries and attempt every one, waiting until each is recorded;
+        returns how many were claimed."""
+        since, claim, rows = self._claim()
+        if rows:
+            self._deliver(since, claim, rows)
         return len(rows)
 
-    def attempt(self, row, target: tuple[str, str, bool] | None, lease: LeaseKeeper) -> domain.AttemptResult | None:
+    def step(self) -> int:
+        """:meth:`run`'s round: claim a batch and hand it to a batch runner, without waiting for
+        it (a batch stuck on a slow endpoint does not stop the next one); 0 when every runner is busy
+        (a runner that finishes rings the loop)."""
+        if not self._batches.acquire(blocking=False):
+            return 0
+        try:
+            since, claim, rows = self._claim()
+        except BaseException:
+            self._batches.release()
+            raise
+        if not rows:
+            self._batches.release()
+            return 0
+        self._runners.submit(self._run_batch, since, claim, rows)
+        return len(rows)
+
+    def _run_batch(self, since, claim, rows) -> None:
+        try:
+            self._deliver(since, claim, rows)
+        except Exception:
+            logger.exception("a webhook batch failed; its rows come back when their lease ends")
+        finally:
+            self._batches.release()
+            if self.wake is not None:
+                self.wake.ring()
+
+    def _deliver(self, since, claim: str, rows) -> None:
+        table = self.table
+        with self.database.sessions() as session:
+            targets = store.delivery_targets(session, {r.subscription_id for r in rows})
+        http = self.http()
+        unattempted = []
+        with LeaseKeeper(self.database, table, claim, self.lease, since) as lease:
+            pending = {http.submit(self.attempt(row, targets.get(row.subscription_id), lease)): row for row in rows}
+            while pending:
+                # Every outcome in by now is recorded in one unit of work: a fan-out's answers arrive
+                # together, and one commit for them all is what lets a loop keep up with them.
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                outcomes = []
+                for future in done:
+                    row = pending.pop(future)
+                    try:
+                        result = future.result()
+                    except Exception:
+                        logger.exception("webhook delivery %s failed unrecorded; it comes back when its lease ends",
+                                         row.id)
+                        continue
+                    if result is None:
+                        unattempted.append(row.id)
+                    else:
+                        outcomes.append((row, result))
+                if outcomes:
+                    self.record_all(claim, outcomes)
+        if unattempted:  # the lease could no longer be kept: hand these back rather than risk a second sender
+            release_claim(self.database, table, claim, unattempted)
+
+    # -- one attempt ---------------------------------------------------------------------------
+
+    async def attempt(self, row, target: tuple[str, tuple[str, ...], bool] | None,
+                      lease: LeaseKeeper) -> domain.AttemptResult | None:
         """POST one delivery to its subscription's URL (None: not attempted, the lease no longer holds)."""
         started = utcnow()
         if target is None:
@@ -133,28 +373,75 @@ class WebhookDeliveryLoop:
         url, secret, enabled = target
         if not enabled:
             return domain.AttemptResult(started, skipped="the webhook is disabled")
-        if not lease.holds():
-            return None
-        settings = self.settings
-        refusal = url_refusal(url, settings.webhook_allow, settings.dns_timeout)
-        if refusal:
-            return domain.AttemptResult(started, error=f"url refused: {refusal}")
-        timestamp = int(time.time())
-        headers = domain.webhook_headers(secret, row.id, timestamp, row.payload)
-        clock = time.perf_counter()
-        try:
-            response = self._session().post(url, data=row.payload.encode(), headers=headers,
-                                            timeout=settings.webhook_timeout, allow_redirects=False)
-        except requests.RequestException as exc:
-            return domain.AttemptResult(started, error=f"{exc.__class__.__name__}: {exc}"[:1000],
-                                        duration_ms=int((time.perf_counter() - clock) * 1000))
-        duration = int((time.perf_counter() - clock) * 1000)
-        response.close()
-        error = None if 200 <= response.status_code < 300 else \
-            f"HTTP {response.status_code} {response.reason or ''}".strip()
-        return domain.AttemptResult(started, status_code=response.status_code, error=error, duration_ms=duration,
-                                    retry_after=domain.parse_retry_after(response.headers.get("retry-after"), utcnow()),
-                                    response_excerpt=subscription_rules.response_excerpt(response.content))
+        http = self.http()
+        async with http.gate(row.subscription_id):
+            if self._stopping or not lease.holds():  # handed back: stopping, or the lease is in doubt
+                return None
+            started = utcnow()
+            clock = time.perf_counter()
+            settings = self.settings
+            addresses, refusal = await checked_addresses_async(url, settings.webhook_allow, settings.dns_timeout,
+                                                               self.lookup)
+            if refusal:
+                return domain.AttemptResult(started, error=f"url refused: {refusal}"[:1000],
+                                            duration_ms=_ms(clock))
+            timestamp = int(time.time())
+            headers = domain.webhook_headers(secret, row.id, timestamp, row.payload)
+            body = row.payload.encode()
+            failure = None
+            for address in addresses:  # the checked addresses, in turn, until one takes the connection
+                target_url, host = pinned(url, address)
+                try:
+                    return await self._post(http, target_url, host, URL(url), headers, body, started, clock)
+                except aiohttp.ClientConnectorError as exc:
+                    failure = exc
+                except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+                    failure = exc
+                    break
+            message = f"{failure.__class__.__name__}: {failure}" if str(failure) else failure.__class__.__name__
+            return domain.AttemptResult(started, error=message[:1000], duration_ms=_ms(clock))
+
+    async def _post(self, http: _HttpLoop, target: URL, host: str, original: URL, headers: dict, body: bytes,
+                    started, clock: float) -> domain.AttemptResult:
+        server_hostname = original.host if original.scheme == "https" else None
+        async with http.session.post(target, data=body, headers={**headers, "host": host}, allow_redirects=False,
+                                     server_hostname=server_hostname) as response:
+            content, whole = await _read_capped(response, domain.RESPONSE_READ_LIMIT)
+            if not whole:
+                response.close()  # the rest is never read: this connection is not reused
+            status = response.status
+            return domain.AttemptResult(
+                started, status_code=status, duration_ms=_ms(clock),
+                error=domain.http_failure(status, response.reason, response.headers.get("location")),
+                retry_after=domain.parse_retry_after(response.headers.get("retry-after"), utcnow()),
+                response_excerpt=domain.response_excerpt(content))
+
+    def record_all(self, claim: str, outcomes: list[tuple]) -> None:
+        """Record several attempts in one unit of work; should that fail, each in its own (so one
+        bad row does not leave the others unrecorded until their lease ends)."""
+        if len(outcomes) > 1:
+            try:
+                recorded = []
+                with self.database.unit_of_work() as uow:
+                    # webhooks locked in one order by every worker: two groups never wait on each other
+                    for row, result in sorted(outcomes, key=lambda outcome: (outcome[0].subscription_id, outcome[0].id)):
+                        delivery = subscriptions.record_attempt(uow, claim, row.id, result,
+                                                                self.settings.webhook_retry_scale)
+                        if delivery is not None:
+                            recorded.append((row, result, delivery.status, delivery.attempts))
+                    uow.commit()
+            except Exception:
+                logger.warning("recording %d webhook attempts together failed; recording each alone", len(outcomes),
+                               exc_info=True)
+            else:
+                for row, result, status, attempts in recorded:
+                    self._logged(row, result, status, attempts)
+                return
+        for row, result in outcomes:
+            try:
+                self.record(claim, row, result)
+            except Exception:
+                logger.exception("recording webhook delivery %s failed; it comes back when its lease ends", row.id)
 
     def record(self, claim: str, row, result: domain.AttemptResult) -> None:
         with self.database.unit_of_work() as uow:
@@ -162,17 +449,34 @@ class WebhookDeliveryLoop:
             if delivery is None:
                 return
             uow.commit()
-        log(logger, logging.INFO, "webhook delivery attempted", delivery=row.id, status=delivery.status,
-            status_code=result.status_code, attempts=delivery.attempts)
+            status, attempts = delivery.status, delivery.attempts
+        self._logged(row, result, status, attempts)
+
+    @staticmethod
+    def _logged(row, result: domain.AttemptResult, status: str, attempts: int) -> None:
+        log(logger, logging.INFO, "webhook delivery attempted", delivery=row.id, status=status,
+            status_code=result.status_code, attempts=attempts)
+
+    # -- running --------------------------------------------------------------------------------
 
     def run(self, stop: threading.Event) -> None:
+        self.wake = self.database.bells.wake(WAKE)
         try:
-            poll(self.deliver_once, stop, name="webhook delivery", interval=self.settings.interval,
-                 batch_size=self.batch_size, wake=self.database.bells.wake(WAKE))
+            poll(self.step, stop, name="webhook delivery", interval=self.settings.interval,
+                 batch_size=self.batch_size, wake=self.wake)
         finally:
             self.close()
 
     def close(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True)
+        """Stop: requests under way finish, deliveries still waiting for their endpoint's turn are
+        handed back unattempted (another round, or another worker, sends them)."""
+        self._stopping = True
+        self._runners.shutdown(wait=True)
+        with self._http_lock:
+            http, self._http = self._http, None
+        if http is not None:
+            http.close()
+
+
+def _ms(clock: float) -> int:
+    return int((time.perf_counter() - clock) * 1000)

@@ -78,7 +78,8 @@ def test_webhook_verdicts():
     assert retry == domain.WebhookVerdict(domain.PENDING, NOW + timedelta(seconds=5))
     assert domain.webhook_verdict(None, 3, NOW, rand=lambda: 0.5).next_attempt_at == NOW + timedelta(minutes=30)
     assert domain.webhook_verdict(302, 1, NOW).status == domain.PENDING  # redirects are not followed
-    assert domain.webhook_verdict(500, 10, NOW) == domain.WebhookVerdict(domain.FAILED)
+    assert domain.webhook_verdict(500, 10, NOW) == domain.WebhookVerdict(domain.FAILED, spent=True)
+    assert not domain.webhook_verdict(410, 10, NOW).spent  # 410 ends it at once: that is not a spent schedule
     # 429 and 503 honour Retry-After; other codes do not.
     assert domain.webhook_verdict(429, 1, NOW, timedelta(seconds=120)).next_attempt_at == NOW + timedelta(seconds=120)
     assert domain.webhook_verdict(503, 2, NOW, timedelta(days=9)).next_attempt_at == NOW + timedelta(hours=24)
@@ -93,6 +94,38 @@ def test_retry_after_header_forms():
     assert domain.parse_retry_after("Thu, 02 May 2019 14:00:00 GMT", NOW) == timedelta(0)
     assert domain.parse_retry_after("soon", NOW) is None
     assert domain.parse_retry_after(None, NOW) is None
+    # a huge delay is capped before it becomes a timedelta (10**20 s would overflow one)
+    assert domain.parse_retry_after("1" + "0" * 20, NOW) == domain.WEBHOOK_RETRY_AFTER_MAX
+
+
+def test_only_2xx_delivers_and_a_redirect_is_a_recorded_failure():
+    assert [domain.succeeded(code) for code in (None, 100, 199, 200, 204, 299, 300, 301, 404, 500)] == \
+        [False, False, False, True, True, True, False, False, False, False]
+    assert domain.http_failure(204, "No Content") is None
+    assert domain.http_failure(500, "Internal Server Error") == "HTTP 500 Internal Server Error"
+    moved = domain.http_failure(301, "Moved Permanently", "http://10.0.0.1/\r\nX-Injected: 1")
+    assert moved.startswith("HTTP 301 Moved Permanently; redirects are not followed (Location: http://10.0.0.1/ X-")
+    assert "\r" not in moved and "\n" not in moved
+
+
+def test_the_response_excerpt_is_capped_text():
+    assert domain.response_excerpt(b"") is None
+    assert domain.response_excerpt(b"ok") == "ok"
+    assert domain.response_excerpt(b"line 1\n\tline 2\x00\x1b[31m") == "line 1\n\tline 2[31m"
+    assert domain.response_excerpt(b"caf\xc3\xa9 \xff") == "caf\u00e9 \ufffd"
+    long = domain.response_excerpt(b"x" * 5000)
+    assert len(long) == domain.RESPONSE_EXCERPT_LIMIT and long.endswith("\u2026")
+
+
+def test_an_endpoint_failing_past_the_schedule_is_disabled_unless_it_succeeded_meanwhile():
+    spent = domain.webhook_verdict(500, 10, NOW)  # the tenth attempt: all nine retries used
+    first = NOW - timedelta(days=3)
+    assert domain.failed_past_schedule(spent, first, first)
+    assert domain.failed_past_schedule(spent, first - timedelta(hours=1), first)
+    # another delivery succeeded after this one's first attempt: one bad delivery, not a bad endpoint
+    assert not domain.failed_past_schedule(spent, first + timedelta(hours=1), first)
+    assert not domain.failed_past_schedule(domain.webhook_verdict(500, 9, NOW), first, first)  # one retry left
+    assert not domain.failed_past_schedule(spent, None, first)
 
 
 def test_a_subscription_failing_for_five_days_is_disabled():
@@ -162,9 +195,19 @@ def test_the_url_check_resolves_with_a_timeout():
         return socket.getaddrinfo(host, port, **kwargs)
 
     started = time.monotonic()
-    refusal = webhooks.url_refusal("http://127.0.0.1:9/hook", allow, dns_timeout=0.05, lookup=slow_lookup)
+    refusal = webhooks.url_refusal("http://hooks.example:9/hook", allow, dns_timeout=0.05, lookup=slow_lookup)
     assert time.monotonic() - started < 0.5
-    assert refusal == "host 127.0.0.1 did not resolve within 0.05 s"
+    assert refusal == "host hooks.example did not resolve within 0.05 s"
+    # an IP literal is its own answer: nothing is looked up, so the slow resolver is never asked
+    assert webhooks.url_refusal("http://127.0.0.1:9/hook", allow, dns_timeout=0.05, lookup=slow_lookup) is None
+    assert webhooks.checked_addresses("http://[::1]:9/hook", domain.AllowList.parse("::1/128"),
+                                      lookup=slow_lookup) == (["::1"], None)
+
+    # the request goes to the checked address, the URL's own host:port in Host
+    assert [str(part) for part in webhooks.pinned("https://hooks.example:8443/p?q=1", "93.184.216.34")] == \
+        ["https://93.184.216.34:8443/p?q=1", "hooks.example:8443"]
+    assert [str(part) for part in webhooks.pinned("http://hooks.example/p", "2001:db8::1")] == \
+        ["http://[2001:db8::1]/p", "hooks.example"]
 
     def failing_lookup(host, port, **kwargs):
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 from standardwebhooks.webhooks import Webhook
 
 from services.notify import domain, event_types
-from services.notify.subscription_rules import (event_scope, in_scope, notice_recipient, response_excerpt, signing_secrets,
+from services.notify.subscription_rules import (event_scope, in_scope, notice_recipient, signing_secrets,
                                                 unknown_patterns)
 
 NOW = datetime(2026, 12, 2, 7, 0, tzinfo=timezone.utc)
@@ -57,11 +57,6 @@ def test_two_secrets_sign_during_the_grace_and_each_verifies():
     assert domain.webhook_headers(new, "msg_2", timestamp, body)["webhook-signature"] == first
 
 
-def test_an_answer_is_kept_as_a_short_text_excerpt():
-    assert response_excerpt(b"") is None and response_excerpt(None) is None
-    assert response_excerpt(b"ok") == "ok"
-    assert response_excerpt(b"x" * 5000) == "x" * 1000
-    assert response_excerpt(b"\xff\x00abc", limit=4) == "\ufffd\ufffdab"
 
 
 def test_the_disabled_notice_goes_to_the_contact_else_the_operators_else_nowhere():

@@ -1,14 +1,19 @@
-"""Notices to one person about their own things: today, that a webhook was disabled (the webhook
-delivery side decides when; this queues the mail)."""
+"""Notices to one person about their own things: today, that a webhook was disabled.
+
+The delivery side decides when (410 Gone, a delivery failing through the whole retry schedule, five
+days failing, the owner's token revoked) and publishes ``ptghub.notify.webhook.disabled``; notify's
+consumer of its own event calls :func:`tell_owner`, which queues one notice to the webhook's
+``contact``, else ``PTGHUB_WEBHOOK_CONTACT`` (:func:`..subscription_rules.notice_recipient`)."""
 from __future__ import annotations
 
 import logging
 from datetime import datetime
+from types import SimpleNamespace
 
 from services.kit.db import UnitOfWork, utcnow
 from services.kit.logs import log
 
-from .. import domain, store
+from .. import domain, store, subscription_rules
 from ..composing.webhooks import webhook_disabled_mail
 from .messages import queue_mail
 
@@ -36,3 +41,23 @@ def queue_webhook_disabled_notice(uow: UnitOfWork, subscription: store.WebhookSu
                       message, utcnow())
     uow.session.flush()
     return mail
+
+
+def tell_owner(uow: UnitOfWork, webhook: dict, event_id: str, sender: str,
+               fallback: str | None = None) -> store.OutgoingMail | None:
+    """The notice of the disabling announced by event ``event_id`` (``webhook``: its data, a
+    Webhook), queued once. None when there is nobody to mail or the notice was queued already."""
+    subject = SimpleNamespace(id=webhook["id"], url=webhook.get("url") or "", description=webhook.get("description"),
+                              event_types=webhook.get("event_types") or [], owner=webhook.get("owner") or "")
+    disabled_at = _instant(webhook.get("disabled_at")) or utcnow()
+    return queue_webhook_disabled_notice(
+        uow, subject, recipient=subscription_rules.notice_recipient(webhook.get("contact"), fallback),
+        reason=webhook.get("disabled_reason") or "disabled", disabled_at=disabled_at, source_event_id=event_id,
+        sender=sender)
+
+
+def _instant(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None

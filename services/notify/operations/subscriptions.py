@@ -2,8 +2,8 @@
 secret, listing, unsubscribing and the delivery log (organisers
 manage every webhook, an integration only its own: a webhook belongs to the token id that created
 it, others look absent); the fan-out of each incoming event to the subscriptions that may receive
-it; recording a delivery attempt; disabling a subscription (410, five days failing, its owner's
-token revoked)."""
+it; recording a delivery attempt; disabling a subscription (410, a delivery failing through the
+whole retry schedule, five days failing, its owner's token revoked)."""
 from __future__ import annotations
 
 import logging
@@ -182,9 +182,12 @@ def record_attempt(uow: UnitOfWork, claim: str, delivery_id: str, result: domain
         subscription.failing_since = None
     else:
         if subscription.failing_since is None:
-            subscription.failing_since = now
-        reason = verdict.disable or (FAILING_TOO_LONG if domain.failing_too_long(subscription.failing_since, now)
-                                     else None)
+            subscription.failing_since = result.started_at  # failing since the first failed attempt began
+        first_attempted_at = delivery.history[0].attempted_at if delivery.history else None
+        reason = verdict.disable or (
+            FAILING_TOO_LONG if domain.failing_too_long(subscription.failing_since, now) else
+            domain.FAILED_THROUGH_SCHEDULE
+            if domain.failed_past_schedule(verdict, subscription.failing_since, first_attempted_at) else None)
         if reason and subscription.enabled:
             disable_subscription(uow, subscription, reason)
     return delivery
