@@ -79,7 +79,7 @@ def post_ptgbot_import(event: str):
         409: {description: a session is in the way, content: {application/problem+json: {schema: Problem}}}
         422: {description: the grid does not fit the event, content: {application/problem+json: {schema: Problem}}}
     """
-    require_organiser(principal(), "the event's schedule")
+    require_organiser(principal(), "the event's schedule", event)
     doc = load(PtgbotDocumentSchema())
     with unit_of_work() as uow:
         result = importing.import_ptgbot(uow, event, doc, utcnow())
