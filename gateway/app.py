@@ -149,9 +149,8 @@ def make_proxy(service: str, roles: list[str] | None):
                                    title="Service Unavailable"))
         if upstream.status >= 500:  # whatever a failing service said stays in its log (the request id finds it)
             logger.warning("upstream %s answered %s", service, upstream.status)
-            failed = problem(Problem("the request could not be completed; try again shortly",
-                                     status=upstream.status if upstream.status in (502, 503, 504) else 502,
-                                     title="Bad Gateway" if upstream.status not in (503, 504) else "Service Unavailable"))
+            failed = problem(Problem("the request could not be completed just now; try again shortly",
+                                     status=503, title="Service Unavailable"))
             if "retry-after" in out_headers:
                 failed.headers["retry-after"] = out_headers["retry-after"]
             return failed

@@ -39,8 +39,10 @@ def create_subscription(uow: UnitOfWork, who: dict, data: dict,
     refusal = url_refusal(data["url"])
     if refusal:
         raise Invalid("url", refusal)
+    # an organiser of some events only is served as an integration is (no personal data, its own things)
+    owner_role = ORGANISER if is_organiser(who) else INTEGRATION
     row = store.WebhookSubscription(
-        owner=who["sub"], owner_role=who["role"], url=data["url"], secret=data.get("secret") or domain.new_secret(),
+        owner=who["sub"], owner_role=owner_role, url=data["url"], secret=data.get("secret") or domain.new_secret(),
         event_types=data["event_types"], description=data["description"], enabled=True)
     uow.session.add(row)
     uow.session.flush()
