@@ -2,10 +2,12 @@
 
 ``gunicorn -k uvicorn_worker.UvicornWorker gateway.app:app``. Every operation's ``operationId``
 names its owner: ``schedule.events.create_event`` is proxied to the schedule service, ``gateway.*`` is
-handled here (the token operations of :mod:`gateway.tokens`). ``x-ptghub-roles`` lists the roles
-an operation admits; the service then applies its object-level rules to the principal passed in
-``X-Ptghub-Principal``, signed for that service alone (:mod:`services.kit.identity`). ``OPTIONS``
-and 405 answers take their ``Allow`` from the document (:class:`AllowedMethodsMiddleware`).
+handled here (the token operations of :mod:`gateway.tokens`). Every request first passes the
+limits of :mod:`gateway.limits` (429, 413). ``x-ptghub-roles`` lists the roles an operation admits
+(refused by :mod:`gateway.roles` before validation); the service then applies its object-level
+rules to the principal passed in ``X-Ptghub-Principal``, signed for that service alone
+(:mod:`services.kit.identity`). ``OPTIONS`` and 405 answers take their ``Allow`` from the document
+(:class:`AllowedMethodsMiddleware`).
 """
 from __future__ import annotations
 
