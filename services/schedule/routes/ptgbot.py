@@ -46,7 +46,7 @@ def post_ptgbot_command(event: str):
         404: {description: unknown event, content: {application/problem+json: {schema: Problem}}}
     """
     data = load(PtgbotCommandSchema())
-    if not may_relay(principal()):
+    if not may_relay(principal(), event):
         raise Forbidden("only a relay (an integration token allowed to relay) or an organiser may forward "
                         "chat commands", errors={"principal": ["not a relay"]})
     with unit_of_work() as uow:
