@@ -230,6 +230,7 @@ class Stack:
             "PTGHUB_INTERNAL_KEY": self.internal_key,
             "PTGHUB_WEBHOOK_ALLOW": "127.0.0.1/32",
             "PTGHUB_SMTP_URL": f"smtp://127.0.0.1:{self.ports['smtp']}",
+            "PTGHUB_RATE_LIMIT": os.environ.get("PTGHUB_RATE_LIMIT", "0"),  # load from one address: not limited
             "PYTHONUNBUFFERED": "1",
         })
         for name in ("gateway",) + SERVICES:

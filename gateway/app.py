@@ -2,10 +2,12 @@
 
 ``gunicorn -k uvicorn_worker.UvicornWorker gateway.app:app``. Every operation's ``operationId``
 names its owner: ``schedule.events.create_event`` is proxied to the schedule service, ``gateway.*`` is
-handled here (the token operations of :mod:`gateway.tokens`). ``x-ptghub-roles`` lists the roles
-an operation admits; the service then applies its object-level rules to the principal passed in
-``X-Ptghub-Principal``, signed for that service alone (:mod:`services.kit.identity`). ``OPTIONS``
-and 405 answers take their ``Allow`` from the document (:class:`AllowedMethodsMiddleware`).
+handled here (the token operations of :mod:`gateway.tokens`). Every request first passes the
+limits of :mod:`gateway.limits` (429, 413). ``x-ptghub-roles`` lists the roles an operation admits
+(refused by :mod:`gateway.roles` before validation); the service then applies its object-level
+rules to the principal passed in ``X-Ptghub-Principal``, signed for that service alone
+(:mod:`services.kit.identity`). ``OPTIONS`` and 405 answers take their ``Allow`` from the document
+(:class:`AllowedMethodsMiddleware`).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import aiohttp
 import yaml
 from connexion import AsyncApp, request
 from connexion.context import context
+from connexion.exceptions import OAuthProblem
 from connexion.lifecycle import ConnexionResponse
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolution, Resolver
@@ -35,6 +38,8 @@ from services.kit.web import PRINCIPAL_HEADER, REQUEST_ID_HEADER
 
 from . import SERVICE, board, live, public_reads, stream, tokens
 from .descriptor import DESCRIPTOR
+from .limits import LimitsMiddleware
+from .roles import RolesMiddleware
 from .validation import VALIDATORS
 
 logger = logging.getLogger(__name__)
@@ -89,8 +94,13 @@ def problem(p: Problem) -> Response:
 
 
 async def bearer_info(token: str) -> dict | None:
-    """connexion's x-bearerInfoFunc: the principal behind a token, or None (401)."""
-    principal = await state().tokens.principal(token)
+    """connexion's x-bearerInfoFunc: the principal behind a token, or None (401; expired: 401 saying so)."""
+    try:
+        principal = await state().tokens.principal(token)
+    except tokens.TokenExpired as exc:
+        unauthorized = OAuthProblem(detail=exc.detail)
+        unauthorized.ext = {"errors": exc.errors}
+        raise unauthorized from None
     if principal is None:
         return None
     return {**principal, "scope": []}
@@ -100,8 +110,11 @@ def current_principal() -> dict:
     info = context.get("token_info")
     if not info:
         return PUBLIC
-    return {"sub": info["sub"], "name": info.get("name", info["sub"]), "role": info["role"],
-            "tracks": info.get("tracks", []), "relay": info.get("relay", False)}
+    principal = {"sub": info["sub"], "name": info.get("name", info["sub"]), "role": info["role"],
+                 "tracks": info.get("tracks", []), "relay": info.get("relay", False)}
+    if info.get("events"):
+        principal["events"] = info["events"]
+    return principal
 
 
 def check_roles(roles: list[str] | None, principal: dict) -> None:
@@ -134,8 +147,15 @@ def make_proxy(service: str, roles: list[str] | None):
                 out_headers = {h: upstream.headers[h] for h in FORWARDED_RESPONSE_HEADERS if h in upstream.headers}
         except (aiohttp.ClientError, TimeoutError) as exc:
             logger.warning("upstream %s unreachable: %r", service, exc)
-            return problem(Problem(f"the {service} service is unavailable; try again shortly", status=503,
+            return problem(Problem("this part of ptghub is unavailable just now; try again shortly", status=503,
                                    title="Service Unavailable"))
+        if upstream.status >= 500:  # whatever a failing service said stays in its log (the request id finds it)
+            logger.warning("upstream %s answered %s", service, upstream.status)
+            failed = problem(Problem("the request could not be completed just now; try again shortly",
+                                     status=503, title="Service Unavailable"))
+            if "retry-after" in out_headers:
+                failed.headers["retry-after"] = out_headers["retry-after"]
+            return failed
         if "location" in out_headers and out_headers["location"].startswith("/"):
             out_headers["location"] = BASE_PATH + out_headers["location"]
         media_type = out_headers.pop("content-type", None)
@@ -165,27 +185,31 @@ def _upstream_body(body) -> bytes | None:
 
 # -- operations the gateway answers itself (load -> one operation in gateway.tokens -> dump) -----
 def token_body(row) -> dict:
+    def iso(at):
+        return at.isoformat() if at is not None else None
     return {"id": row.id, "name": row.name, "role": row.role, "tracks": row.tracks, "relay": row.relay,
-            "created_at": row.created_at.isoformat()}
+            "events": row.events, "created_at": iso(row.created_at), "expires_at": iso(row.expires_at),
+            "last_used_at": iso(row.last_used_at)}
 
 
 async def create_token(body: dict):
     check_roles(["organiser"], current_principal())
     command = tokens.NewToken(name=body["name"], role=body["role"], tracks=body.get("tracks", []),
-                              relay=body.get("relay", False))
-    row, token = await asyncio.to_thread(tokens.issue, state().database, command)
+                              relay=body.get("relay", False), events=body.get("events", []),
+                              expires_at=tokens.parse_time("expires_at", body.get("expires_at")))
+    row, token = await asyncio.to_thread(tokens.issue, state().database, command, by=current_principal())
     return JSONResponse({**token_body(row), "token": token}, status_code=201)
 
 
-async def list_tokens():
+async def list_tokens(limit: int = 50, cursor: str | None = None):
     check_roles(["organiser"], current_principal())
-    rows = await asyncio.to_thread(tokens.list_tokens, state().database)
-    return JSONResponse({"items": [token_body(r) for r in rows], "next_cursor": None})
+    page = await asyncio.to_thread(tokens.list_page, state().database, limit, cursor, by=current_principal())
+    return JSONResponse({"items": [token_body(r) for r in page.items], "next_cursor": page.next_cursor})
 
 
 async def revoke_token(token_id: str):
     check_roles(["organiser"], current_principal())
-    await asyncio.to_thread(tokens.revoke, state().database, token_id)
+    await asyncio.to_thread(tokens.revoke, state().database, token_id, by=current_principal())
     state().tokens.forget()
     return Response(status_code=204)
 
@@ -365,6 +389,8 @@ def create_app() -> AsyncApp:
         app.add_middleware(public_reads.PublicReadsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
                            patterns=public_reads.public_get_paths(SPEC, BASE_PATH), reads=READS, base_path=BASE_PATH)
     app.add_middleware(AllowedMethodsMiddleware, position=MiddlewarePosition.BEFORE_ROUTING, table=methods_by_path())
+    app.add_middleware(LimitsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(RolesMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, spec_file=SPEC)
     return app
 
 

@@ -1,7 +1,7 @@
 """The data of the event the gateway publishes (marshmallow: the source of its AsyncAPI schema)."""
 from marshmallow import Schema, fields, validate
 
-from services.kit.auth import CHAIR, INTEGRATION, ORGANISER
+from services.kit.auth import CHAIR, INTEGRATION, ORGANISER, READER
 
 TOKEN_REVOKED = "ptghub.gateway.token.revoked"
 
@@ -12,7 +12,7 @@ class TokenRevokedSchema(Schema):
 
     id = fields.String(required=True, metadata={"description": "the token id (the principal's `sub`)"})
     name = fields.String(required=True, metadata={"description": "the token's display name"})
-    role = fields.String(required=True, validate=validate.OneOf([ORGANISER, CHAIR, INTEGRATION]))
+    role = fields.String(required=True, validate=validate.OneOf([ORGANISER, CHAIR, INTEGRATION, READER]))
     revoked_at = fields.AwareDateTime(required=True)
 
 

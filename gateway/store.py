@@ -36,6 +36,11 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # an organiser of these event slugs only ("[]": of every event, and of the tokens)
+    events_json: Mapped[str] = mapped_column(sa.Text, default="[]", server_default="[]")
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # when a request last used it (written at most once a minute per token and gateway worker)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
     def tracks(self) -> list[dict]:
@@ -51,12 +56,29 @@ class ApiToken(Base):
         return [entry for entry in json.loads(self.tracks_json) if not is_chaired_track(entry)]
 
     @property
+    def events(self) -> list[str]:
+        """The events an organiser token is scoped to; empty: every event (an organiser-wide token)."""
+        return [slug for slug in json.loads(self.events_json or "[]") if isinstance(slug, str) and slug]
+
+    @property
     def active(self) -> bool:
         return self.revoked_at is None
 
+    def expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at is not None and self.expires_at <= (now or utcnow())
+
+    @property
+    def organiser_wide(self) -> bool:
+        """An organiser of every event: the role that manages tokens."""
+        return self.role == ORGANISER and not self.events
+
     def principal(self) -> dict:
-        """Who this token is: ``sub`` is the token id (ownership is by id, never by display name)."""
-        return {"sub": self.id, "name": self.name, "role": self.role, "tracks": self.tracks, "relay": self.relay}
+        """Who this token is: ``sub`` is the token id (ownership is by id, never by display name);
+        ``events`` only for an organiser of some events (:func:`services.kit.auth.is_organiser`)."""
+        principal = {"sub": self.id, "name": self.name, "role": self.role, "tracks": self.tracks, "relay": self.relay}
+        if self.events:
+            principal["events"] = self.events
+        return principal
 
 
 def token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
@@ -68,19 +90,38 @@ def active_token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
     return session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None)))
 
 
-def active_tokens(session: Session) -> list[ApiToken]:
-    return list(session.scalars(sa.select(ApiToken).where(ApiToken.revoked_at.is_(None))
-                                .order_by(ApiToken.created_at, ApiToken.id)))
+def active_tokens(session: Session, after: tuple[datetime, str] | None = None,
+                  limit: int | None = None) -> list[ApiToken]:
+    """Tokens not revoked (expired ones too, until revoked), oldest first; ``after`` a
+    ``(created_at, id)`` key: the ones after it (keyset pagination), at most ``limit``."""
+    statement = sa.select(ApiToken).where(ApiToken.revoked_at.is_(None))
+    if after is not None:
+        created_at, token_id = after
+        statement = statement.where(sa.or_(ApiToken.created_at > created_at,
+                                           sa.and_(ApiToken.created_at == created_at, ApiToken.id > token_id)))
+    statement = statement.order_by(ApiToken.created_at, ApiToken.id)
+    if limit is not None:
+        statement = statement.limit(limit)
+    return list(session.scalars(statement))
 
 
-def active_organiser_ids(session: Session, lock: bool = False) -> list[str]:
-    """The ids of the active organiser tokens. With ``lock``, their rows are locked until the
-    transaction ends (PostgreSQL ``FOR UPDATE``; SQLite's write lock is already held), so two
-    revocations running at once cannot both see another organiser left."""
-    statement = sa.select(ApiToken.id).where(ApiToken.role == ORGANISER, ApiToken.revoked_at.is_(None))
+def active_organiser_ids(session: Session, now: datetime, lock: bool = False) -> list[str]:
+    """The ids of the organiser-wide tokens that work at ``now`` (not revoked, not expired, not
+    scoped to some events). With ``lock``, their rows are locked until the transaction ends
+    (PostgreSQL ``FOR UPDATE``; SQLite's write lock is already held), so two revocations running
+    at once cannot both see another organiser left."""
+    statement = sa.select(ApiToken.id).where(
+        ApiToken.role == ORGANISER, ApiToken.revoked_at.is_(None), ApiToken.events_json == "[]",
+        sa.or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now))
     if lock:
         statement = statement.with_for_update()
     return list(session.scalars(statement))
+
+
+def mark_used(session: Session, used: dict[str, datetime]) -> None:
+    """Record when each token (by id) was last used."""
+    for token_id, at in used.items():
+        session.execute(sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=at))
 
 
 def chairs_without_events(session: Session) -> list[ApiToken]:

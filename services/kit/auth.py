@@ -1,9 +1,11 @@
 """Object-level authorisation from the principal the gateway vouches for (see :mod:`.identity`).
 
-Roles: ``organiser`` (everything), ``chair`` (its own tracks: ``tracks`` lists the
-``{"event", "track"}`` pairs it chairs; a chair of ``nova`` at one event is nobody at another),
-``integration`` (reads; its own webhooks, owned by token id), ``public`` (reads of the schedule
-and board).
+Roles: ``organiser`` (everything; an organiser of some events only when the principal carries
+``events``: everything of those events, nothing that belongs to no event or to another), ``chair``
+(its own tracks: ``tracks`` lists the ``{"event", "track"}`` pairs it chairs; a chair of ``nova`` at
+one event is nobody at another), ``integration`` (reads; its own webhooks, owned by token id),
+``reader`` (reads what an organiser reads, except what is another token's or a credential: the
+webhooks and the mail queue; writes nothing), ``public`` (reads of the schedule and board).
 """
 from __future__ import annotations
 
@@ -12,15 +14,27 @@ from .problems import Forbidden
 ORGANISER = "organiser"
 CHAIR = "chair"
 INTEGRATION = "integration"
+READER = "reader"
 PUBLIC = "public"
 
 
-def is_organiser(principal: dict) -> bool:
-    return principal.get("role") == ORGANISER
+def is_organiser(principal: dict, event_slug: str | None = None) -> bool:
+    """An organiser of ``event_slug`` (None: of everything, which an organiser of some events is not)."""
+    if principal.get("role") != ORGANISER:
+        return False
+    scope = principal.get("events")
+    if not scope:
+        return True
+    return event_slug is not None and event_slug in scope
 
 
-def require_organiser(principal: dict, what: str = "this") -> None:
-    if not is_organiser(principal):
+def reads_everything(principal: dict, event_slug: str | None = None) -> bool:
+    """Organisers (of ``event_slug``) and readers: they read all of it, a reader writing none of it."""
+    return principal.get("role") == READER or is_organiser(principal, event_slug)
+
+
+def require_organiser(principal: dict, what: str = "this", event_slug: str | None = None) -> None:
+    if not is_organiser(principal, event_slug):
         raise Forbidden(f"only an organiser may change {what}")
 
 
@@ -33,7 +47,7 @@ def chaired_tracks(principal: dict, event_slug: str) -> set[str]:
 
 
 def may_write_track(principal: dict, event_slug: str, track_slug: str | None) -> bool:
-    if is_organiser(principal):
+    if is_organiser(principal, event_slug):
         return True
     return track_slug is not None and track_slug in chaired_tracks(principal, event_slug)
 
@@ -52,7 +66,7 @@ def require_role(principal: dict, *roles: str) -> None:
 
 def may_write_event(principal: dict, event_slug: str) -> bool:
     """Organisers, and a chair of any track of ``event_slug``."""
-    return is_organiser(principal) or bool(chaired_tracks(principal, event_slug))
+    return is_organiser(principal, event_slug) or bool(chaired_tracks(principal, event_slug))
 
 
 def require_event_writer(principal: dict, event_slug: str) -> None:

@@ -1,8 +1,10 @@
 """The gateway's token operations (gateway/tokens.py, gateway/bootstrap.py) against a SQLite file."""
+import asyncio
 import json
 import stat
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -12,10 +14,10 @@ from gateway import bootstrap, tokens
 from gateway.descriptor import DESCRIPTOR
 from gateway.store import ApiToken
 from services.kit import migrations
-from services.kit.auth import may_write_track
+from services.kit.auth import is_organiser, may_write_track, reads_everything, require_organiser
 from services.kit.cloudevents import CloudEvent
-from services.kit.db import Database
-from services.kit.problems import Conflict, Invalid, NotFound
+from services.kit.db import Database, utcnow
+from services.kit.problems import Conflict, Forbidden, Invalid, NotFound, Problem
 
 from .conftest import outbox_types
 
@@ -236,3 +238,126 @@ def test_bootstrap_with_an_unreachable_database_is_one_clear_line(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr and "secret" not in result.stderr
     assert result.stderr.startswith("gateway bootstrap: the gateway database postgresql+psycopg://ptghub:***@")
+
+
+# -- roles, scope and expiry (issue 10) -----------------------------------------------------------
+
+def test_a_reader_token_is_a_reader_and_writes_no_track(database):
+    row, secret = tokens.issue(database, tokens.NewToken(name="dashboard", role="reader"))
+    principal = tokens.find(database, secret).principal()
+    assert principal["role"] == "reader" and "events" not in principal
+    assert reads_everything(principal, "denver") and not may_write_track(principal, "denver", "nova")
+
+
+def test_an_organiser_of_some_events_organises_those_only(database):
+    row, secret = tokens.issue(database, tokens.NewToken(name="denver team", role="organiser",
+                                                         events=["denver", "denver"]))
+    principal = tokens.find(database, secret).principal()
+    assert principal["events"] == ["denver"]
+    assert is_organiser(principal, "denver") and may_write_track(principal, "denver", "nova")
+    assert not is_organiser(principal, "berlin") and not may_write_track(principal, "berlin", "nova")
+    assert not is_organiser(principal), "nothing outside its events (no event: not its)"
+    with pytest.raises(Forbidden):
+        require_organiser(principal, "the events", None)
+    with pytest.raises(Forbidden) as caught:  # it does not manage tokens
+        tokens.issue(database, tokens.NewToken(name="x", role="reader"), by=principal)
+    assert set(caught.value.errors) == {"role"}
+    with pytest.raises(Forbidden):
+        tokens.list_page(database, 10, by=principal)
+
+
+@pytest.mark.parametrize("command, field", [
+    (tokens.NewToken(name="c", role="chair", tracks=[{"event": "e", "track": "t"}], events=["e"]), "events"),
+    (tokens.NewToken(name="o", role="organiser", events=["Not A Slug"]), "events"),
+    (tokens.NewToken(name="o", role="organiser", expires_at=datetime(2020, 1, 1, tzinfo=timezone.utc)), "expires_at"),
+    (tokens.NewToken(name="o", role="organiser", expires_at=datetime(2099, 1, 1)), "expires_at"),
+])
+def test_scope_and_expiry_that_break_a_rule_are_refused_naming_the_field(database, command, field):
+    with pytest.raises(Invalid) as caught:
+        tokens.issue(database, command)
+    assert caught.value.status == 422 and set(caught.value.errors) == {field}
+
+
+def test_parse_time_names_its_field():
+    assert tokens.parse_time("expires_at", "2030-05-02T18:00:00Z") == datetime(2030, 5, 2, 18, tzinfo=timezone.utc)
+    for bad in ("tomorrow", "2030-05-02T18:00:00"):
+        with pytest.raises(Invalid) as caught:
+            tokens.parse_time("expires_at", bad)
+        assert set(caught.value.errors) == {"expires_at"}
+
+
+def expire(database, row: ApiToken) -> None:
+    with database.sessions.begin() as session:
+        session.execute(sa.update(ApiToken).where(ApiToken.id == row.id)
+                        .values(expires_at=utcnow() - timedelta(seconds=1)))
+
+
+def test_an_expired_token_is_found_no_more_and_the_cache_says_it_expired(database):
+    row, secret = tokens.issue(database, tokens.NewToken(name="bot", role="integration",
+                                                         expires_at=utcnow() + timedelta(hours=1)))
+    cache = tokens.TokenCache(database, ttl=60)
+    assert asyncio.run(cache.principal(secret))["sub"] == row.id
+    expire(database, row)
+    assert tokens.find(database, secret) is None and tokens.lookup(database, secret).id == row.id
+    with pytest.raises(tokens.TokenExpired) as caught:
+        asyncio.run(tokens.TokenCache(database).principal(secret))
+    assert caught.value.status == 401 and caught.value.errors == {"Authorization": ["expired token"]}
+    assert asyncio.run(cache.principal("ptg_unknown")) is None
+
+
+def test_last_used_at_is_written_at_most_once_an_interval(database):
+    row, secret = tokens.issue(database, tokens.NewToken(name="bot", role="integration"))
+    writes = []
+
+    async def use(cache, times):
+        for _ in range(times):
+            await cache.principal(secret)
+        writes.extend(cache._writes)
+        await asyncio.gather(*cache._writes)
+
+    cache = tokens.TokenCache(database, use_interval=60)
+    asyncio.run(use(cache, 50))
+    assert len(writes) == 1, "one write for fifty requests"
+    first = tokens.lookup(database, secret).last_used_at
+    assert first is not None and utcnow() - first < timedelta(seconds=30)
+    cache.use_interval = 0  # the interval has passed
+    asyncio.run(use(cache, 1))
+    assert tokens.lookup(database, secret).last_used_at > first
+
+
+def test_tokens_come_in_pages_oldest_first_with_a_cursor(database):
+    issued = [tokens.issue(database, tokens.NewToken(name=f"bot {i}", role="integration"))[0].id for i in range(7)]
+    seen, cursor, pages = [], None, 0
+    while True:
+        page = tokens.list_page(database, 3, cursor)
+        seen += [row.id for row in page.items]
+        pages += 1
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen == issued and pages == 3
+    with pytest.raises(Problem) as caught:
+        tokens.list_page(database, 3, "not-a-cursor")
+    assert caught.value.status == 400 and set(caught.value.errors) == {"cursor"}
+
+
+def test_a_token_does_not_revoke_itself(database):
+    first, _ = organiser(database, "first")
+    second, _ = organiser(database, "second")
+    with pytest.raises(Conflict) as caught:
+        tokens.revoke(database, first.id, by=first.principal())
+    assert "does not revoke itself" in caught.value.detail and set(caught.value.errors) == {"token_id"}
+    tokens.revoke(database, first.id, by=second.principal())
+    assert outbox_types(database) == [REVOKED]
+
+
+def test_expired_and_event_scoped_organisers_do_not_count_as_the_last_organiser(database):
+    wide, _ = organiser(database, "wide")
+    old, _ = organiser(database, "old")
+    tokens.issue(database, tokens.NewToken(name="denver team", role="organiser", events=["denver"]))
+    expire(database, old)
+    with pytest.raises(Conflict) as caught:
+        tokens.revoke(database, wide.id)
+    assert "last active organiser" in caught.value.detail
+    tokens.revoke(database, old.id)  # an expired organiser token may go
+    assert tokens.has_organiser(database)

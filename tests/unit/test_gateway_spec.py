@@ -209,15 +209,18 @@ def test_a_chair_token_needs_event_and_track_pairs(gateway_client):
     assert issued.json()["tracks"] == [{"event": "denver", "track": "kolla"}]
 
 
-def test_the_last_organiser_token_is_kept_and_a_token_may_revoke_itself(gateway_client):
+def test_the_last_organiser_token_is_kept_and_no_token_revokes_itself(gateway_client):
     (me,) = gateway_client.get("/api/v1/tokens").json()["items"]
     kept = gateway_client.delete(f"/api/v1/tokens/{me['id']}")
     assert kept.status_code == 409 and kept.headers["content-type"] == "application/problem+json"
     assert "last active organiser" in kept.json()["detail"] and set(kept.json()["errors"]) == {"token_id"}
     other = gateway_client.post("/api/v1/tokens", json={"name": "second organiser", "role": "organiser"})
-    assert gateway_client.delete(f"/api/v1/tokens/{me['id']}").status_code == 204
-    assert gateway_client.get("/api/v1/tokens").status_code == 401, "the revoked token works no more"
+    itself = gateway_client.delete(f"/api/v1/tokens/{me['id']}")
+    assert itself.status_code == 409 and "does not revoke itself" in itself.json()["detail"]
+    assert set(itself.json()["errors"]) == {"token_id"}
     second = {"Authorization": f"Bearer {other.json()['token']}"}
+    assert gateway_client.delete(f"/api/v1/tokens/{me['id']}", headers=second).status_code == 204
+    assert gateway_client.get("/api/v1/tokens").status_code == 401, "the revoked token works no more"
     assert gateway_client.delete(f"/api/v1/tokens/{me['id']}", headers=second).status_code == 404
 
 

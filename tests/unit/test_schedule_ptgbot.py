@@ -142,11 +142,13 @@ def test_nicks_decide_who_may_do_what():
 
 
 def test_only_relays_and_organisers_may_forward_commands():
-    assert nicks.may_relay({"role": "integration", "relay": True})
-    assert nicks.may_relay({"role": "organiser", "tracks": []})
-    assert not nicks.may_relay({"role": "integration", "relay": False})
-    assert not nicks.may_relay({"role": "chair", "tracks": ["nova"]})
-    assert not nicks.may_relay({"role": "public"})
+    assert nicks.may_relay({"role": "integration", "relay": True}, "denver")
+    assert nicks.may_relay({"role": "organiser", "tracks": []}, "denver")
+    assert not nicks.may_relay({"role": "integration", "relay": False}, "denver")
+    assert not nicks.may_relay({"role": "chair", "tracks": ["nova"]}, "denver")
+    assert not nicks.may_relay({"role": "public"}, "denver")
+    assert nicks.may_relay({"role": "organiser", "events": ["denver"]}, "denver")
+    assert not nicks.may_relay({"role": "organiser", "events": ["berlin"]}, "denver")
 
 
 # -- message numbers ---------------------------------------------------------------------------------

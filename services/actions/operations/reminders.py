@@ -21,7 +21,7 @@ from typing import Any, Iterable
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from services.kit.auth import chaired_tracks, is_organiser, require_organiser, require_track_writer
+from services.kit.auth import chaired_tracks, reads_everything, require_organiser, require_track_writer
 from services.kit.cloudevents import event_type
 from services.kit.db import UnitOfWork, new_id, utcnow
 from services.kit.problems import Forbidden, Invalid
@@ -195,7 +195,7 @@ def preview(uow: UnitOfWork, principal: dict, event: str, at: datetime) -> dict[
     tracks); the sweep's planning, nothing written, nothing sent."""
     _check_event(event)
     tracks = None
-    if not is_organiser(principal):
+    if not reads_everything(principal, event):
         tracks = chaired_tracks(principal, event)
         if not tracks:
             raise Forbidden(f"only an organiser or a chair at {event} previews its reminders",
@@ -216,7 +216,7 @@ def _event_view(event: str, row: store.ReminderPolicy | None) -> dict[str, Any]:
 def get_event_policy(uow: UnitOfWork, principal: dict, event: str) -> dict[str, Any]:
     """An event's policy in effect (the defaults when it sets none): for its organisers and chairs."""
     _check_event(event)
-    if not is_organiser(principal) and not chaired_tracks(principal, event):
+    if not reads_everything(principal, event) and not chaired_tracks(principal, event):
         raise Forbidden(f"only an organiser or a chair at {event} reads its reminder policy",
                         errors={"event": [f"not one of your events: {event}"]})
     return _event_view(event, reminder_store.get_policy(uow.session, event))
@@ -227,7 +227,7 @@ def put_event_policy(uow: UnitOfWork, principal: dict, event: str, fields: dict[
     """Set the fields an event's policy sets over the defaults (422 naming a bad field); every open
     action of the event is planned again by the next sweep."""
     _check_event(event)
-    require_organiser(principal, f"the reminder policy of {event}")
+    require_organiser(principal, f"the reminder policy of {event}", event)
     clean = policies.validate(fields)
     now = now or utcnow()
     row = reminder_store.put_policy(uow.session, event, clean, now)

@@ -76,7 +76,7 @@ def create_free_note(uow: UnitOfWork, principal: dict, creation: FreeNoteCreatio
 def retitle_free_note(uow: UnitOfWork, principal: dict, retitle: Retitle) -> store.Note:
     """A free note's new title (organisers only; 422 naming ``title``); the body and its revision are
     unchanged. Publishes ``note.updated`` when the title changed."""
-    require_organiser(principal, f"the title of a free note of event {retitle.key.event}")
+    require_organiser(principal, f"the title of a free note of event {retitle.key.event}", retitle.key.event)
     title = domain.check_title(retitle.title)
     note = notes.writable_free_note(uow, store.get_free_note(uow.session, retitle.key.event, retitle.key.slug,
                                                              lock=True))
@@ -91,7 +91,7 @@ def delete_free_note(uow: UnitOfWork, principal: dict, key: NoteKey) -> store.No
     """Delete a free note (organisers only): it is kept, marked deleted (``status``), with its
     revisions and items, read only; deleting it again is a 409 naming ``slug``. Publishes
     ``note.deleted``."""
-    require_organiser(principal, f"the free notes of event {key.event}")
+    require_organiser(principal, f"the free notes of event {key.event}", key.event)
     note = notes.writable_free_note(uow, store.get_free_note(uow.session, key.event, key.slug, lock=True))
     note.status = domain.DELETED
     uow.session.flush()

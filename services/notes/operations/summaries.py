@@ -206,7 +206,7 @@ def publish_summary(uow: UnitOfWork, principal: dict, request: SummaryRequest) -
     409 and 422 as :func:`preview_summary`.
     """
     if request.track is None:
-        require_organiser(principal, f"the summary of event {request.event}")
+        require_organiser(principal, f"the summary of event {request.event}", request.event)
     else:
         require_track_writer(principal, request.event, request.track)
     key = _scope_key(request.track)

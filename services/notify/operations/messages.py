@@ -9,7 +9,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from services.kit.auth import ORGANISER, require_role
+from services.kit.auth import require_organiser
 from services.kit.db import UnitOfWork, utcnow
 from services.kit.logs import log
 
@@ -26,14 +26,14 @@ Page = tuple[list[Any], str | None]
 # -- the outgoing mail log -------------------------------------------------------------------
 
 def list_messages(uow: UnitOfWork, who: dict, query: dict) -> Page:
-    require_role(who, ORGANISER)
+    require_organiser(who, "the mail log (every event's)")
     return store.list_mail(uow.session, status=query.get("status"), recipient=query.get("recipient"),
                            kind=query.get("kind"), since=query.get("since"), limit=query["limit"],
                            cursor=query["cursor"])
 
 
 def get_message(uow: UnitOfWork, who: dict, message_id: str) -> store.OutgoingMail:
-    require_role(who, ORGANISER)
+    require_organiser(who, "the mail log (every event's)")
     return store.get_mail(uow.session, message_id)
 
 

@@ -42,8 +42,10 @@ def create_subscription(uow: UnitOfWork, who: dict, data: dict, url_refusal: Cal
     webhook_owner(who)
     check_url(data["url"], url_refusal)
     check_patterns(data["event_types"], known_types)
+    # an organiser of some events only is served as an integration is (no personal data, its own things)
+    owner_role = ORGANISER if is_organiser(who) else INTEGRATION
     row = store.WebhookSubscription(
-        owner=who["sub"], owner_role=who["role"], url=data["url"], secret=data.get("secret") or domain.new_secret(),
+        owner=who["sub"], owner_role=owner_role, url=data["url"], secret=data.get("secret") or domain.new_secret(),
         event_types=data["event_types"], description=data["description"], enabled=True,
         event=data.get("event"), track=data.get("track"), contact=data.get("contact"))
     uow.session.add(row)

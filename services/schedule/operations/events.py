@@ -46,7 +46,7 @@ def update_event(uow: UnitOfWork, who: dict, slug: str, changes: dict) -> store.
     Publishes ``event.updated``; with a new timezone also ``session.updated`` for each session
     and ``slot.changed`` when it has slots. Nothing changed: nothing published.
     """
-    require_organiser(who)
+    require_organiser(who, slug)
     event = store.get_event(uow.session, slug, lock=True)
     changed = domain.changed_fields({name: getattr(event, name) for name in changes}, changes)
     if not changed:
@@ -77,7 +77,7 @@ def update_event(uow: UnitOfWork, who: dict, slug: str, changes: dict) -> store.
 def delete_event(uow: UnitOfWork, who: dict, slug: str, cascade: bool) -> None:
     """Delete an event; one that holds anything needs ``cascade``: then each session, track and
     room publishes its own ``deleted`` before ``event.deleted``."""
-    require_organiser(who)
+    require_organiser(who, slug)
     event = store.get_event(uow.session, slug, lock=True)
     domain.check_event_empty(slug, store.counts(uow.session, event), cascade)
     delete_sessions(uow, store.event_sessions(uow.session, event))

@@ -49,7 +49,7 @@ def _prune_offered_slots(uow: UnitOfWork, event: store.Event, removed: set[str])
 
 def create_slot(uow: UnitOfWork, who: dict, event_slug: str, data: dict) -> store.Slot:
     """Add a slot (``data``: a loaded ``Slot``, local times of one of the event's days)."""
-    require_organiser(who)
+    require_organiser(who, event_slug)
     event = store.get_event(uow.session, event_slug, lock=True)
     view = domain.check_slot(data["code"], data["day"], data["start"], data["end"], event.start_date,
                              event.end_date, event.timezone)
@@ -64,7 +64,7 @@ def create_slot(uow: UnitOfWork, who: dict, event_slug: str, data: dict) -> stor
 def replace_slots(uow: UnitOfWork, who: dict, event_slug: str, data: dict) -> dict:
     """Replace the whole grid (``data``: a loaded ``SlotGrid``); the grid it already has changes
     nothing and publishes nothing. Returns the grid as it now is."""
-    require_organiser(who)
+    require_organiser(who, event_slug)
     event = store.get_event(uow.session, event_slug, lock=True)
     wanted = domain.check_grid(data["slots"], event.start_date, event.end_date, event.timezone)
     current = {slot.code: slot for slot in store.event_slots(uow.session, event)}
@@ -99,7 +99,7 @@ def get_slot(uow: UnitOfWork, event_slug: str, code: str) -> store.Slot:
 
 def delete_slot(uow: UnitOfWork, who: dict, event_slug: str, code: str) -> None:
     """Remove a slot; refused (409 naming it) while a scheduled session is placed in it."""
-    require_organiser(who)
+    require_organiser(who, event_slug)
     event = store.get_event(uow.session, event_slug, lock=True)
     row = store.get_slot(uow.session, event, code)
     _check_unused(uow, event, {code})

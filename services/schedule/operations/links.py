@@ -20,7 +20,7 @@ def _publish_links(uow: UnitOfWork, event: store.Event, links: list[store.Link])
 
 def create_link(uow: UnitOfWork, who: dict, event_slug: str, data: dict) -> store.Link:
     """Add a link (``data``: a loaded ``Link``), last or at ``position``."""
-    require_organiser(who)
+    require_organiser(who, event_slug)
     event = store.get_event(uow.session, event_slug, lock=True)
     links = store.event_links(uow.session, event)
     position = min(data.get("position", len(links)), len(links))
@@ -41,7 +41,7 @@ def get_link(uow: UnitOfWork, event_slug: str, link_id: str) -> store.Link:
 
 def update_link(uow: UnitOfWork, who: dict, event_slug: str, link_id: str, changes: dict) -> store.Link:
     """Change a link's label or url, or move it to ``position`` (the others shift)."""
-    require_organiser(who)
+    require_organiser(who, event_slug)
     event = store.get_event(uow.session, event_slug, lock=True)
     row = store.get_link(uow.session, event, link_id)
     links = store.event_links(uow.session, event)
@@ -62,7 +62,7 @@ def update_link(uow: UnitOfWork, who: dict, event_slug: str, link_id: str, chang
 
 def delete_link(uow: UnitOfWork, who: dict, event_slug: str, link_id: str) -> None:
     """Remove a link (the ones after it move up)."""
-    require_organiser(who)
+    require_organiser(who, event_slug)
     event = store.get_event(uow.session, event_slug, lock=True)
     row = store.get_link(uow.session, event, link_id)
     links = [link for link in store.event_links(uow.session, event) if link.id != row.id]

@@ -8,6 +8,7 @@ from services.kit import auth
 EVENTS_OF_ORGANISERS = "the event, its grid, rooms, tracks and links"
 
 
-def require_organiser(who: dict) -> None:
-    """Only an organiser writes an event, its grid, rooms, tracks (chairs: see ``tracks``) and links."""
-    auth.require_organiser(who, EVENTS_OF_ORGANISERS)
+def require_organiser(who: dict, event_slug: str | None = None) -> None:
+    """Only an organiser (of ``event_slug``; None: of every event, as creating one needs) writes an
+    event, its grid, rooms, tracks (chairs: see ``tracks``) and links."""
+    auth.require_organiser(who, EVENTS_OF_ORGANISERS, event_slug)

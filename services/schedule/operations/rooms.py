@@ -23,7 +23,7 @@ def _with_offered_slots(uow: UnitOfWork, event: store.Event, data: dict) -> dict
 
 def create_room(uow: UnitOfWork, who: dict, event_slug: str, data: dict) -> store.Room:
     """Add a room (``data``: a loaded ``Room``); publishes ``room.created``."""
-    require_organiser(who)
+    require_organiser(who, event_slug)
     event = store.get_event(uow.session, event_slug, lock=True)
     if store.room_slug_taken(uow.session, event, data["slug"]):
         raise Conflict(f"room {data['slug']!r} exists already in {event_slug}", errors={"slug": ["taken"]})
@@ -44,7 +44,7 @@ def get_room(uow: UnitOfWork, event_slug: str, room_slug: str) -> store.Room:
 
 def update_room(uow: UnitOfWork, who: dict, event_slug: str, room_slug: str, changes: dict) -> store.Room:
     """Change some fields of a room (``changes``: a loaded ``RoomChanges``); ``room.updated`` when any changed."""
-    require_organiser(who)
+    require_organiser(who, event_slug)
     event = store.get_event(uow.session, event_slug, lock=True)
     row = store.get_room(uow.session, event, room_slug)
     changes = _with_offered_slots(uow, event, changes)
@@ -54,7 +54,7 @@ def update_room(uow: UnitOfWork, who: dict, event_slug: str, room_slug: str, cha
 
 def delete_room(uow: UnitOfWork, who: dict, event_slug: str, room_slug: str, cascade: bool) -> None:
     """Delete a room; one holding sessions needs ``cascade`` (they go too, each ``session.deleted``)."""
-    require_organiser(who)
+    require_organiser(who, event_slug)
     event = store.get_event(uow.session, event_slug, lock=True)
     row = store.get_room(uow.session, event, room_slug)
     held = store.event_sessions(uow.session, event, room=row)

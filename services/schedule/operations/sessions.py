@@ -47,7 +47,7 @@ def _check_clashes(uow: UnitOfWork, event: store.Event, candidate: domain.Sessio
 def create_session(uow: UnitOfWork, who: dict, event_slug: str, data: dict) -> store.SessionRow:
     """Schedule a session (``data``: a loaded ``Session``); publishes ``session.scheduled``."""
     require_track_writer(who, event_slug, data["track"])
-    domain.check_allow_conflict_right(data["allow_conflict"], False, is_organiser(who))
+    domain.check_allow_conflict_right(data["allow_conflict"], False, is_organiser(who, event_slug))
     domain.check_new_status(data.get("status", domain.SCHEDULED))
     event = store.get_event(uow.session, event_slug, lock=True)
     track = store.get_track(uow.session, event, data["track"])
@@ -113,7 +113,7 @@ def update_session(uow: UnitOfWork, who: dict, session_id: str, changes: dict) -
     if "room" in changes and changes["room"] != room.slug:
         room = store.get_room(uow.session, event, changes["room"])
     allow_conflict = changes.get("allow_conflict", row.allow_conflict)
-    domain.check_allow_conflict_right(allow_conflict, row.allow_conflict, is_organiser(who))
+    domain.check_allow_conflict_right(allow_conflict, row.allow_conflict, is_organiser(who, event.slug))
     codes = list(row.slot_codes or [])
     if changes.get("slots"):
         interval, codes = _times(uow, event, changes["slots"], row.start, row.end)

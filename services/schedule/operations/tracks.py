@@ -17,7 +17,7 @@ track_schema = TrackSchema()
 
 def create_track(uow: UnitOfWork, who: dict, event_slug: str, data: dict) -> store.Track:
     """Add a track (``data``: a loaded ``Track``); publishes ``track.created``."""
-    require_organiser(who)
+    require_organiser(who, event_slug)
     event = store.get_event(uow.session, event_slug, lock=True)
     if store.track_slug_taken(uow.session, event, data["slug"]):
         raise Conflict(f"track {data['slug']!r} exists already in {event_slug}", errors={"slug": ["taken"]})
@@ -46,13 +46,13 @@ def update_track(uow: UnitOfWork, who: dict, event_slug: str, track_slug: str, c
     if "chairs" in changes:
         domain.check_chairs(changes["chairs"])
     changed = domain.changed_fields({name: getattr(row, name) for name in changes}, changes)
-    domain.check_track_fields(changed, is_organiser(who))
+    domain.check_track_fields(changed, is_organiser(who, event_slug))
     return apply_changes(uow, row, changed, track_schema, "track", f"{event_slug}/{row.slug}")
 
 
 def delete_track(uow: UnitOfWork, who: dict, event_slug: str, track_slug: str, cascade: bool) -> None:
     """Delete a track; one with sessions needs ``cascade`` (they go too, each ``session.deleted``)."""
-    require_organiser(who)
+    require_organiser(who, event_slug)
     event = store.get_event(uow.session, event_slug, lock=True)
     row = store.get_track(uow.session, event, track_slug)
     held = store.event_sessions(uow.session, event, track=row)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from services.kit.auth import is_organiser
+
 
 def same_nick(a: str, b: str) -> bool:
     """IRC nicks compare case-insensitively (RFC 1459 casemapping: ``[]\\~`` are ``{}|^`` in lower case)."""
@@ -38,6 +40,7 @@ def may_command_admin(nick: str, organisers: Iterable[Any]) -> bool:
     return is_organiser_nick(nick, organisers)
 
 
-def may_relay(principal: dict) -> bool:
-    """The command endpoint trusts relays (integration tokens allowed to relay) and organisers."""
-    return bool(principal.get("relay")) or principal.get("role") == "organiser"
+def may_relay(principal: dict, event_slug: str) -> bool:
+    """The command endpoint trusts relays (integration tokens allowed to relay) and the organisers
+    of ``event_slug``."""
+    return bool(principal.get("relay")) or is_organiser(principal, event_slug)

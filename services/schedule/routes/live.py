@@ -141,7 +141,7 @@ def post_new_day(event: str):
         403: {description: not an organiser, content: {application/problem+json: {schema: Problem}}}
         404: {description: unknown event, content: {application/problem+json: {schema: Problem}}}
     """
-    require_organiser(principal(), "the event's day")
+    require_organiser(principal(), "the event's day", event)
     with unit_of_work() as uow:
         cleared = live.new_day(uow, event, utcnow())
         body = status_schema.dump(cleared, many=True)

@@ -30,9 +30,9 @@ def get_motd(event: str):
         return json_response(motd_list_schema.dump(motd.read(uow, event)))
 
 
-def _motd_write(change, status: int = 200):
+def _motd_write(event: str, change, status: int = 200):
     """Organisers only: apply ``change(uow)`` (an operation), commit, dump the list."""
-    require_organiser(principal(), "the message of the day")
+    require_organiser(principal(), "the message of the day", event)
     with unit_of_work() as uow:
         body = motd_list_schema.dump(change(uow))
         uow.commit()
@@ -57,7 +57,7 @@ def post_motd(event: str):
         404: {description: unknown event, content: {application/problem+json: {schema: Problem}}}
     """
     data = load(MotdNewSchema())
-    return _motd_write(lambda uow: motd.add(uow, event, data["level"], data["message"]), 201)
+    return _motd_write(event, lambda uow: motd.add(uow, event, data["level"], data["message"]), 201)
 
 
 @blueprint.delete("/events/<event>/motd/<motd_id>")
@@ -74,7 +74,7 @@ def delete_motd(event: str, motd_id: str):
         403: {description: not an organiser, content: {application/problem+json: {schema: Problem}}}
         404: {description: unknown event or message, content: {application/problem+json: {schema: Problem}}}
     """
-    return _motd_write(lambda uow: motd.remove(uow, event, motd_id))
+    return _motd_write(event, lambda uow: motd.remove(uow, event, motd_id))
 
 
 @blueprint.put("/events/<event>/motd/order")
@@ -96,7 +96,7 @@ def put_motd_order(event: str):
         422: {description: an unknown or repeated id, content: {application/problem+json: {schema: Problem}}}
     """
     ids = load(MotdOrderSchema())["ids"]
-    return _motd_write(lambda uow: motd.reorder(uow, event, ids))
+    return _motd_write(event, lambda uow: motd.reorder(uow, event, ids))
 
 
 @blueprint.delete("/events/<event>/motd")
@@ -112,4 +112,4 @@ def delete_all_motd(event: str):
         403: {description: not an organiser, content: {application/problem+json: {schema: Problem}}}
         404: {description: unknown event, content: {application/problem+json: {schema: Problem}}}
     """
-    return _motd_write(lambda uow: motd.clear(uow, event))
+    return _motd_write(event, lambda uow: motd.clear(uow, event))

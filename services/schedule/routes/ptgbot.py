@@ -46,7 +46,7 @@ def post_ptgbot_command(event: str):
         404: {description: unknown event, content: {application/problem+json: {schema: Problem}}}
     """
     data = load(PtgbotCommandSchema())
-    if not may_relay(principal()):
+    if not may_relay(principal(), event):
         raise Forbidden("only a relay (an integration token allowed to relay) or an organiser may forward "
                         "chat commands", errors={"principal": ["not a relay"]})
     with unit_of_work() as uow:
@@ -79,7 +79,7 @@ def post_ptgbot_import(event: str):
         409: {description: a session is in the way, content: {application/problem+json: {schema: Problem}}}
         422: {description: the grid does not fit the event, content: {application/problem+json: {schema: Problem}}}
     """
-    require_organiser(principal(), "the event's schedule")
+    require_organiser(principal(), "the event's schedule", event)
     doc = load(PtgbotDocumentSchema())
     with unit_of_work() as uow:
         result = importing.import_ptgbot(uow, event, doc, utcnow())
