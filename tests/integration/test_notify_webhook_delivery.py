@@ -378,7 +378,7 @@ def test_an_endpoint_failing_through_the_whole_schedule_is_disabled_and_its_cont
     assert {p["headers"]["webhook-id"] for p in posts} == {only_delivery(notify, hook["id"])["id"]}
     assert only_delivery(notify, hook["id"])["status"] == "failed"
     [notice] = wait_until(lambda: smtp.to("integrations@ptg.example"), timeout=15, message="the notice mail")
-    assert str(notice["Subject"]) == "[ptghub] Webhook disabled: board bot"
+    assert str(notice["Subject"]) == f"[ptghub] Webhook disabled: http://127.0.0.1:{endpoint.port}/down"
     text = notice.get_body(("plain",)).get_content()
     assert f"http://127.0.0.1:{endpoint.port}/down" in text and domain.FAILED_THROUGH_SCHEDULE in text
     assert hook["id"] in text

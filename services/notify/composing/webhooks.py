@@ -38,7 +38,7 @@ def webhook_disabled_mail(*, webhook_id: str, url: str, reason: str, disabled_at
     context = {
         "webhook_id": webhook_id, "url": shown_url(url), "description": description or "",
         "reason": header_text(reason, 500), "disabled_at": f"{when:%Y-%m-%d %H:%M} UTC", "owner": owner or "",
-        "event_types": list(event_types), "reenable": f"PATCH /api/v1/webhooks/{webhook_id} with {{\"active\": true}}",
+        "event_types": list(event_types), "reenable": f"PATCH /api/v1/webhooks/{webhook_id} with {{\"enabled\": true}}",
     }
     text, html = current().parts(WEBHOOK_DISABLED, context)
     message_id = notice_message_id("webhook-disabled", f"{webhook_id}\0{when.isoformat()}", recipient,
