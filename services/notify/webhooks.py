@@ -4,8 +4,10 @@ rule), and the loop that POSTs due deliveries, signed (Standard Webhooks v1), se
 The loop claims due deliveries with :func:`services.kit.db.claim_batch` (a lease, so several
 workers share the work and a crashed worker's rows come back) and keeps the lease while it works
 (:class:`services.kit.db.LeaseKeeper`: however slow the endpoints, no other worker takes the
-batch over and sends it again). It talks to the endpoints with no database transaction open,
-then records each outcome, and any event it causes, in one unit of work
+batch over and sends it again). It claims only as many as it has idle senders and does not wait
+for a batch to finish before claiming the next, so a delivery queued meanwhile is not held up by
+a slow endpoint of an earlier batch. Each sender talks to its endpoint with no database
+transaction open, then records the outcome, and any event it causes, in one unit of work
 (:func:`operations.subscriptions.record_attempt`), only if the claim is still its own.
 """
 from __future__ import annotations
@@ -14,7 +16,7 @@ import logging
 import socket
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import timedelta
 from typing import Callable
@@ -25,6 +27,7 @@ import requests
 from services.kit.db import Database, LeaseKeeper, claim_batch, release_claim, utcnow
 from services.kit.logs import log
 from services.kit.polling import poll
+from services.kit.wake import STOP_CHECK
 
 from . import domain, store
 from .config import NotifySettings
@@ -81,6 +84,7 @@ class WebhookDeliveryLoop:
         self.concurrency = concurrency
         self._local = threading.local()
         self._pool: ThreadPoolExecutor | None = None
+        self._senders = threading.Semaphore(concurrency)  # idle senders; a claim takes no more rows
         self.table = store.WebhookDelivery.__table__
 
     def _session(self) -> requests.Session:
@@ -96,34 +100,64 @@ class WebhookDeliveryLoop:
         return session
 
     def deliver_once(self) -> int:
-        """Attempt one batch of due deliveries; returns how many were claimed."""
+        """Claim as many due deliveries as there are idle senders (up to ``batch_size``) and hand
+        each to one, without waiting for them: a delivery queued meanwhile is claimed at once by
+        the next round (rung by its consumer), not after the slowest endpoint of this batch.
+        While every sender is busy the round waits (a short while) for one. Returns how many
+        were claimed, or ``batch_size`` when the senders took all they could (there may be more
+        due: the poll comes back at once)."""
+        free = self._take_senders()
+        if not free:
+            return self.batch_size
         table = self.table
         since = utcnow()
-        claim, rows = claim_batch(self.database, table, order_by=table.c.next_attempt_at,
-                                  ready=store.due_deliveries(table, since), limit=self.batch_size, lease=self.lease)
+        try:
+            claim, rows = claim_batch(self.database, table, order_by=table.c.next_attempt_at,
+                                      ready=store.due_deliveries(table, since), limit=free, lease=self.lease)
+            if rows:
+                with self.database.sessions() as session:
+                    targets = store.delivery_targets(session, {r.subscription_id for r in rows})
+        except BaseException:
+            self._senders.release(free)
+            raise
+        if free > len(rows):
+            self._senders.release(free - len(rows))
         if not rows:
             return 0
-        with self.database.sessions() as session:
-            targets = store.delivery_targets(session, {r.subscription_id for r in rows})
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="webhook")
-        unattempted = []
-        with LeaseKeeper(self.database, table, claim, self.lease, since) as lease:
-            futures = {self._pool.submit(self.attempt, row, targets.get(row.subscription_id), lease): row
-                       for row in rows}
-            for future in as_completed(futures):
-                row = futures[future]
-                try:
-                    result = future.result()
-                    if result is None:
-                        unattempted.append(row.id)
-                        continue
-                    self.record(claim, row, result)
-                except Exception:
-                    logger.exception("recording webhook delivery %s failed; it comes back when its lease ends", row.id)
-        if unattempted:  # the lease could no longer be kept: hand these back rather than risk a second sender
-            release_claim(self.database, table, claim, unattempted)
-        return len(rows)
+        batch = _Batch(LeaseKeeper(self.database, table, claim, self.lease, since).__enter__(), len(rows))
+        for row in rows:
+            try:
+                self._pool.submit(self.send, claim, row, targets.get(row.subscription_id), batch)
+            except RuntimeError:  # closing: the row comes back when its lease ends
+                batch.done()
+                self._senders.release()
+        return self.batch_size if len(rows) == free else len(rows)
+
+    def _take_senders(self) -> int:
+        """Reserve idle senders: waits up to STOP_CHECK seconds for the first, takes the others
+        that are idle now (at most ``batch_size``); 0 when none came free."""
+        if not self._senders.acquire(timeout=STOP_CHECK):
+            return 0
+        free = 1
+        while free < self.batch_size and self._senders.acquire(blocking=False):
+            free += 1
+        return free
+
+    def send(self, claim: str, row, target: tuple[str, str, bool] | None, batch: "_Batch") -> None:
+        """One sender's work: attempt the delivery and record what it got (or hand it back)."""
+        try:
+            result = self.attempt(row, target, batch.lease)
+            if result is None:  # the lease could no longer be kept: hand it back rather than risk a second sender
+                release_claim(self.database, self.table, claim, [row.id])
+            else:
+                self.record(claim, row, result)
+        except Exception:
+            logger.exception("webhook delivery %s failed; it comes back when its lease ends", row.id)
+        finally:
+            batch.done()
+            self._senders.release()
 
     def attempt(self, row, target: tuple[str, str, bool] | None, lease: LeaseKeeper) -> domain.AttemptResult | None:
         """POST one delivery to its subscription's URL (None: not attempted, the lease no longer holds)."""
@@ -172,6 +206,23 @@ class WebhookDeliveryLoop:
             self.close()
 
     def close(self) -> None:
+        """Wait for the deliveries being sent (each is recorded), then let the senders go."""
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True)
+
+
+class _Batch:
+    """The deliveries of one claim, in flight: its lease is kept until the last of them is done."""
+
+    def __init__(self, lease: LeaseKeeper, count: int):
+        self.lease = lease
+        self._left = count
+        self._lock = threading.Lock()
+
+    def done(self) -> None:
+        with self._lock:
+            self._left -= 1
+            last = self._left == 0
+        if last:
+            self.lease.__exit__(None, None, None)
