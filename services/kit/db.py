@@ -18,6 +18,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from .cloudevents import CloudEvent
@@ -250,15 +252,18 @@ class UnitOfWork:
         self.rings = set()
         self.database.bells.after_commit(rings)
 
-    def already_processed(self, event_id: str) -> bool:
+    def mark_processed(self, cloud_event: CloudEvent) -> bool:
+        """Record in the inbox that this unit of work applies ``cloud_event``; False when it had
+        been applied before (nothing is written then). One statement, check and mark together
+        (``INSERT ... ON CONFLICT DO NOTHING RETURNING``): a consumer applying the same event
+        meanwhile makes this one wait for its commit, and then it is a duplicate here too."""
         inbox = self.database.inbox
-        return self.session.execute(sa.select(inbox.c.event_id).where(inbox.c.event_id == event_id)).first() is not None
-
-    def mark_processed(self, cloud_event: CloudEvent) -> None:
-        self.session.execute(
-            self.database.inbox.insert(),
-            {"event_id": cloud_event.id, "event_type": cloud_event.type, "processed_at": utcnow()},
-        )
+        insert = postgresql_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        statement = (insert(inbox)
+                     .values(event_id=cloud_event.id, event_type=cloud_event.type, processed_at=utcnow())
+                     .on_conflict_do_nothing(index_elements=[inbox.c.event_id])
+                     .returning(inbox.c.event_id))
+        return self.session.execute(statement).first() is not None
 
 
 def claim_batch(

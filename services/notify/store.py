@@ -235,9 +235,11 @@ def delete_subscription(session: Session, subscription: WebhookSubscription) -> 
     session.delete(subscription)
 
 
-def delivery_exists(session: Session, subscription_id: str, event_id: str) -> bool:
-    return session.scalar(sa.select(sa.func.count()).select_from(WebhookDelivery).where(
-        WebhookDelivery.subscription_id == subscription_id, WebhookDelivery.event_id == event_id)) > 0
+def subscriptions_delivered(session: Session, subscription_ids: list[str], event_id: str) -> set[str]:
+    """Those of ``subscription_ids`` that already have a delivery of event ``event_id``: one query
+    for all of them (on the (subscription_id, event_id) unique index)."""
+    return set(session.scalars(sa.select(WebhookDelivery.subscription_id).where(
+        WebhookDelivery.subscription_id.in_(subscription_ids), WebhookDelivery.event_id == event_id)))
 
 
 def list_deliveries(session: Session, subscription_id: str, *, status: str | None, limit: int,

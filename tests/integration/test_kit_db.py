@@ -1,12 +1,14 @@
 """The kit's database plumbing against the real PostgreSQL (and SQLite where it applies): a pooled
-connection the server ended is replaced at checkout (no request fails for it), and a claim hands
-back its rows in order from the one UPDATE ... RETURNING."""
+connection the server ended is replaced at checkout (no request fails for it), a claim hands
+back its rows in order from the one UPDATE ... RETURNING, and an event's inbox row is checked and
+written by one statement."""
 import time
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from services.kit.cloudevents import CloudEvent
 from services.kit.db import Database, add_kit_tables, claim_batch, utcnow
 
 pytestmark = pytest.mark.integration
@@ -70,3 +72,16 @@ def test_a_claim_returns_the_first_ready_rows_in_order_and_only_once(database):
     other, rest = claim_batch(database, outbox, order_by=outbox.c.seq, ready=ready, limit=10,
                               lease=timedelta(seconds=10))
     assert len(rest) == 2 and min(r.seq for r in rest) > max(r.seq for r in rows) and other != claim
+
+
+def test_an_event_is_marked_processed_once_and_not_by_a_unit_of_work_that_rolled_back(database):
+    event = CloudEvent(type="ptghub.test.consumed", source="/ptghub/test", data={})
+    with database.unit_of_work() as uow:
+        assert uow.mark_processed(event)  # rolled back: never committed
+    with database.unit_of_work() as uow:
+        assert uow.mark_processed(event)
+        uow.commit()
+    with database.unit_of_work() as uow:
+        assert not uow.mark_processed(event)
+    with database.engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(database.inbox)).scalar_one() == 1
