@@ -85,6 +85,9 @@ class WebhookDeliveryLoop:
         self._local = threading.local()
         self._pool: ThreadPoolExecutor | None = None
         self._senders = threading.Semaphore(concurrency)  # idle senders; a claim takes no more rows
+        # Outcomes are recorded one at a time: eight threads writing at once only queue on the
+        # subscription's row lock, and compete for the GIL with the consumer that queues deliveries.
+        self._recording = threading.Lock()
         self.table = store.WebhookDelivery.__table__
 
     def _session(self) -> requests.Session:
@@ -152,7 +155,8 @@ class WebhookDeliveryLoop:
             if result is None:  # the lease could no longer be kept: hand it back rather than risk a second sender
                 release_claim(self.database, self.table, claim, [row.id])
             else:
-                self.record(claim, row, result)
+                with self._recording:  # one outcome at a time, as one loop thread recorded them before
+                    self.record(claim, row, result)
         except Exception:
             logger.exception("webhook delivery %s failed; it comes back when its lease ends", row.id)
         finally:
