@@ -257,7 +257,11 @@ def claimed_delivery(session: Session, delivery_id: str, claim: str) -> WebhookD
 
 
 def locked_subscription(session: Session, subscription_id: str) -> WebhookSubscription | None:
-    return session.get(WebhookSubscription, subscription_id, with_for_update=True, populate_existing=True)
+    """The subscription, its row locked for an update of its health (``FOR NO KEY UPDATE`` on
+    PostgreSQL: it serialises the recorders of its outcomes but, unlike ``FOR UPDATE``, does not
+    hold up the consumer queueing a delivery for it, whose foreign key only takes ``KEY SHARE``)."""
+    return session.get(WebhookSubscription, subscription_id, with_for_update={"key_share": True},
+                       populate_existing=True)
 
 
 def due_deliveries(table: sa.Table, now: datetime) -> sa.ColumnElement:
