@@ -45,13 +45,12 @@ class EventRouter:
         token = request_id_var.set(cloud_event.id)
         try:
             with self.database.unit_of_work() as uow:
-                if uow.already_processed(cloud_event.id):
+                if not uow.mark_processed(cloud_event):  # rolled back with the rest should a handler fail
                     logger.info("duplicate event %s ignored", cloud_event.id)
                     return False
                 for subscription in self.subscriptions:
                     if matches(subscription.pattern, cloud_event.type):
                         subscription.handler(uow, cloud_event)
-                uow.mark_processed(cloud_event)
                 uow.commit()
                 return True
         finally:

@@ -16,7 +16,7 @@ class NotifySettings:
     smtp_url: str = "smtp://127.0.0.1:8025"
     mail_from: str = "ptghub <ptghub@localhost>"
     webhook_allow: domain.AllowList = domain.AllowList()
-    interval: float = 0.05                      # seconds a delivery loop sleeps when nothing is due
+    interval: float = 0.25                      # fallback poll of a delivery loop (it is rung when work is queued)
     webhook_retry_scale: float = 1.0
     mail_retry_scale: float = 1.0
     webhook_timeout: float = 10.0               # seconds per webhook POST (connect, then each read; 3x in all)

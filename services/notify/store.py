@@ -280,9 +280,11 @@ def delete_subscription(session: Session, subscription: WebhookSubscription) -> 
     session.delete(subscription)
 
 
-def delivery_exists(session: Session, subscription_id: str, event_id: str) -> bool:
-    return session.scalar(sa.select(sa.func.count()).select_from(WebhookDelivery).where(
-        WebhookDelivery.subscription_id == subscription_id, WebhookDelivery.event_id == event_id)) > 0
+def subscriptions_delivered(session: Session, subscription_ids: list[str], event_id: str) -> set[str]:
+    """Those of ``subscription_ids`` that already have a delivery of event ``event_id``: one query
+    for all of them (on the (subscription_id, event_id) unique index)."""
+    return set(session.scalars(sa.select(WebhookDelivery.subscription_id).where(
+        WebhookDelivery.subscription_id.in_(subscription_ids), WebhookDelivery.event_id == event_id)))
 
 
 def list_deliveries(session: Session, subscription_id: str, *, status: str | None, limit: int,
@@ -330,7 +332,11 @@ def claimed_delivery(session: Session, delivery_id: str, claim: str) -> WebhookD
 
 
 def locked_subscription(session: Session, subscription_id: str) -> WebhookSubscription | None:
-    return session.get(WebhookSubscription, subscription_id, with_for_update=True, populate_existing=True)
+    """The subscription, its row locked for an update of its health (``FOR NO KEY UPDATE`` on
+    PostgreSQL: it serialises the recorders of its outcomes but, unlike ``FOR UPDATE``, does not
+    hold up the consumer queueing a delivery for it, whose foreign key only takes ``KEY SHARE``)."""
+    return session.get(WebhookSubscription, subscription_id, with_for_update={"key_share": True},
+                       populate_existing=True)
 
 
 def due_deliveries(table: sa.Table, now: datetime) -> sa.ColumnElement:

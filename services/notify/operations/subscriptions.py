@@ -137,14 +137,14 @@ def fan_out(uow: UnitOfWork, cloud_event: CloudEvent) -> int:
     owner may receive it (:func:`domain.may_receive`), once per (subscription, event); returns how
     many it added."""
     payload, added = None, 0
-    for subscription in store.enabled_subscriptions(uow.session):
-        if not domain.matches_any(subscription.event_types, cloud_event.type):
-            continue
-        if not domain.may_receive(subscription.owner, subscription.owner_role, cloud_event.type, cloud_event.data):
-            continue
-        if not subscription_rules.in_scope(subscription.event, subscription.track, cloud_event.type, cloud_event.data):
-            continue
-        if store.delivery_exists(uow.session, subscription.id, cloud_event.id):
+    receivers = [s for s in store.enabled_subscriptions(uow.session)
+                 if domain.matches_any(s.event_types, cloud_event.type)
+                 and domain.may_receive(s.owner, s.owner_role, cloud_event.type, cloud_event.data)
+                 and subscription_rules.in_scope(s.event, s.track, cloud_event.type, cloud_event.data)]
+    delivered = store.subscriptions_delivered(uow.session, [s.id for s in receivers], cloud_event.id) \
+        if receivers else set()
+    for subscription in receivers:
+        if subscription.id in delivered:
             continue
         payload = payload or cloud_event.to_json()
         uow.session.add(store.WebhookDelivery(

@@ -1,8 +1,9 @@
 """Sessions: schedule one (at start/end or in slots of the grid), change, cancel or delete it, list
 an event's sessions and the clashes it accepted. Organisers, or a chair of the session's track.
 
-Every write locks the event first (``store.get_event(..., lock=True)``, ``store.lock_event_of``),
-so the writes of one event are serialised and the clash checks see each other's result.
+Every write locks the event first (``store.get_event(..., lock=True)``, ``store.event_track_room``,
+``store.lock_event_of``), so the writes of one event are serialised and the clash checks see each
+other's result.
 """
 from __future__ import annotations
 
@@ -49,9 +50,7 @@ def create_session(uow: UnitOfWork, who: dict, event_slug: str, data: dict) -> s
     require_track_writer(who, event_slug, data["track"])
     domain.check_allow_conflict_right(data["allow_conflict"], False, is_organiser(who, event_slug))
     domain.check_new_status(data.get("status", domain.SCHEDULED))
-    event = store.get_event(uow.session, event_slug, lock=True)
-    track = store.get_track(uow.session, event, data["track"])
-    room = store.get_room(uow.session, event, data["room"])
+    event, track, room = store.event_track_room(uow.session, event_slug, data["track"], data["room"])  # locked
     interval, codes = _times(uow, event, data.get("slots"), data.get("start"), data.get("end"))
     moderators = domain.normalise_moderators(data["moderators"])
     _check_clashes(uow, event, domain.SessionView(

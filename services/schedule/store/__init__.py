@@ -7,7 +7,7 @@
 
 Everything is importable from here (``store.SessionRow``, ``store.get_event``).
 """
-from .events import counts, delete_event_lists, event_slug_taken, events_page, get_event
+from .events import counts, delete_event_lists, event_slug_taken, event_track_room, events_page, get_event
 from .grid import event_slots, get_slot, slot_views, slots_page
 from .links import event_links, get_link, links_page, renumber
 from .models import Base, Event, Link, Motd, Room, SessionRow, Slot, Track
@@ -19,7 +19,7 @@ from .tracks import event_tracks, get_track, track_slug_taken, tracks_page
 from .versions import EVENT_BOOKKEEPING, touch
 
 __all__ = [
-    "counts", "delete_event_lists", "event_slug_taken", "events_page", "get_event",
+    "counts", "delete_event_lists", "event_slug_taken", "event_track_room", "events_page", "get_event",
     "event_slots", "get_slot", "slot_views", "slots_page",
     "event_links", "get_link", "links_page", "renumber",
     "Base", "Event", "Link", "Motd", "Room", "SessionRow", "Slot", "Track",
