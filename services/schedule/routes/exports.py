@@ -103,7 +103,7 @@ def export_ptg_json(event: str):
         404: {description: unknown event, content: {application/problem+json: {schema: Problem}}}
     """
     return _export(event, "ptg.json", lambda c, e, _s: export_queries.ptg_data(c, e),
-                   lambda data: dump_json(ptg_json.ptg_json(data)))
+                   ptg_json.ptg_json_bytes)
 
 
 @blueprint.get("/events/<event>/schedule.ics")
