@@ -197,7 +197,7 @@ def grid_occupancy(connection: sa.Connection, event_id: str, event_slots: list[S
     starts = [slot.start for slot in event_slots]  # slots come by start
     occupied: dict[tuple[str, str], str] = {}
     for start, _id, room_id, track_id, end, codes_text in sorted(
-            connection.execute(_GRID_SESSIONS, {"event_id": event_id}).tuples(), key=lambda row: row[:2]):
+            connection.execute(_GRID_SESSIONS, {"event_id": event_id}), key=lambda row: (row[0], row[1])):
         if isinstance(codes_text, str):  # SQLite: the JSON text
             codes = decoded.get(codes_text)
             if codes is None:
