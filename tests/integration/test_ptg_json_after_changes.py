@@ -4,6 +4,8 @@ renders from the database, so the parts it keeps across changes never hold an ol
 from __future__ import annotations
 
 import json
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -95,3 +97,24 @@ def test_a_change_that_leaves_the_grid_keeps_its_encoding(gathering):  # noqa: F
     assert client.post(f"/sessions/{gathering.ids['keynote']}/cancel", headers=ORGANISER).status_code == 200
     assert json.loads(client.get("/events/denver/ptg.json").data)["schedule"]["Vail"]["TueA1"] == ""
     assert ptg_json.GRIDS.made == made + 1
+
+
+def test_requests_for_a_version_being_rendered_wait_for_that_rendering(gathering, monkeypatch):  # noqa: F811
+    """Single flight: the gateway's workers each fetch again what a change made untrue; the schedule
+    renders a version once, however many ask for it at the same time."""
+    rendered = []
+    render = ptg_json.ptg_json_bytes
+
+    def slow(data):
+        rendered.append(data.event.version)
+        time.sleep(0.3)
+        return render(data)
+
+    monkeypatch.setattr(ptg_json, "ptg_json_bytes", slow)
+    assert gathering.client.post("/events/denver/tracks/nova/status/now", headers=ORGANISER,
+                                 json={"text": "single flight"}).status_code == 200
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: gathering.service.app.test_client().get("/events/denver/ptg.json"), range(4)))
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.data for a in answers}) == 1 and b'"nova":"single flight"' in answers[0].data
+    assert len(rendered) == 1
