@@ -157,6 +157,8 @@ def ptg_data(connection: sa.Connection, event: EventData) -> ExportData:
                 found = last  # the same grid as before: the same content key
             else:
                 found = (occupancy, (database, event.id, next(_CONTENT)))
+            if len(_LAST_OCCUPANCY) >= _OCCUPANCY_KEPT * 8:
+                _LAST_OCCUPANCY.clear()  # bounded: a grid met again is encoded again, nothing worse
             _LAST_OCCUPANCY[(database, event.id)] = found
             _OCCUPANCY[key] = found
             while len(_OCCUPANCY) > _OCCUPANCY_KEPT:
