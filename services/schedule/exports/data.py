@@ -8,7 +8,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any, Hashable, Iterable
 from zoneinfo import ZoneInfo
 
 from ..domain.live import PALETTE
@@ -116,6 +116,9 @@ class ExportData:
     links: list[LinkData] = field(default_factory=list)
     # ptg.json's grid, (room id, slot code) -> track id, when the reads worked it out (else from sessions)
     occupancy: dict[tuple[str, str], str] | None = None
+    # what the occupancy was worked out from (the sessions' fingerprint), when the reads know it: the
+    # ptg.json renderer keeps the grid's encoding by it (None: not kept)
+    occupancy_key: Hashable | None = None
 
     def __post_init__(self):
         self.room_by_id = {room.id: room for room in self.rooms}

@@ -12,6 +12,7 @@ copy gets it without a second rendering, as long as no change happened since.
 """
 from __future__ import annotations
 
+import threading
 from typing import Callable
 
 import sqlalchemy as sa
@@ -61,24 +62,71 @@ def _export(event_slug: str, kind: str, load: Loader, render: Renderer, scope: t
     """Look the event (and track or room) up, answer 304 when the client's copy is current, else render.
 
     The rows are read in one snapshot and the connection goes back to the pool before rendering.
+    One rendering per ETag at a time (single flight): a request for a version being rendered by
+    another thread (the gateway's workers each fetch again what a change made untrue) waits for it.
     """
     engine = current_app.extensions["database"].engine
-    with export_queries.snapshot(engine) as connection:
-        event = export_queries.event_by_slug(connection, event_slug)
-        scope_id = export_queries.scope_id(connection, event, *scope) if scope else None
-        tag = etag(event.id, event.version, kind, scope)
-        if _not_modified(tag, event):
-            return _finish(Response(status=304), tag, event)
-        key = (str(engine.url), tag)
-        body = RENDERINGS.get(key)
-        data = load(connection, event, scope_id) if body is None else None
-    if body is None:
-        body = render(data)
-        RENDERINGS.put(key, body)
+    for attempt in (1, 2):
+        done = None
+        with export_queries.snapshot(engine) as connection:
+            event = export_queries.event_by_slug(connection, event_slug)
+            scope_id = export_queries.scope_id(connection, event, *scope) if scope else None
+            tag = etag(event.id, event.version, kind, scope)
+            if _not_modified(tag, event):
+                return _finish(Response(status=304), tag, event)
+            key = (str(engine.url), tag)
+            body = RENDERINGS.get(key)
+            if body is None:
+                # the second time round (the other thread failed or took too long) render regardless
+                leading, done = _lead(key) if attempt == 1 else (True, None)
+                if leading:
+                    try:
+                        data = load(connection, event, scope_id)
+                    except BaseException:
+                        _finish_lead(key, done)
+                        raise
+        if body is not None:
+            break
+        if not leading:
+            done.wait(RENDER_WAIT)  # another thread renders this version: its rendering answers
+            body = RENDERINGS.get(key)
+            if body is not None:
+                break
+            continue
+        try:
+            body = render(data)
+            RENDERINGS.put(key, body)
+        finally:
+            _finish_lead(key, done)
+        break
     response = Response(body, status=200, content_type=MEDIA_TYPES[kind])
     if filename:
         response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     return _finish(response, tag, event)
+
+
+RENDER_WAIT = 10.0  # seconds a request waits for another thread's rendering of the same version
+_RENDERING: dict[tuple, threading.Event] = {}
+_RENDERING_LOCK = threading.Lock()
+
+
+def _lead(key: tuple) -> tuple[bool, threading.Event]:
+    """(True, its event) when this thread renders ``key``; (False, the leader's event) when another does."""
+    with _RENDERING_LOCK:
+        done = _RENDERING.get(key)
+        if done is not None:
+            return False, done
+        done = _RENDERING[key] = threading.Event()
+        return True, done
+
+
+def _finish_lead(key: tuple, done: threading.Event | None) -> None:
+    if done is None:
+        return
+    with _RENDERING_LOCK:
+        if _RENDERING.get(key) is done:
+            del _RENDERING[key]
+    done.set()
 
 
 @blueprint.get("/events/<event>/ptg.json")
@@ -103,7 +151,7 @@ def export_ptg_json(event: str):
         404: {description: unknown event, content: {application/problem+json: {schema: Problem}}}
     """
     return _export(event, "ptg.json", lambda c, e, _s: export_queries.ptg_data(c, e),
-                   lambda data: dump_json(ptg_json.ptg_json(data)))
+                   ptg_json.ptg_json_bytes)
 
 
 @blueprint.get("/events/<event>/schedule.ics")

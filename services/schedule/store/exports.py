@@ -5,6 +5,9 @@ in one consistent snapshot (:func:`snapshot`), and renders after the connection 
 """
 from __future__ import annotations
 
+import bisect
+import itertools
+import json
 import threading
 from collections import OrderedDict
 
@@ -14,7 +17,6 @@ from services.kit.problems import NotFound
 
 from ..domain import CANCELLED
 from ..exports.data import EventData, ExportData, LinkData, MotdData, RoomData, SessionData, SlotData, TrackData
-from ..exports.ptg_json import slot_occupancy
 from . import Event, Link, Motd, Room, SessionRow, Slot, Track
 
 
@@ -52,21 +54,36 @@ def scope_id(connection: sa.Connection, event: EventData, kind: str, slug: str) 
     return found
 
 
+# The statements are built once, with the event as a bound parameter: building a select costs
+# about as much as running one of these small ones.
+_EVENT_ID = sa.bindparam("event_id")
+_ROOMS = (sa.select(Room.id, Room.slug, Room.name, Room.capacity, Room.description, Room.video_url, Room.cap_icon,
+                    Room.cap_desc, Room.offered_slots)
+          .where(Room.event_id == _EVENT_ID).order_by(Room.name, Room.slug))
+_TRACKS = (sa.select(Track.id, Track.slug, Track.name, Track.description, Track.colour, Track.meeting_url,
+                     Track.notes_url, Track.now, Track.next, Track.location)
+           .where(Track.event_id == _EVENT_ID).order_by(Track.slug))
+_SLOTS = sa.select(Slot.code, Slot.start, Slot.end).where(Slot.event_id == _EVENT_ID).order_by(Slot.start, Slot.code)
+# the message of the day and the links, in one query: (0, level, message) and (1, label, url) rows
+_LISTS = sa.union_all(
+    sa.select(sa.literal_column("0").label("list"), Motd.position, Motd.id, Motd.level.label("first"),
+              Motd.message.label("second")).where(Motd.event_id == _EVENT_ID),
+    sa.select(sa.literal_column("1"), Link.position, Link.id, Link.label, Link.url).where(Link.event_id == _EVENT_ID),
+).order_by("list", "position", "id")
+# what moves when any session of the event changes (its updated_at, its sequence) or goes (the count)
+_SESSIONS_FINGERPRINT = sa.select(sa.func.count(), sa.func.max(SessionRow.updated_at),
+                                  sa.func.coalesce(sa.func.sum(SessionRow.sequence), 0)).where(
+    SessionRow.event_id == _EVENT_ID)
+
+
 def rooms(connection: sa.Connection, event_id: str) -> list[RoomData]:
-    rows = connection.execute(
-        sa.select(Room.id, Room.slug, Room.name, Room.capacity, Room.description, Room.video_url, Room.cap_icon,
-                  Room.cap_desc, Room.offered_slots)
-        .where(Room.event_id == event_id).order_by(Room.name, Room.slug))
-    return [RoomData(**{**row._asdict(), "description": row.description or ""}) for row in rows]
+    return [RoomData(**{**row._asdict(), "description": row.description or ""})
+            for row in connection.execute(_ROOMS, {"event_id": event_id})]
 
 
 def tracks(connection: sa.Connection, event_id: str) -> list[TrackData]:
-    rows = connection.execute(
-        sa.select(Track.id, Track.slug, Track.name, Track.description, Track.colour, Track.meeting_url,
-                  Track.notes_url, Track.now, Track.next, Track.location)
-        .where(Track.event_id == event_id).order_by(Track.slug))
     return [TrackData(**{**row._asdict(), "description": row.description or "", "next": row.next or []})
-            for row in rows]
+            for row in connection.execute(_TRACKS, {"event_id": event_id})]
 
 
 SESSION_COLUMNS = (SessionRow.id, SessionRow.track_id, SessionRow.room_id, SessionRow.start, SessionRow.end,
@@ -84,21 +101,18 @@ def sessions(connection: sa.Connection, event_id: str, *conditions) -> list[Sess
 
 
 def slots(connection: sa.Connection, event_id: str) -> list[SlotData]:
-    rows = connection.execute(sa.select(Slot.code, Slot.start, Slot.end).where(Slot.event_id == event_id)
-                              .order_by(Slot.start, Slot.code))
-    return [SlotData(**row._asdict()) for row in rows]
+    return [SlotData(code, start, end) for code, start, end in connection.execute(_SLOTS, {"event_id": event_id})]
 
 
-def motd(connection: sa.Connection, event_id: str) -> list[MotdData]:
-    rows = connection.execute(sa.select(Motd.level, Motd.message).where(Motd.event_id == event_id)
-                              .order_by(Motd.position, Motd.id))
-    return [MotdData(**row._asdict()) for row in rows]
-
-
-def links(connection: sa.Connection, event_id: str) -> list[LinkData]:
-    rows = connection.execute(sa.select(Link.label, Link.url).where(Link.event_id == event_id)
-                              .order_by(Link.position, Link.id))
-    return [LinkData(**row._asdict()) for row in rows]
+def motd_and_links(connection: sa.Connection, event_id: str) -> tuple[list[MotdData], list[LinkData]]:
+    """The message of the day and the links, each in its order, in one query."""
+    motd, links = [], []
+    for which, _position, _id, first, second in connection.execute(_LISTS, {"event_id": event_id}):
+        if which:
+            links.append(LinkData(first, second))
+        else:
+            motd.append(MotdData(first, second))
+    return motd, links
 
 
 # -- what each export shows ------------------------------------------------------------------------
@@ -117,46 +131,86 @@ def calendar_data(connection: sa.Connection, event: EventData, track_id: str | N
 
 def ptg_data(connection: sa.Connection, event: EventData) -> ExportData:
     """ptg.json's: the grid's occupancy by the sessions that are not cancelled, the rooms, tracks, slots,
-    the message of the day and the links.
+    the message of the day and the links (five queries; six when the sessions changed).
 
     The occupancy of 2,000 sessions costs more than all the rest, and most changes of an event (a
     track's now and next, the message of the day) leave it as it was: it is kept per process, keyed
-    by the sessions' fingerprint (how many, and the latest ``updated_at``: any change of a session
-    moves it, a deleted one lowers the count) and the slots, and worked out again when one moves.
+    by the sessions' fingerprint (how many, the latest ``updated_at`` and the sum of their
+    ``sequence``: a change of a session moves it, a deleted one lowers the count) and the slots, and
+    worked out again (:func:`grid_occupancy`) when one moves. What goes with the data as
+    ``occupancy_key`` names the occupancy's content (a change that leaves the grid as it was, a
+    session's title say, keeps it): the renderer keeps the grid's encoding by it.
     """
     event_slots = slots(connection, event.id)
-    count, latest = connection.execute(sa.select(sa.func.count(), sa.func.max(SessionRow.updated_at))
-                                       .where(SessionRow.event_id == event.id)).one()
-    key = (str(connection.engine.url), event.id, count, latest, tuple(event_slots))
+    count, latest, sequences = connection.execute(_SESSIONS_FINGERPRINT, {"event_id": event.id}).one()
+    database = str(connection.engine.url)
+    key = (database, event.id, count, latest, sequences, tuple(event_slots))
     with _OCCUPANCY_LOCK:
-        occupancy = _OCCUPANCY.get(key)
-        if occupancy is not None:
+        found = _OCCUPANCY.get(key)
+        if found is not None:
             _OCCUPANCY.move_to_end(key)
-    if occupancy is None:
-        occupancy = slot_occupancy(grid_sessions(connection, event.id), event_slots)
+    if found is None:
+        occupancy = grid_occupancy(connection, event.id, event_slots)
         with _OCCUPANCY_LOCK:
-            _OCCUPANCY[key] = occupancy
+            last = _LAST_OCCUPANCY.get((database, event.id))
+            if last is not None and last[0] == occupancy:
+                found = last  # the same grid as before: the same content key
+            else:
+                found = (occupancy, (database, event.id, next(_CONTENT)))
+            if len(_LAST_OCCUPANCY) >= _OCCUPANCY_KEPT * 8:
+                _LAST_OCCUPANCY.clear()  # bounded: a grid met again is encoded again, nothing worse
+            _LAST_OCCUPANCY[(database, event.id)] = found
+            _OCCUPANCY[key] = found
             while len(_OCCUPANCY) > _OCCUPANCY_KEPT:
                 _OCCUPANCY.popitem(last=False)
+    occupancy, content_key = found
+    event_motd, event_links = motd_and_links(connection, event.id)
     return ExportData(event=event, rooms=rooms(connection, event.id), tracks=tracks(connection, event.id),
-                      slots=event_slots, motd=motd(connection, event.id), links=links(connection, event.id),
-                      occupancy=occupancy)
+                      slots=event_slots, motd=event_motd, links=event_links, occupancy=occupancy,
+                      occupancy_key=(content_key, tuple(event_slots)))
 
 
-_OCCUPANCY: OrderedDict[tuple, dict[tuple[str, str], str]] = OrderedDict()
+_OCCUPANCY: OrderedDict[tuple, tuple[dict[tuple[str, str], str], tuple]] = OrderedDict()
+_LAST_OCCUPANCY: dict[tuple[str, str], tuple[dict[tuple[str, str], str], tuple]] = {}
 _OCCUPANCY_KEPT = 32
 _OCCUPANCY_LOCK = threading.Lock()
+_CONTENT = itertools.count(1)
 
 
-def grid_sessions(connection: sa.Connection, event_id: str) -> list[SessionData]:
-    """The event's sessions that are not cancelled, with just what places them on the grid."""
-    rows = connection.execute(
-        sa.select(SessionRow.id, SessionRow.track_id, SessionRow.room_id, SessionRow.start, SessionRow.end,
-                  SessionRow.slot_codes)
-        .where(SessionRow.event_id == event_id, SessionRow.status != CANCELLED))
-    return [SessionData(id=id_, track_id=track_id, room_id=room_id, start=start, end=end, title="",
-                        slot_codes=codes or [])
-            for id_, track_id, room_id, start, end, codes in rows]
+def forget_occupancy() -> None:
+    """Drop every kept occupancy (a test's cold start)."""
+    with _OCCUPANCY_LOCK:
+        _OCCUPANCY.clear()
+        _LAST_OCCUPANCY.clear()
+
+
+# What places the event's sessions that are not cancelled on the grid (their slot codes as the
+# stored JSON text: most sessions share one of a few, each decoded once)
+_GRID_SESSIONS = sa.select(SessionRow.start, SessionRow.id, SessionRow.room_id, SessionRow.track_id, SessionRow.end,
+                           sa.type_coerce(SessionRow.slot_codes, sa.Text)).where(
+    SessionRow.event_id == _EVENT_ID, SessionRow.status != CANCELLED)
+
+
+def grid_occupancy(connection: sa.Connection, event_id: str, event_slots: list[SlotData]) -> dict[tuple[str, str], str]:
+    """(room id, slot code) -> track id, as :func:`~..exports.ptg_json.slot_occupancy` works it out
+    from the event's sessions (a session's ``slot_codes`` when it names some, else the slots its
+    times overlap; the earliest session, by start then id, wins a slot two share), from plain rows."""
+    decoded: dict[str, list[str]] = {}
+    starts = [slot.start for slot in event_slots]  # slots come by start
+    occupied: dict[tuple[str, str], str] = {}
+    for start, _id, room_id, track_id, end, codes_text in sorted(
+            connection.execute(_GRID_SESSIONS, {"event_id": event_id}), key=lambda row: (row[0], row[1])):
+        if isinstance(codes_text, str):  # SQLite: the JSON text
+            codes = decoded.get(codes_text)
+            if codes is None:
+                codes = decoded[codes_text] = json.loads(codes_text) or []
+        else:  # PostgreSQL's driver decodes JSON itself
+            codes = codes_text or []
+        if not codes:  # the slots that start before it ends and end after it starts
+            codes = [slot.code for slot in event_slots[:bisect.bisect_left(starts, end)] if start < slot.end]
+        for code in codes:
+            occupied.setdefault((room_id, code), track_id)
+    return occupied
 
 
 def frab_data(connection: sa.Connection, event: EventData) -> ExportData:
