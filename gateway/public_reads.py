@@ -246,10 +246,23 @@ class PublicReadsMiddleware:
         return Entry(200, kept, body, etag, event, time.monotonic() + self.reads.ttl)
 
     async def _write(self, scope, receive, send) -> None:
+        """Pass a write on; drop what it may change before its answer starts (so its writer, reading
+        next, never gets the old copy from this worker), or when it ended without one."""
+        event = event_of(scope["path"], self.base_path)
+        dropped = False
+
+        async def answer(message):
+            nonlocal dropped
+            if message["type"] == "http.response.start" and not dropped:
+                dropped = True
+                self.reads.changed(event)
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, answer)
         finally:
-            self.reads.changed(event_of(scope["path"], self.base_path))
+            if not dropped:
+                self.reads.changed(event)
 
     def fetch_again(self, keys: list[tuple]) -> None:
         """Fetch ``keys`` again in the background, one fetch per key."""
