@@ -209,9 +209,9 @@ class RoutingResolver(Resolver):
 SPEC_METHODS = ("get", "put", "post", "delete", "patch")
 
 
-def methods_by_path(spec_file: Path = SPEC, base_path: str = BASE_PATH) -> list[tuple[re.Pattern, frozenset[str]]]:
-    """``[(path pattern, methods)]`` of the gateway document: the methods each path defines, plus
-    HEAD where GET is served and OPTIONS everywhere (it answers with the list)."""
+def methods_by_path(spec_file: Path = SPEC, base_path: str = BASE_PATH) -> list[tuple[re.Pattern, frozenset[str], int]]:
+    """``[(path pattern, methods, templated segments)]`` of the gateway document: the methods each
+    path defines, plus HEAD where GET is served and OPTIONS everywhere (it answers with the list)."""
     paths = yaml.safe_load(spec_file.read_text())["paths"]
     table = []
     for template, item in paths.items():
@@ -221,7 +221,7 @@ def methods_by_path(spec_file: Path = SPEC, base_path: str = BASE_PATH) -> list[
         methods.add("OPTIONS")
         pattern = "".join("[^/]+" if part.startswith("{") else re.escape(part)
                           for part in re.split(r"(\{[^}]+\})", template))
-        table.append((re.compile(re.escape(base_path) + pattern + "$"), frozenset(methods)))
+        table.append((re.compile(re.escape(base_path) + pattern + "$"), frozenset(methods), template.count("{")))
     return table
 
 
@@ -230,13 +230,18 @@ class AllowedMethodsMiddleware:
     204 with the methods the path defines, and a method it does not define is a 405 problem with
     the same ``Allow`` (the router alone knows only the one route it tried last)."""
 
-    def __init__(self, app, table: list[tuple[re.Pattern, frozenset[str]]]):
+    def __init__(self, app, table: list[tuple[re.Pattern, frozenset[str], int]]):
         self.app = app
         self.table = table
 
     def allowed(self, path: str) -> frozenset[str] | None:
-        found = [methods for pattern, methods in self.table if pattern.match(path)]
-        return frozenset().union(*found) if found else None
+        """The methods of the path that matches most literally (``/actions/bulk`` before
+        ``/actions/{action_id}``, as OpenAPI resolves them)."""
+        found = [(templated, methods) for pattern, methods, templated in self.table if pattern.match(path)]
+        if not found:
+            return None
+        fewest = min(templated for templated, _methods in found)
+        return frozenset().union(*(methods for templated, methods in found if templated == fewest))
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":

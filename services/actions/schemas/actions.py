@@ -94,7 +94,8 @@ class BulkChangeSchema(StrictSchema):
     """Many actions changed alike, all or nothing."""
 
     ids = fields.List(fields.String(validate=validate.Length(min=1, max=36)), required=True,
-                      validate=validate.Length(min=1, max=500), metadata={"description": "the actions, each once"})
+                      validate=validate.Length(min=1, max=500), metadata={"description": "the actions, each once",
+                                                                          "uniqueItems": True})
     status = fields.String(validate=STATUSES, metadata={"description": "the status each comes to"})
     owners = fields.List(fields.String(validate=validate.Length(min=1, max=320)), validate=validate.Length(max=20),
                          metadata={"description": "the owners each gets (replacing theirs)"})

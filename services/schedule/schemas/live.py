@@ -116,7 +116,8 @@ class MotdOrderSchema(StrictSchema):
 # -- board -------------------------------------------------------------------------------------------
 
 class BoardQuery(StrictSchema):
-    at = fields.AwareDateTime(metadata={"description": "the instant to show (default: now); for tests and replays"})
+    at = fields.AwareDateTime(validate=core.INSTANTS, metadata={
+        "description": "the instant to show (default: now), in the years 1900 to 2999; for tests and replays"})
 
 
 class BoardTrackSchema(Schema):
@@ -218,7 +219,8 @@ class PtgbotDocumentSchema(Schema):
                            metadata={"description": "room name -> slot code -> track ('' = free to book)"})
     tracks = fields.List(fields.String())
     links = fields.Dict(keys=fields.String(), values=fields.String())
-    motd = fields.Raw(metadata={"description": "[{level, message}] (or one such object)"})
+    motd = fields.Raw(allow_none=True, metadata={
+        "description": "[{level, message}] (or one such object); null or absent leaves the message of the day as it is"})
     now = fields.Dict(keys=fields.String(), values=fields.String())
     next = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
     colors = fields.Dict(keys=fields.String(), values=fields.String())
