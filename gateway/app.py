@@ -33,7 +33,7 @@ from services.kit.problems import PROBLEM_JSON, Forbidden, NotFound, Problem
 from services.kit.service import database as service_database
 from services.kit.web import PRINCIPAL_HEADER, REQUEST_ID_HEADER
 
-from . import SERVICE, tokens
+from . import SERVICE, overview, tokens
 from .descriptor import DESCRIPTOR
 from .validation import VALIDATORS
 
@@ -190,7 +190,16 @@ async def revoke_token(token_id: str):
     return Response(status_code=204)
 
 
-LOCAL_OPERATIONS = {"create_token": create_token, "list_tokens": list_tokens, "revoke_token": revoke_token}
+async def track_overview(event: str, track: str):
+    services = overview.Services(state().http, state().upstreams, current_principal())
+    try:
+        return JSONResponse(await overview.track_overview(services, event, track))
+    except overview.Upstream as refused:
+        return Response(refused.body, status_code=refused.status, media_type=refused.content_type)
+
+
+LOCAL_OPERATIONS = {"create_token": create_token, "list_tokens": list_tokens, "revoke_token": revoke_token,
+                    "track_overview": track_overview}
 
 
 class RoutingResolver(Resolver):

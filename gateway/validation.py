@@ -74,6 +74,17 @@ class FieldNamingParameterValidator(ParameterValidator):
             raise bad_request(f"{name}: {error.splitlines()[0]}", [name], error.splitlines()[0])
         return None
 
+    def validate_request(self, request):
+        """A query parameter the operation does not list is refused, each named (the policy the
+        document states): a typo'd filter is an error, not a listing that silently ignores it."""
+        if self.strict_validation:
+            extra = sorted(self.validate_query_parameter_list(request, security_params=self.security_query_params))
+            if extra:
+                listed = ", ".join(p["name"] for p in self.parameters.get("query", [])) or "none"
+                raise bad_request(f"unknown query parameter(s) {', '.join(extra)}; this operation accepts: {listed}",
+                                  extra, "not a parameter of this operation")
+        return super().validate_request(request)
+
     def validate(self, scope):
         try:
             return super().validate(scope)
