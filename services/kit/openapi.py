@@ -59,6 +59,17 @@ def url_rule(self, field, ret, **_kwargs) -> dict:
     return {}
 
 
+EMAIL_PATTERN = (r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                 rf"@(?:{LABEL}\.)+[A-Za-z]{{2,6}}$")
+
+
+def email_rule(self, field, ret, **_kwargs) -> dict:
+    """``fields.Email``: an address whose domain has a top-level part of 2 to 6 letters."""
+    if isinstance(field, fields.Email):
+        return {"pattern": EMAIL_PATTERN}
+    return {}
+
+
 def year_rule(self, field, ret, **_kwargs) -> dict:
     """A date or instant limited to the years 1900 to 2999 (``validate.Range``): the pattern says so."""
     if not isinstance(field, (fields.Date, fields.DateTime)):
@@ -79,7 +90,7 @@ def nul_rule(self, field, ret, **_kwargs) -> dict:
     return {}
 
 
-FIELD_RULES = (url_rule, year_rule, nul_rule)
+FIELD_RULES = (url_rule, email_rule, year_rule, nul_rule)
 
 
 def build_spec(descriptor: ServiceDescriptor) -> dict:

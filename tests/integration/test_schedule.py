@@ -112,7 +112,7 @@ def test_unknown_timezone_and_reversed_dates_are_refused(schedule):
     assert response.status_code == 400 and "timezone" in response.get_json()["errors"]
     response = schedule.client.post("/events", json={**EVENT, "slug": "back", "end_date": "2019-05-01"},
                                     headers=ORGANISER)
-    assert response.status_code == 400 and "end_date" in response.get_json()["errors"]
+    assert response.status_code == 422 and "end_date" in response.get_json()["errors"]  # a rule across fields
 
 
 def test_lists_page_by_cursor_and_filter_by_day_in_the_event_timezone(schedule):

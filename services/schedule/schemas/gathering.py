@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates_schema
 
 from services.kit.schemas import PageQuery, StrictSchema, page_schema
 
@@ -49,11 +49,6 @@ class EventSchema(StrictSchema):
         "description": "grows with every change to anything of the event (exports derive their ETag from it)"})
     created_at = fields.AwareDateTime(dump_only=True)
     updated_at = fields.AwareDateTime(dump_only=True)
-
-    @validates_schema
-    def _dates_in_order(self, data, **_kwargs) -> None:
-        if "start_date" in data and "end_date" in data and data["end_date"] < data["start_date"]:
-            raise ValidationError("must not be before start_date", field_name="end_date")
 
 
 class RoomSchema(StrictSchema):

@@ -204,6 +204,11 @@ class PtgbotSlotSchema(Schema):
     realtime = fields.String()
 
 
+# One message as ptgbot's JSON has it (both keys optional; no NUL, as everywhere in the import).
+MOTD_ENTRY = {"type": "object", "properties": {"level": {"type": "string", "pattern": r"^[^\x00]*$"},
+                                               "message": {"type": "string", "pattern": r"^[^\x00]*$"}}}
+
+
 class PtgbotDocumentSchema(Schema):
     """ptgbot's JSON database (``base.json`` / ``ptg.json``); keys ptghub does not use are ignored."""
 
@@ -220,6 +225,7 @@ class PtgbotDocumentSchema(Schema):
     tracks = fields.List(fields.String())
     links = fields.Dict(keys=fields.String(), values=fields.String())
     motd = fields.Raw(allow_none=True, metadata={
+        "oneOf": [{"type": "array", "items": MOTD_ENTRY}, MOTD_ENTRY],
         "description": "[{level, message}] (or one such object); null or absent leaves the message of the day as it is"})
     now = fields.Dict(keys=fields.String(), values=fields.String())
     next = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
