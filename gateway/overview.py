@@ -83,7 +83,7 @@ async def track_overview(services: Services, event: str, track: str) -> dict:
     return {
         "event": event,
         "track": found,
-        "sessions": [{**session, "note": note_of.get(session["id"])} for session in sessions],
+        "sessions": [{"session": session, "note": note_of.get(session["id"])} for session in sessions],
         "track_note": notes["track_note"],
         "open_actions": actions,
         "latest_summary": notes["latest_summary"],

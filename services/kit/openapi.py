@@ -55,7 +55,7 @@ DATE_PATTERNS = {
 def url_rule(self, field, ret, **_kwargs) -> dict:
     """``fields.Url``: an http(s) URL with a host name."""
     if isinstance(field, fields.Url):
-        return {"format": "uri", "pattern": URL_PATTERN}
+        return {"pattern": URL_PATTERN}
     return {}
 
 

@@ -23,7 +23,8 @@ class WebhookSchema(StrictSchema):
         "description": "`whsec_` + base64 of 24 to 64 random bytes; generated when omitted. "
                        "Returned only when the webhook is created."})
     event_types = fields.List(
-        fields.String(validate=validate.Length(min=1, max=255)), required=True,
+        fields.String(validate=validate.Length(min=1, max=255), metadata={
+            "pattern": r"^(?:[A-Za-z0-9_-]+|\*|#)(?:\.(?:[A-Za-z0-9_-]+|\*|#))*$"}), required=True,
         validate=validate.Length(min=1, max=50),
         metadata={"description": "AMQP topic patterns, e.g. `ptghub.schedule.session.*` or `#` for every event"})
     description = fields.String(load_default="", validate=validate.Length(max=2000))

@@ -61,9 +61,9 @@ def test_a_tracks_overview_in_one_request(start_stack):
     overview = wait_until(overview_with_the_notes_actions, timeout=20, message="the note's actions in the overview")
     assert overview["event"] == "denver4"
     assert overview["track"]["slug"] == "kolla" and overview["track"]["name"] == "Kolla"
-    assert [session["id"] for session in overview["sessions"]] == [first["id"], second["id"]]
+    assert [entry["session"]["id"] for entry in overview["sessions"]] == [first["id"], second["id"]]
     noted = overview["sessions"][0]
-    assert noted["title"] == "Python 3 images" and noted["room"] == "aspen"
+    assert noted["session"]["title"] == "Python 3 images" and noted["session"]["room"] == "aspen"
     assert noted["note"]["url"] == f"/api/v1/sessions/{first['id']}/note"
     assert noted["note"]["revision"] == 1
     assert noted["note"]["item_counts"] == {"action": 2, "decision": 1}

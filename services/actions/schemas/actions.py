@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates_schema
 
+from services.kit.problems import Invalid
 from services.kit.schemas import StrictSchema, page_schema
 
 from ..domain import status
@@ -102,8 +103,8 @@ class BulkChangeSchema(StrictSchema):
 
     @validates_schema
     def _something(self, data, **_kwargs):
-        if "status" not in data and "owners" not in data:
-            raise ValidationError("give status, owners or both", "body")
+        if "status" not in data and "owners" not in data:  # a rule across fields: 422
+            raise Invalid("body", "give status, owners or both")
         if "ids" in data and len(set(data["ids"])) != len(data["ids"]):
             raise ValidationError("each id once", "ids")
 

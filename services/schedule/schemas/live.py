@@ -225,7 +225,7 @@ class PtgbotDocumentSchema(Schema):
     tracks = fields.List(fields.String())
     links = fields.Dict(keys=fields.String(), values=fields.String())
     motd = fields.Raw(allow_none=True, metadata={
-        "oneOf": [{"type": "array", "items": MOTD_ENTRY}, MOTD_ENTRY],
+        "oneOf": [{"type": "array", "items": MOTD_ENTRY}, {**MOTD_ENTRY, "nullable": True}],
         "description": "[{level, message}] (or one such object); null or absent leaves the message of the day as it is"})
     now = fields.Dict(keys=fields.String(), values=fields.String())
     next = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
