@@ -18,7 +18,7 @@ from marshmallow import fields, validate
 from apispec_webframeworks.flask import FlaskPlugin
 
 from .descriptor import ServiceDescriptor
-from .schemas import StrictSchema
+from .schemas import LABEL, URL_PATTERN, StrictSchema
 
 OPENAPI_DIR = Path(__file__).resolve().parents[2] / "openapi"
 
@@ -40,9 +40,6 @@ PROBLEM_SCHEMA = {
 # -- rules the schemas enforce that apispec does not write down by itself ---------------------------
 # Each is a pattern a client (and the gateway, which validates against these documents) can check,
 # and exactly what the service accepts: a value that matches is never refused for its form.
-LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-URL_PATTERN = (rf"^https?://(?:{LABEL}|(?:{LABEL}\.)+[A-Za-z0-9-]{{2,63}}|[0-9]{{1,3}}(?:\.[0-9]{{1,3}}){{3}})(?::[0-9]{{1,5}})?"
-               r"(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(?:\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]+)?$")
 NUL_FREE = r"^[^\x00]*$"
 YEAR = r"(?:19[0-9]{2}|2[0-9]{3})"
 DATE = rf"{YEAR}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
@@ -59,8 +56,9 @@ def url_rule(self, field, ret, **_kwargs) -> dict:
     return {}
 
 
-EMAIL_PATTERN = (r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-                 rf"@(?:{LABEL}\.)+[A-Za-z]{{2,6}}$")
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
+EMAIL_PATTERN = (rf"^{_ATOM}{{1,32}}(?:\.{_ATOM}{{1,15}}){{0,2}}"  # a local part of at most 64
+                 rf"@(?:{LABEL}\.){{1,3}}[A-Za-z]{{2,6}}$")
 
 
 def email_rule(self, field, ret, **_kwargs) -> dict:

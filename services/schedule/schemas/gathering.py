@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates_schema
+from marshmallow import Schema, fields, pre_dump, validate, validates_schema
 
 from services.kit.problems import Invalid
 from services.kit.schemas import PageQuery, StrictSchema, page_schema

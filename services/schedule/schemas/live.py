@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, pre_dump, pre_load, validate
 
+from services.kit.problems import Problem
 from services.kit.schemas import NUL_MESSAGE, PageQuery, StrictSchema, page_schema
 
 from ..domain import live
@@ -238,8 +239,9 @@ class PtgbotDocumentSchema(Schema):
     def _refuse_nul(self, data, **_kwargs):
         errors: dict = {}
         _refuse_nul_deep(data, "", errors)
-        if errors:
-            raise ValidationError(errors)
+        if errors:  # a rule over the whole document (keys too, which OpenAPI 3.0 cannot constrain): 422
+            raise Problem(f"{NUL_MESSAGE}: {', '.join(sorted(errors))}", status=422, title="Unprocessable Content",
+                          errors=errors)
         return data
 
     @pre_load
