@@ -67,7 +67,9 @@ class State:
     def http(self) -> aiohttp.ClientSession:
         if self._http is None or self._http.closed:
             self._http = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=256, keepalive_timeout=30, ttl_dns_cache=300),
+                # idle connections are dropped before the services' gunicorn closes them (keep-alive 2 s):
+                # reusing one it has closed fails the request ("Can not write request body", a 503)
+                connector=aiohttp.TCPConnector(limit=256, keepalive_timeout=1.5, ttl_dns_cache=300),
                 timeout=aiohttp.ClientTimeout(total=30, connect=5),
                 auto_decompress=False,
             )

@@ -413,7 +413,7 @@ def test_sessions_in_slots_and_their_fields(gathering):
     assert "FriZ9" in problem(post(gathering, "/events/denver/sessions", {**bad, "slots": ["FriZ9"]}), 422,
                               "slots")["detail"]
     problem(post(gathering, "/events/denver/sessions", {**bad, "slots": ["ThuA1", "ThuP1"]}), 422, "slots")
-    problem(post(gathering, "/events/denver/sessions", {**bad, "start": "2019-05-03T09:00:00-06:00"}), 400, "slots")
+    problem(post(gathering, "/events/denver/sessions", {**bad, "start": "2019-05-03T09:00:00-06:00"}), 422, "slots")
     problem(post(gathering, "/events/denver/sessions", {**bad, "kind": "party"}), 400, "kind")
     problem(post(gathering, "/events/denver/sessions", {**bad, "status": "cancelled"}), 422, "status")
     moved = patch(gathering, f"/sessions/{session['id']}", {"slots": ["FriA1"]}).get_json()
