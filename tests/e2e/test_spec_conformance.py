@@ -36,7 +36,7 @@ ACCEPTABLE = [200, 201, 202, 204, 304, 401, 403, 404, 409, 410, 412, 422, 429]
 
 
 def seed(stack) -> dict[str, str]:
-    """A gathering to aim at: an event with a room, a track, a session (with its note) and an action."""
+    """A gathering to aim at: an event with a room, a track, a session (with its note), a person and an action."""
     s = stack.session
 
     def post(path: str, body: dict) -> dict:
@@ -51,6 +51,7 @@ def seed(stack) -> dict[str, str]:
     session = post("/events/denver/sessions", {"track": "nova", "room": "aspen", "title": "Cells v2",
                                                "start": "2019-05-02T09:00:00-06:00",
                                                "end": "2019-05-02T10:45:00-06:00"})
+    post("/people", {"nick": "mgoddard", "name": "Mark Goddard"})
     action = post("/actions", {"title": "write the cells v2 spec", "event": "denver", "track": "nova",
                                "owners": ["mgoddard"]})
     return {"path.event": "denver", "path.track": "nova", "path.room": "aspen",
@@ -62,6 +63,9 @@ def seed(stack) -> dict[str, str]:
 def config(parameters: dict[str, str]) -> str:
     lines = [f"seed = {SEED}", "", "[generation]", f"max-examples = {MAX_EXAMPLES}", "",
              "[checks]", "enabled = true", "",
+             # The path parameters are pinned to the seeded gathering, so the object a request names is not
+             # the one the request before created: "created, then not found" would compare two objects.
+             "[checks.ensure_resource_availability]", "enabled = false", "",
              "[checks.positive_data_acceptance]", f"expected-statuses = {ACCEPTABLE}", "", "[parameters]"]
     lines += [f'"{name}" = "{value}"' for name, value in parameters.items()]
     # The one-click pages' token is signed: a string this API did not sign is a 400 ("this link does
