@@ -36,7 +36,7 @@ from services.kit.problems import PROBLEM_JSON, Forbidden, NotFound, Problem
 from services.kit.service import database as service_database
 from services.kit.web import PRINCIPAL_HEADER, REQUEST_ID_HEADER
 
-from . import SERVICE, board, live, public_reads, stream, tokens
+from . import SERVICE, board, live, overview, public_reads, stream, tokens
 from .descriptor import DESCRIPTOR
 from .limits import LimitsMiddleware
 from .roles import RolesMiddleware
@@ -72,7 +72,9 @@ class State:
     def http(self) -> aiohttp.ClientSession:
         if self._http is None or self._http.closed:
             self._http = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=256, keepalive_timeout=30, ttl_dns_cache=300),
+                # idle connections are dropped before the services' gunicorn closes them (keep-alive 2 s):
+                # reusing one it has closed fails the request ("Can not write request body", a 503)
+                connector=aiohttp.TCPConnector(limit=256, keepalive_timeout=1.5, ttl_dns_cache=300),
                 timeout=aiohttp.ClientTimeout(total=30, connect=5),
                 auto_decompress=False,
             )
@@ -214,8 +216,16 @@ async def revoke_token(token_id: str):
     return Response(status_code=204)
 
 
+async def track_overview(event: str, track: str):
+    services = overview.Services(state().http, state().upstreams, current_principal())
+    try:
+        return JSONResponse(await overview.track_overview(services, event, track))
+    except overview.Upstream as refused:
+        return Response(refused.body, status_code=refused.status, media_type=refused.content_type)
+
+
 LOCAL_OPERATIONS = {"create_token": create_token, "list_tokens": list_tokens, "revoke_token": revoke_token,
-                    "stream_events": stream.stream_events}
+                    "stream_events": stream.stream_events, "track_overview": track_overview}
 
 
 class RoutingResolver(Resolver):
@@ -234,9 +244,9 @@ class RoutingResolver(Resolver):
 SPEC_METHODS = ("get", "put", "post", "delete", "patch")
 
 
-def methods_by_path(spec_file: Path = SPEC, base_path: str = BASE_PATH) -> list[tuple[re.Pattern, frozenset[str]]]:
-    """``[(path pattern, methods)]`` of the gateway document: the methods each path defines, plus
-    HEAD where GET is served and OPTIONS everywhere (it answers with the list)."""
+def methods_by_path(spec_file: Path = SPEC, base_path: str = BASE_PATH) -> list[tuple[re.Pattern, frozenset[str], int]]:
+    """``[(path pattern, methods, templated segments)]`` of the gateway document: the methods each
+    path defines, plus HEAD where GET is served and OPTIONS everywhere (it answers with the list)."""
     paths = yaml.safe_load(spec_file.read_text())["paths"]
     table = []
     for template, item in paths.items():
@@ -246,7 +256,7 @@ def methods_by_path(spec_file: Path = SPEC, base_path: str = BASE_PATH) -> list[
         methods.add("OPTIONS")
         pattern = "".join("[^/]+" if part.startswith("{") else re.escape(part)
                           for part in re.split(r"(\{[^}]+\})", template))
-        table.append((re.compile(re.escape(base_path) + pattern + "$"), frozenset(methods)))
+        table.append((re.compile(re.escape(base_path) + pattern + "$"), frozenset(methods), template.count("{")))
     return table
 
 
@@ -255,13 +265,18 @@ class AllowedMethodsMiddleware:
     204 with the methods the path defines, and a method it does not define is a 405 problem with
     the same ``Allow`` (the router alone knows only the one route it tried last)."""
 
-    def __init__(self, app, table: list[tuple[re.Pattern, frozenset[str]]]):
+    def __init__(self, app, table: list[tuple[re.Pattern, frozenset[str], int]]):
         self.app = app
         self.table = table
 
     def allowed(self, path: str) -> frozenset[str] | None:
-        found = [methods for pattern, methods in self.table if pattern.match(path)]
-        return frozenset().union(*found) if found else None
+        """The methods of the path that matches most literally (``/actions/bulk`` before
+        ``/actions/{action_id}``, as OpenAPI resolves them)."""
+        found = [(templated, methods) for pattern, methods, templated in self.table if pattern.match(path)]
+        if not found:
+            return None
+        fewest = min(templated for templated, _methods in found)
+        return frozenset().union(*(methods for templated, methods in found if templated == fewest))
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":

@@ -27,6 +27,17 @@ def bad_request(detail: str, fields: list[str], message: str) -> ProblemExceptio
                             ext={"errors": {field: [message] for field in fields}})
 
 
+LONG_ENUM = 12
+JSON_NULL = object()  # a body of JSON ``null``: sent, unlike no body, so it is checked against the schema
+
+
+def message_of(error: ValidationError) -> str:
+    """jsonschema's message, without reciting an enum of hundreds (the IANA timezones)."""
+    if error.validator == "enum" and len(error.validator_value) > LONG_ENUM:
+        return f"{error.instance!r} is not one of the {len(error.validator_value)} values this field accepts"
+    return error.message
+
+
 class FieldNamingBodyValidator(JSONRequestBodyValidator):
     def _validate(self, body):
         if body is None:
@@ -34,17 +45,24 @@ class FieldNamingBodyValidator(JSONRequestBodyValidator):
                 raise bad_request("the request body must not be empty", ["body"], "Missing data.")
             return None
         try:
-            return self._validator.validate(body)
+            return self._validator.validate(None if body is JSON_NULL else body)
         except ValidationError as exc:
-            raise bad_request(f"{exc.message}{format_error_with_path(exception=exc)}", field_of(exc), exc.message)
+            message = message_of(exc)
+            raise bad_request(f"{message}{format_error_with_path(exception=exc)}", field_of(exc), message)
 
     async def _parse(self, stream, scope):
         try:
-            return await super()._parse(stream, scope)
+            body = await super()._parse(stream, scope)
         except ProblemException as exc:
             raise bad_request(f"the request body is not valid JSON: {exc.detail}", ["body"], "Invalid JSON.")
         except UnicodeDecodeError as exc:
             raise bad_request(f"the request body is not UTF-8: {exc.reason}", ["body"], "Invalid UTF-8.")
+        return JSON_NULL if body is None and self._sent else body
+
+    async def wrap_receive(self, receive, *, scope):
+        # connexion reads an empty body and ``null`` alike (None); only the first is "no body"
+        self._sent = bool(int(dict(scope.get("headers") or []).get(b"content-length", b"0") or 0))
+        return await super().wrap_receive(receive, scope=scope)
 
 
 class FieldNamingParameterValidator(ParameterValidator):
@@ -55,6 +73,17 @@ class FieldNamingParameterValidator(ParameterValidator):
             name = param_name or param.get("name")
             raise bad_request(f"{name}: {error.splitlines()[0]}", [name], error.splitlines()[0])
         return None
+
+    def validate_request(self, request):
+        """A query parameter the operation does not list is refused, each named (the policy the
+        document states): a typo'd filter is an error, not a listing that silently ignores it."""
+        if self.strict_validation:
+            extra = sorted(self.validate_query_parameter_list(request, security_params=self.security_query_params))
+            if extra:
+                listed = ", ".join(p["name"] for p in self.parameters.get("query", [])) or "none"
+                raise bad_request(f"unknown query parameter(s) {', '.join(extra)}; this operation accepts: {listed}",
+                                  extra, "not a parameter of this operation")
+        return super().validate_request(request)
 
     def validate(self, scope):
         try:

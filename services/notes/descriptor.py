@@ -4,7 +4,7 @@ from pathlib import Path
 import services.notes as package
 from services.kit.descriptor import ServiceDescriptor
 
-from . import SERVICE, consumers, schemas, store
+from . import SERVICE, consumers, schemas, store, track_notes_schemas
 
 
 def timers(database):
@@ -16,9 +16,9 @@ def timers(database):
 
 def blueprints():
     """The api's routes (imported here, so the worker never loads them)."""
-    from . import api
+    from . import api, track_notes_api
 
-    return [api.blueprint]
+    return [api.blueprint, track_notes_api.blueprint]
 
 
 DESCRIPTOR = ServiceDescriptor(
@@ -26,7 +26,7 @@ DESCRIPTOR = ServiceDescriptor(
     description=package.__doc__.strip().splitlines()[0],
     package_dir=Path(package.__file__).parent,
     metadata=store.Base.metadata,
-    schemas=schemas.SCHEMAS,
+    schemas={**schemas.SCHEMAS, **track_notes_schemas.SCHEMAS},
     events=schemas.EVENTS,
     blueprints=blueprints,
     subscriptions=consumers.subscriptions,

@@ -280,7 +280,8 @@ def _stored(summary) -> dict:
 
 
 class SearchQuery(StrictSchema):
-    q = fields.String(required=True, metadata={
+    q = fields.String(required=True, validate=validate.Length(max=500), metadata={
+        "pattern": r"^[^\x00]*[^\W_][^\x00]*$",
         "description": "the words to find (all of them, English stemming), at most 500 characters; "
                        "empty or only punctuation is a 400"})
     track = fields.String(load_default=None, metadata={"description": "only this track's notes"})

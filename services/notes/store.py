@@ -211,6 +211,12 @@ def summary_notes(session: Session, event: str, track: str | None = None) -> lis
     return list(session.scalars(statement.order_by(Note.track, Note.start, Note.id)))
 
 
+def track_session_notes(session: Session, event: str, track: str) -> list[Note]:
+    """Every session note of a track, cancelled and deleted sessions' too, in schedule order."""
+    statement = sa.select(Note).where(Note.kind == domain.SESSION, Note.event == event, Note.track == track)
+    return list(session.scalars(statement.order_by(Note.start, Note.id)))
+
+
 def event_track_notes(session: Session, event: str) -> dict[str, Note]:
     """The track notes of an event (those ever saved), by track slug."""
     notes = session.scalars(sa.select(Note).where(Note.kind == domain.TRACK, Note.event == event))

@@ -8,15 +8,23 @@ from services.kit.schemas import PageQuery, StrictSchema, page_schema
 from . import domain, mail_kinds
 
 
+# ``whsec_`` + base64 (padded) of 24 to 64 bytes, as :func:`domain.secret_key` accepts it.
+_B64 = "[A-Za-z0-9+/]"
+SECRET_PATTERN = (f"^whsec_(?:(?:{_B64}{{4}}){{8,20}}(?:{_B64}{{2}}==|{_B64}{{3}}=)?"
+                  f"|(?:{_B64}{{4}}){{21}}(?:{_B64}{{2}}==)?)$")
+
+
 class WebhookSchema(StrictSchema):
     id = fields.String(dump_only=True)
     url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False, validate=validate.Length(max=2000),
                      metadata={"description": "http(s) endpoint; must resolve to public addresses"})
     secret = fields.String(load_only=True, metadata={
+        "pattern": SECRET_PATTERN,
         "description": "`whsec_` + base64 of 24 to 64 random bytes; generated when omitted. "
                        "Returned only when the webhook is created."})
     event_types = fields.List(
-        fields.String(validate=validate.Length(min=1, max=255)), required=True,
+        fields.String(validate=validate.Length(min=1, max=255), metadata={
+            "pattern": r"^(?:[A-Za-z0-9_-]+|\*|#)(?:\.(?:[A-Za-z0-9_-]+|\*|#))*$"}), required=True,
         validate=validate.Length(min=1, max=50),
         metadata={"description": "AMQP topic patterns, e.g. `ptghub.schedule.session.*` or `#` for every event"})
     description = fields.String(load_default="", validate=validate.Length(max=2000))

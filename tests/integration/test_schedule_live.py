@@ -663,7 +663,7 @@ def test_an_import_that_moves_a_booking_or_changes_statuses_updates_only_that(de
     ({"slots": "Monday"}, 400, "slots"),
     ({"schedule": {"Aspen": {"MonA1": 3}}}, 400, "schedule"),
     ({"motd": "hello"}, 400, "motd"),
-    ({"tracks": ["nova\x00"]}, 400, "tracks.0"),
+    ({"tracks": ["nova\x00"]}, 422, "tracks.0"),  # no NUL anywhere: a rule over the document
     ({"slots": {d: [{"name": f"{d[:3]}A1", "desc": "09:00-10:45"}] for d in
                 ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")}}, 422, "slots"),
     ({"slots": {"Monday": [{"name": "MonA1", "desc": "soon"}]}}, 422, "slots.Monday.MonA1"),

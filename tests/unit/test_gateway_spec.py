@@ -95,6 +95,94 @@ def test_the_gateway_documents_every_status_its_services_answer():
     assert not missing, "add to openapi/gateway.yaml: " + "; ".join(missing)
 
 
+# One shared response per kind of refusal (components/responses); an operation refers to it.
+KINDS = {"400": "BadRequest", "401": "Unauthorized", "403": "Forbidden", "404": "NotFound", "409": "Conflict",
+         "410": "Gone", "412": "PreconditionFailed", "413": "PayloadTooLarge", "422": "UnprocessableContent",
+         "429": "TooManyRequests", "503": "ServiceUnavailable"}
+# The one-click pages answer their refusals as HTML pages (or problems when asked for JSON).
+LINK_PAGES = {"/a/{token}", "/unsubscribe/{token}"}
+
+
+def statuses_the_gateway_answers(path: str, operation: dict) -> set[str]:
+    """What the gateway itself may answer for any operation, whatever the service says: 400 (the
+    document's rules, unknown query parameters) and 429 (the rate limit) always; 401 and 403 where a
+    token is needed or a role is named; 404 where the path names an object; 413 where a body is
+    taken; 503 where a service answers behind it."""
+    owner = operation["operationId"].partition(".")[0]
+    expected = {"400", "429"}
+    if operation.get("security") != []:
+        expected.add("401")
+    if operation.get("x-ptghub-roles") or owner == GATEWAY_OWN:
+        expected.add("403")
+    if "{" in path:
+        expected.add("404")
+    if "requestBody" in operation:
+        expected.add("413")
+    if owner in SERVICE_SPECS:
+        expected.add("503")
+    return expected
+
+
+def test_every_operation_lists_the_statuses_the_gateway_itself_answers():
+    missing = []
+    for path, method, operation in gateway_operations():
+        lacking = statuses_the_gateway_answers(path, operation) - {str(c) for c in operation["responses"]}
+        missing += [f"{method.upper()} {path}: '{code}': {{$ref: '#/components/responses/{KINDS[code]}'}}"
+                    for code in sorted(lacking)]
+    assert not missing, "add to openapi/gateway.yaml:\n" + "\n".join(missing)
+
+
+def test_every_refusal_refers_to_the_shared_response_of_its_kind():
+    assert set(KINDS.values()) <= set(GATEWAY["components"]["responses"])
+    wrong = []
+    for path, method, operation in gateway_operations():
+        for code, response in operation["responses"].items():
+            code = str(code)
+            if int(code) < 400:
+                continue
+            allowed = {f"#/components/responses/{KINDS.get(code, '?')}"}
+            if path in LINK_PAGES:
+                allowed.add("#/components/responses/LinkProblem")
+            if response.get("$ref") not in allowed:
+                wrong.append(f"{method.upper()} {path} {code}: {response} (use {sorted(allowed)[0]})")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_too_many_requests_says_when_to_come_back():
+    assert "Retry-After" in GATEWAY["components"]["responses"]["TooManyRequests"]["headers"]
+
+
+def test_a_proxied_operation_takes_its_query_and_header_parameters_from_its_service():
+    """No parameter written twice: the gateway refers to the service's (``<service>.yaml#/components/
+    parameters/<view>.<name>``) and lists every one of them, so the document's list is what the
+    service reads; a path's own parameters are the gateway's."""
+    wrong = []
+    for path, method, operation in gateway_operations():
+        owner, _, view = operation["operationId"].partition(".")
+        if owner not in SERVICE_SPECS:
+            continue
+        upstream = SERVICE_SPECS[owner]["paths"].get(path, {}).get(method, {})
+        wanted = {f"{owner}.yaml{p['$ref']}" for p in upstream.get("parameters", []) if "$ref" in p}
+        given = set()
+        for parameter in operation.get("parameters", []):
+            ref = parameter.get("$ref", "")
+            if ref.startswith(f"{owner}.yaml#/components/parameters/"):
+                given.add(ref)
+            elif parameter.get("in") in ("query", "header"):
+                wrong.append(f"{method.upper()} {path}: {parameter['name']} is written here; refer to {owner}.yaml's")
+        wrong += [f"{method.upper()} {path}: add - {{$ref: '{ref}'}}" for ref in sorted(wanted - given)]
+        wrong += [f"{method.upper()} {path}: {ref} is not this operation's" for ref in sorted(given - wanted)]
+        for ref in given:
+            key = ref.rpartition("/")[2]
+            assert key.startswith((f"{view}.", f"{owner}.{view}.")), (
+                f"{ref}: not a parameter of {operation['operationId']}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_document_states_the_query_parameter_policy():
+    assert "any other is refused with a 400" in GATEWAY["info"]["description"]
+
+
 def test_every_public_service_path_is_reachable_through_the_gateway():
     exposed = {(op["operationId"].partition(".")[0], method.upper(), path) for path, method, op in gateway_operations()}
     missing = []
@@ -226,6 +314,7 @@ def test_the_last_organiser_token_is_kept_and_no_token_revokes_itself(gateway_cl
 
 @pytest.mark.parametrize("method, path, allow", [
     ("PUT", "/api/v1/events/denver", "DELETE, GET, HEAD, OPTIONS, PATCH"),
+    ("GET", "/api/v1/actions/bulk", "OPTIONS, POST"),  # the literal path, not /actions/{action_id}
     ("DELETE", "/api/v1/events", "GET, HEAD, OPTIONS, POST"),
     ("PATCH", "/api/v1/tokens", "GET, HEAD, OPTIONS, POST"),
     ("GET", "/api/v1/tokens/some-id", "DELETE, OPTIONS"),
@@ -248,6 +337,18 @@ def test_options_lists_the_methods_of_every_path():
         defined = {m.upper() for m in METHODS if m in item}
         assert defined | {"OPTIONS"} <= allowed, path
         assert ("HEAD" in allowed) == ("GET" in allowed or "HEAD" in defined), path
+
+
+def test_an_unknown_query_parameter_is_a_400_naming_it(gateway_client):
+    response = gateway_client.get("/api/v1/events", params={"limit": "5", "colour": "red", "bogus": "1"})
+    assert response.status_code == 400 and response.headers["content-type"] == "application/problem+json"
+    assert set(response.json()["errors"]) == {"bogus", "colour"}
+    assert "this operation accepts: limit, cursor" in response.json()["detail"]
+
+
+def test_a_json_null_body_is_checked_against_the_schema_not_taken_for_none(gateway_client):
+    response = gateway_client.post("/api/v1/tokens", content=b"null", headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["body"]
 
 
 def test_options_answers_without_a_token(gateway_client):

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from services.kit.problems import Invalid
 
 NICK = re.compile(r"^[A-Za-z_\[\]\\^{}|`][A-Za-z0-9_\-\[\]\\^{}|`.]{0,63}$")
-EMAIL = re.compile(r"^[^@\s<>(),;:\"]+@[^@\s<>(),;:\"]+\.[^@\s<>(),;:\"]+$")
+# The characters an address part may not hold, named outright where regex dialects disagree on ``\s``
+# (the pattern is also the document's, which other engines read).
+_NOT_IN_ADDRESS = r"[^@\s\x1c-\x1f\x85\ufeff<>(),;:\"]"
+EMAIL = re.compile(rf"^{_NOT_IN_ADDRESS}+@{_NOT_IN_ADDRESS}+\.{_NOT_IN_ADDRESS}+$")
 
 
 @dataclass(frozen=True)

@@ -80,11 +80,11 @@ def bulk_change():
         content: {application/json: {schema: BulkChange}}
       responses:
         200: {description: every action changed, content: {application/json: {schema: BulkResult}}}
-        400: {description: 'invalid fields (no status nor owners, an id twice)', content: {application/problem+json: {schema: Problem}}}
+        400: {description: 'invalid fields (an id twice)', content: {application/problem+json: {schema: Problem}}}
         403: {description: 'one action is not yours to change (the problem names its id); nothing changed', content: {application/problem+json: {schema: Problem}}}
         404: {description: 'one id names no action (the problem names it); nothing changed', content: {application/problem+json: {schema: Problem}}}
         409: {description: 'one action cannot go to that status (the problem names its id); nothing changed', content: {application/problem+json: {schema: Problem}}}
-        422: {description: 'an owner that is neither a nick nor an address; nothing changed', content: {application/problem+json: {schema: Problem}}}
+        422: {description: 'neither status nor owners given, or an owner that is neither a nick nor an address; nothing changed', content: {application/problem+json: {schema: Problem}}}
     """
     data = load(bulk_input)
     command = actions.BulkChange(ids=data["ids"], changes={"status": data["status"]} if "status" in data else {},

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates_schema
 
+from services.kit.problems import Invalid
 from services.kit.schemas import StrictSchema, page_schema
 
 from ..domain import status
@@ -94,15 +95,16 @@ class BulkChangeSchema(StrictSchema):
     """Many actions changed alike, all or nothing."""
 
     ids = fields.List(fields.String(validate=validate.Length(min=1, max=36)), required=True,
-                      validate=validate.Length(min=1, max=500), metadata={"description": "the actions, each once"})
+                      validate=validate.Length(min=1, max=500), metadata={"description": "the actions, each once",
+                                                                          "uniqueItems": True})
     status = fields.String(validate=STATUSES, metadata={"description": "the status each comes to"})
     owners = fields.List(fields.String(validate=validate.Length(min=1, max=320)), validate=validate.Length(max=20),
                          metadata={"description": "the owners each gets (replacing theirs)"})
 
     @validates_schema
     def _something(self, data, **_kwargs):
-        if "status" not in data and "owners" not in data:
-            raise ValidationError("give status, owners or both", "body")
+        if "status" not in data and "owners" not in data:  # a rule across fields: 422
+            raise Invalid("body", "give status, owners or both")
         if "ids" in data and len(set(data["ids"])) != len(data["ids"]):
             raise ValidationError("each id once", "ids")
 

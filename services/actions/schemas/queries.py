@@ -27,7 +27,8 @@ class ActionQuery(PageQuery):
     owner = fields.String(validate=validate.Length(min=1, max=320), metadata={
         "description": "an owner's nick, alias or e-mail address (case-insensitive); an unknown one lists nothing"})
     status = StatusList(metadata={
-        "description": "open, in_progress, done or dropped; several comma-separated (or the parameter repeated)"})
+        "description": "open, in_progress, done or dropped; several comma-separated (or the parameter repeated)",
+        "pattern": "^(?:{0})(?:,(?:{0}))*$".format("|".join(status.STATUSES))})
     event = fields.String(validate=validate.Length(min=1, max=64))
     track = fields.String(validate=validate.Length(min=1, max=64))
     overdue = fields.Boolean(metadata={

@@ -8,7 +8,7 @@
 The names are also importable from here (``domain.check_clashes``).
 """
 from .calendar import (UTC, Interval, check_event_dates, check_session_times, day_bounds, event_bounds,
-                       is_known_timezone, local_day, outside_event, rezone)
+                       is_known_timezone, known_timezones, local_day, outside_event, rezone)
 from .gathering import (TRACK_FIELDS_FOR_CHAIRS, Held, changed_fields, check_cascade, check_chairs,
                         check_event_empty, check_track_fields, is_sender, plan_event_days)
 from .grid import (CLOCK, GridChange, SlotView, check_grid, check_offered_slots, check_slot, check_slots_unused,
@@ -19,7 +19,7 @@ from .sessions import (CANCELLED, KINDS, SCHEDULED, SEQUENCED_FIELDS, STATUSES, 
 
 __all__ = [
     "UTC", "Interval", "check_event_dates", "check_session_times", "day_bounds", "event_bounds",
-    "is_known_timezone", "local_day", "outside_event", "rezone",
+    "is_known_timezone", "known_timezones", "local_day", "outside_event", "rezone",
     "TRACK_FIELDS_FOR_CHAIRS", "Held", "changed_fields", "check_cascade", "check_chairs", "check_event_empty",
     "check_track_fields", "is_sender", "plan_event_days",
     "CLOCK", "GridChange", "SlotView", "check_grid", "check_offered_slots", "check_slot", "check_slots_unused",

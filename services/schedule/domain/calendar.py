@@ -27,6 +27,11 @@ def is_known_timezone(name: str) -> bool:
     return True
 
 
+def known_timezones() -> frozenset[str]:
+    """The IANA names an event may be in: those zoneinfo can load."""
+    return frozenset(name for name in _zones() if is_known_timezone(name))
+
+
 def _zones() -> set[str]:
     if not _ZONES:
         _ZONES.update(available_timezones())

@@ -23,6 +23,7 @@ session_schema, grid_schema = SessionSchema(), SlotGridSchema()
 def create_event(uow: UnitOfWork, who: dict, data: dict) -> store.Event:
     """Create an event (``data``: a loaded ``Event``); publishes ``event.created``."""
     require_organiser(who)
+    domain.check_event_dates(data["start_date"], data["end_date"])  # across fields: a 422 naming end_date
     if store.event_slug_taken(uow.session, data["slug"]):
         raise Conflict(f"event {data['slug']!r} exists already", errors={"slug": ["taken"]})
     event = store.Event(**data)

@@ -13,11 +13,13 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from services.kit.problems import Invalid
+from services.kit.schemas import URL_PATTERN
 
 from ..domain import live as rules
 from .commands import CommandError, check_colour, check_url
 from .format import ROOM_META_KEYS, WEEKDAYS
 
+LINK_URL = re.compile(URL_PATTERN)
 SLOT_DESC_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
@@ -183,7 +185,10 @@ def plan_import(doc: dict, start_date: date, end_date: date, zone: str) -> Impor
     plan.tracks = tracks
 
     for label, url in (doc.get("links") or {}).items():
-        plan.links.append((str(label)[:300], str(url)[:2000]))
+        if not LINK_URL.match(str(url)) or len(str(url)) > 2000:
+            plan.warnings.append(f"links.{label}: not an http(s) URL; ignored")
+            continue
+        plan.links.append((str(label)[:300], str(url)))
     motd = doc.get("motd")
     if isinstance(motd, dict):  # ptgbot before 2020 kept one message
         motd = [motd] if motd.get("message") else []

@@ -27,6 +27,7 @@ def create_event():
         400: {description: invalid fields, content: {application/problem+json: {schema: Problem}}}
         403: {description: not an organiser, content: {application/problem+json: {schema: Problem}}}
         409: {description: slug taken, content: {application/problem+json: {schema: Problem}}}
+        422: {description: end_date before start_date, content: {application/problem+json: {schema: Problem}}}
     """
     data = load(event_schema)
     with unit_of_work() as uow:

@@ -66,6 +66,8 @@ def post_ptgbot_import(event: str):
         date with that weekday; otherwise in order); slot times (`desc`, HH:MM-HH:MM) are local to the
         event's timezone. Rooms by slug of their name, tracks by name, slots by code, sessions by room
         and slot: running it twice changes nothing. A session in the way makes it 409 and writes nothing.
+        No string (nor key) anywhere in the document may hold NUL: a 422 naming each. A link whose URL
+        is not an http(s) URL, as a link's URL must be, is left out with a warning.
       parameters:
       - {in: path, name: event, required: true, schema: {type: string}}
       requestBody:
@@ -77,7 +79,7 @@ def post_ptgbot_import(event: str):
         403: {description: not an organiser, content: {application/problem+json: {schema: Problem}}}
         404: {description: unknown event, content: {application/problem+json: {schema: Problem}}}
         409: {description: a session is in the way, content: {application/problem+json: {schema: Problem}}}
-        422: {description: the grid does not fit the event, content: {application/problem+json: {schema: Problem}}}
+        422: {description: 'the grid does not fit the event, or a string holds NUL', content: {application/problem+json: {schema: Problem}}}
     """
     require_organiser(principal(), "the event's schedule", event)
     doc = load(PtgbotDocumentSchema())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, pre_dump, pre_load, validate
 
+from services.kit.problems import Problem
 from services.kit.schemas import NUL_MESSAGE, PageQuery, StrictSchema, page_schema
 
 from ..domain import live
@@ -116,7 +117,8 @@ class MotdOrderSchema(StrictSchema):
 # -- board -------------------------------------------------------------------------------------------
 
 class BoardQuery(StrictSchema):
-    at = fields.AwareDateTime(metadata={"description": "the instant to show (default: now); for tests and replays"})
+    at = fields.AwareDateTime(validate=core.INSTANTS, metadata={
+        "description": "the instant to show (default: now), in the years 1900 to 2999; for tests and replays"})
 
 
 class BoardTrackSchema(Schema):
@@ -203,6 +205,11 @@ class PtgbotSlotSchema(Schema):
     realtime = fields.String()
 
 
+# One message as ptgbot's JSON has it (both keys optional; no NUL, as everywhere in the import).
+MOTD_ENTRY = {"type": "object", "properties": {"level": {"type": "string", "pattern": r"^[^\x00]*$"},
+                                               "message": {"type": "string", "pattern": r"^[^\x00]*$"}}}
+
+
 class PtgbotDocumentSchema(Schema):
     """ptgbot's JSON database (``base.json`` / ``ptg.json``); keys ptghub does not use are ignored."""
 
@@ -218,7 +225,9 @@ class PtgbotDocumentSchema(Schema):
                            metadata={"description": "room name -> slot code -> track ('' = free to book)"})
     tracks = fields.List(fields.String())
     links = fields.Dict(keys=fields.String(), values=fields.String())
-    motd = fields.Raw(metadata={"description": "[{level, message}] (or one such object)"})
+    motd = fields.Raw(allow_none=True, metadata={
+        "oneOf": [{"type": "array", "items": MOTD_ENTRY}, {**MOTD_ENTRY, "nullable": True}],
+        "description": "[{level, message}] (or one such object); null or absent leaves the message of the day as it is"})
     now = fields.Dict(keys=fields.String(), values=fields.String())
     next = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
     colors = fields.Dict(keys=fields.String(), values=fields.String())
@@ -230,8 +239,9 @@ class PtgbotDocumentSchema(Schema):
     def _refuse_nul(self, data, **_kwargs):
         errors: dict = {}
         _refuse_nul_deep(data, "", errors)
-        if errors:
-            raise ValidationError(errors)
+        if errors:  # a rule over the whole document (keys too, which OpenAPI 3.0 cannot constrain): 422
+            raise Problem(f"{NUL_MESSAGE}: {', '.join(sorted(errors))}", status=422, title="Unprocessable Content",
+                          errors=errors)
         return data
 
     @pre_load
