@@ -57,12 +57,14 @@ def url_rule(self, field, ret, **_kwargs) -> dict:
 
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
-EMAIL_PATTERN = (rf"^{_ATOM}{{1,32}}(?:\.{_ATOM}{{1,15}}){{0,2}}"  # a local part of at most 64
-                 rf"@(?:{LABEL}\.){{1,3}}[A-Za-z]{{2,6}}$")
+# a dot-atom local part; a domain of labels whose last starts with a letter (2 to 63 characters:
+# `.example`, `.international`), or `localhost` (marshmallow's Email takes both)
+EMAIL_PATTERN = (rf"^{_ATOM}+(?:\.{_ATOM}+)*"
+                 rf"@(?:(?:{LABEL}\.)+[A-Za-z][A-Za-z0-9-]{{1,62}}|localhost)$")
 
 
 def email_rule(self, field, ret, **_kwargs) -> dict:
-    """``fields.Email``: an address whose domain has a top-level part of 2 to 6 letters."""
+    """``fields.Email``: a dot-atom address at a domain name (or ``localhost``)."""
     if isinstance(field, fields.Email):
         return {"pattern": EMAIL_PATTERN}
     return {}

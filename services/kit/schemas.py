@@ -16,7 +16,8 @@ NUL_MESSAGE = "must not contain NUL characters"
 # pattern the generated documents give every URL field (:mod:`services.kit.openapi`).
 LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 URL_PATTERN = (rf"^https?://(?:{LABEL}|(?:{LABEL}\.)+[A-Za-z0-9-]{{2,63}}|[0-9]{{1,3}}(?:\.[0-9]{{1,3}}){{3}})(?::[0-9]{{1,5}})?"
-               r"(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(?:\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]+)?$")
+               r"(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(?:\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]+)?"
+               r"(?:#[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?$")
 
 
 class StrictSchema(Schema):
