@@ -22,7 +22,7 @@ from marshmallow import Schema
 
 from .cloudevents import CONTENT_TYPE, matches
 from .descriptor import ServiceDescriptor
-from .openapi import OPENAPI_DIR
+from .openapi import OPENAPI_DIR, without_email_format
 
 ASYNCAPI_FILE = OPENAPI_DIR / "asyncapi.yaml"
 
@@ -136,7 +136,7 @@ def service_events(descriptor: ServiceDescriptor) -> tuple[dict[str, str], dict[
             spec.components.schema(name, schema=schema)
             registered[id(schema)] = name
         types[event_type] = registered[id(schema)]
-    everything = spec.to_dict().get("components", {}).get("schemas", {})
+    everything = without_email_format(spec.to_dict()).get("components", {}).get("schemas", {})
     reachable, todo = set(), set(types.values())
     while todo:
         name = todo.pop()

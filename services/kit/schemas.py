@@ -12,11 +12,15 @@ from .problems import Problem
 
 
 NUL_MESSAGE = "must not contain NUL characters"
+# A character that is not white space, written out so that Python's ``re`` and the documents' (ECMA)
+# patterns agree on it: ``\S`` differs between them (Python counts \x1c-\x1f and \x85 as space).
+NOT_SPACE = "[^\\x00-\\x20\\x7f\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]"
 # An http(s) URL with a host name, as ``fields.Url(require_tld=False)`` accepts it (a subset): the
 # pattern the generated documents give every URL field (:mod:`services.kit.openapi`).
 LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 URL_PATTERN = (rf"^https?://(?:{LABEL}|(?:{LABEL}\.)+[A-Za-z0-9-]{{2,63}}|[0-9]{{1,3}}(?:\.[0-9]{{1,3}}){{3}})(?::[0-9]{{1,5}})?"
-               r"(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(?:\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]+)?$")
+               r"(?:/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?(?:\?[A-Za-z0-9._~%!$&'()*+,;=:@/?-]+)?"
+               r"(?:#[A-Za-z0-9._~%!$&'()*+,;=:@/?-]*)?$")
 
 
 class StrictSchema(Schema):

@@ -50,8 +50,9 @@ def matches_any(patterns: Iterable[str], event_type: str) -> bool:
 
 # -- who receives what ------------------------------------------------------------------------
 
-# Events carrying personal data (mail recipients): only organisers' webhooks receive them.
-PERSONAL_EVENTS = frozenset({MESSAGE_SENT, MESSAGE_FAILED, "ptghub.actions.person.unsubscribed"})
+# Events carrying personal data (mail recipients; a reminder digest's one-click links and unsubscribe
+# URL, which act for their person): only organisers' webhooks receive them.
+PERSONAL_EVENTS = frozenset({MESSAGE_SENT, MESSAGE_FAILED, REMINDER_DUE, "ptghub.actions.person.unsubscribed"})
 # Events about one token's own things: the field of ``data`` naming that token's id. Another
 # integration's webhooks never receive them.
 OWNED_EVENTS = {WEBHOOK_DISABLED: "owner", TOKEN_REVOKED: "id"}

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from services.kit.schemas import PageQuery, StrictSchema, page_schema
+from services.kit.schemas import LABEL, PageQuery, StrictSchema, page_schema
 
 from . import domain
 from .suppression_store import MANUAL, REASONS
+
+
+# one plain address as the documents state it (a subset of what :func:`domain.mail_address` takes)
+PLAIN_ADDRESS = rf"^[A-Za-z0-9._%+-]{{1,64}}@(?:{LABEL}\.){{1,3}}[A-Za-z][A-Za-z0-9-]{{0,61}}[A-Za-z0-9]$"
 
 
 def _plain_address(value: str) -> None:
@@ -16,7 +20,9 @@ def _plain_address(value: str) -> None:
 
 
 class SuppressionSchema(StrictSchema):
-    address = fields.String(required=True, validate=[validate.Length(min=3, max=320), _plain_address], metadata={
+    address = fields.String(required=True, validate=[validate.Length(min=3, max=320), validate.Regexp(
+        PLAIN_ADDRESS, error="not one plain mail address (user@host: no name, no angle brackets, no spaces)"),
+        _plain_address], metadata={
         "description": "the address (kept in lower case); no personal mail goes to it"})
     reason = fields.String(load_default=MANUAL, validate=validate.OneOf(REASONS), metadata={
         "description": "why: `unsubscribed` (the person's one-click link), `bounced` (a 5xx reply to RCPT) "
@@ -30,7 +36,9 @@ class SuppressionSchema(StrictSchema):
 
 class SuppressionQuery(PageQuery):
     reason = fields.String(validate=validate.OneOf(REASONS))
-    address = fields.String(validate=[validate.Length(max=320), _plain_address])
+    address = fields.String(validate=[validate.Length(max=320), validate.Regexp(
+        PLAIN_ADDRESS, error="not one plain mail address (user@host: no name, no angle brackets, no spaces)"),
+        _plain_address])
 
 
 class ResendSchema(StrictSchema):

@@ -72,7 +72,8 @@ class WebhookCreatedSchema(WebhookSchema):
 
 class WebhookQuery(PageQuery):
     enabled = fields.Boolean()
-    owner = fields.String(metadata={"description": "organisers only: one owner's webhooks"})
+    owner = fields.String(validate=validate.Length(max=64), metadata={
+        "description": "organisers only: one owner's webhooks (the token id)"})
 
 
 class AttemptSchema(Schema):

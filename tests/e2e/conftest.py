@@ -169,18 +169,20 @@ def stack_environment(infra, var_dir: Path, smtp_url: str, postgres: bool) -> di
 
 @pytest.fixture
 def start_stack(infra, tmp_path, smtp_server):
-    """``start(postgres)`` starts a stack; ``start(postgres, like=stack)`` starts one again on the
-    same var/ and databases (after ``stack.interrupt()``), as a second ``make run`` would."""
+    """``start(postgres)`` starts a stack (``settings``: PTGHUB_* of its own); ``start(postgres,
+    like=stack)`` starts one again on the same var/ and databases (after ``stack.interrupt()``), as a
+    second ``make run`` would."""
     stacks = []
 
-    def start(postgres: bool, like: Stack | None = None) -> Stack:
+    def start(postgres: bool, like: Stack | None = None, settings: dict[str, str] | None = None) -> Stack:
         if like is not None:
             env = {**like.env, "PTGHUB_GATEWAY_PORT": str(free_port()),
                    **{f"PTGHUB_{s.upper()}_PORT": str(free_port()) for s in SERVICE_NAMES}}
             stack = Stack(env, like.var_dir)
         else:
             var_dir = tmp_path / f"var{len(stacks)}"
-            stack = Stack(stack_environment(infra, var_dir, smtp_server.url, postgres), var_dir)
+            stack = Stack({**stack_environment(infra, var_dir, smtp_server.url, postgres), **(settings or {})},
+                          var_dir)
         stacks.append(stack)
         return stack
 

@@ -223,6 +223,8 @@ def test_the_url_check_resolves_with_a_timeout():
     (ORGANISER, domain.MESSAGE_SENT, {"recipient": "list@example.org"}, True),
     (INTEGRATION, domain.MESSAGE_SENT, {"recipient": "list@example.org"}, False),
     (INTEGRATION, domain.MESSAGE_FAILED, {"recipient": "list@example.org"}, False),
+    (INTEGRATION, domain.REMINDER_DUE, {"person": {"email": "mgoddard@example.org"}}, False),  # its one-click links
+    (ORGANISER, domain.REMINDER_DUE, {"person": {"email": "mgoddard@example.org"}}, True),
     (ORGANISER, domain.WEBHOOK_DISABLED, {"owner": "token-b"}, True),
     (INTEGRATION, domain.WEBHOOK_DISABLED, {"owner": "token-b"}, False),
     (INTEGRATION, domain.WEBHOOK_DISABLED, {"owner": "token-a"}, True),

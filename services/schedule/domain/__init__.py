@@ -10,7 +10,7 @@ The names are also importable from here (``domain.check_clashes``).
 from .calendar import (UTC, Interval, check_event_dates, check_session_times, day_bounds, event_bounds,
                        is_known_timezone, known_timezones, local_day, outside_event, rezone)
 from .gathering import (TRACK_FIELDS_FOR_CHAIRS, Held, changed_fields, check_cascade, check_chairs,
-                        check_event_empty, check_track_fields, is_sender, plan_event_days)
+                        check_event_empty, check_track_fields, is_sender, plan_event_days, SENDER_PATTERN)
 from .grid import (CLOCK, GridChange, SlotView, check_grid, check_offered_slots, check_slot, check_slots_unused,
                    grid_order, local_instant, parse_clock, plan_grid, slots_span, without_slots)
 from .sessions import (CANCELLED, KINDS, SCHEDULED, SEQUENCED_FIELDS, STATUSES, Clash, ConflictPair, SessionView,
@@ -21,7 +21,7 @@ __all__ = [
     "UTC", "Interval", "check_event_dates", "check_session_times", "day_bounds", "event_bounds",
     "is_known_timezone", "known_timezones", "local_day", "outside_event", "rezone",
     "TRACK_FIELDS_FOR_CHAIRS", "Held", "changed_fields", "check_cascade", "check_chairs", "check_event_empty",
-    "check_track_fields", "is_sender", "plan_event_days",
+    "check_track_fields", "is_sender", "plan_event_days", "SENDER_PATTERN",
     "CLOCK", "GridChange", "SlotView", "check_grid", "check_offered_slots", "check_slot", "check_slots_unused",
     "grid_order", "local_instant", "parse_clock", "plan_grid", "slots_span", "without_slots",
     "CANCELLED", "KINDS", "SCHEDULED", "SEQUENCED_FIELDS", "STATUSES", "Clash", "ConflictPair", "SessionView",

@@ -103,17 +103,14 @@ def check_event_empty(slug: str, counts: dict[str, int], cascade: bool) -> None:
                        errors={"cascade": ["needed: not empty"]})
 
 
-_SENDER_ADDRESS = re.compile(r"[^@\s<>,;\"()\[\]]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
-_SENDER_NAME = re.compile(r"[^<>\x00-\x1f\x7f,;\"]*")
+_SENDER_ADDRESS = (r"[^@\x00-\x20\x7f<>,;\"()\[\]\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+"
+                   r"@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
+# ``user@host`` or ``Name <user@host>``, one line, one address: the schema states it as this pattern
+SENDER_PATTERN = rf"^(?:{_SENDER_ADDRESS}|[^<>\x00-\x1f\x7f,;\"]*<{_SENDER_ADDRESS}>)$"
 
 
 def is_sender(value: str) -> bool:
     """Whether ``value`` is fit for an event's ``mail_from``: ``user@host`` or ``Name <user@host>``,
     on one line (no CR/LF: it becomes a header), one address only."""
-    value = value.strip()
-    if _SENDER_ADDRESS.fullmatch(value):
-        return True
-    name, bracket, rest = value.partition("<")
-    return bool(bracket) and rest.endswith(">") and bool(_SENDER_NAME.fullmatch(name)) \
-        and bool(_SENDER_ADDRESS.fullmatch(rest[:-1]))
+    return re.fullmatch(SENDER_PATTERN, value) is not None
 

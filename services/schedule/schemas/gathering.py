@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates, validates_schema
+from marshmallow import Schema, fields, pre_dump, validate, validates_schema
 
 from services.kit.problems import Invalid
 from services.kit.schemas import PageQuery, StrictSchema, page_schema
@@ -52,17 +52,13 @@ class EventSchema(StrictSchema):
         "description": "where the event's summaries are mailed; unset: to each of its tracks' lists"})
     subject_tag = fields.String(load_default=None, allow_none=True, validate=[validate.Length(min=1, max=64), ONE_LINE],
                                 metadata={"description": "subject tag of the event's summaries, e.g. ptg for [ptg]"})
-    mail_from = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=320), metadata={
+    mail_from = fields.String(load_default=None, allow_none=True, validate=[validate.Length(max=320), validate.Regexp(
+        domain.SENDER_PATTERN, error="one address, `user@host` or `Name <user@host>`, on one line")], metadata={
         "description": "sender of the event's summaries, `Name <user@host>` or `user@host`; unset: notify's own"})
     version = fields.Integer(dump_only=True, metadata={
         "description": "grows with every change to anything of the event (exports derive their ETag from it)"})
     created_at = fields.AwareDateTime(dump_only=True)
     updated_at = fields.AwareDateTime(dump_only=True)
-
-    @validates("mail_from")
-    def _one_sender(self, value: str | None, **_kwargs) -> None:
-        if value is not None and not domain.is_sender(value):
-            raise ValidationError("one address, `user@host` or `Name <user@host>`, on one line")
 
 
 class RoomSchema(StrictSchema):

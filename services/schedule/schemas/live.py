@@ -8,13 +8,13 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, pre_dump, pre_load, validate
 
 from services.kit.problems import Problem
-from services.kit.schemas import NUL_MESSAGE, PageQuery, StrictSchema, page_schema
+from services.kit.schemas import NOT_SPACE, NUL_MESSAGE, PageQuery, StrictSchema, page_schema
 
 from ..domain import live
 from . import gathering as core
 
 SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$", error="lowercase letters, digits, - and _ only (at most 64)")
-NICK = validate.Regexp(r"^\S{1,64}$", error="one word, at most 64 characters")
+NICK = validate.Regexp(rf"^{NOT_SPACE}{{1,64}}$", error="one word, at most 64 characters")
 
 # The core's schemas, used for the resources the live side changes too (sessions, tracks, rooms).
 SessionSchema = core.SessionSchema
