@@ -57,11 +57,11 @@ def url_rule(self, field, ret, **_kwargs) -> dict:
 
 
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
-# a dot-atom local part of at most 64 characters (up to four atoms); a domain of up to three labels
-# and a top-level one that starts with a letter (2 to 63 characters: `.example`, `.international`):
-# at most 320 in all, and all of it what marshmallow's Email takes
-EMAIL_PATTERN = (rf"^{_ATOM}{{1,16}}(?:\.{_ATOM}{{1,15}}){{0,3}}"
-                 rf"@(?:{LABEL}\.){{1,3}}[A-Za-z][A-Za-z0-9-]{{0,61}}[A-Za-z0-9]$")
+# a dot-atom local part (up to eight atoms of up to 64 characters); a domain of up to four labels and a
+# top-level one that starts with a letter (2 to 63 characters: `.example`, `.international`), or
+# `localhost`: all of it what marshmallow's Email takes; the fields' maxLength (320) bounds the whole
+EMAIL_PATTERN = (rf"^{_ATOM}{{1,64}}(?:\.{_ATOM}{{1,64}}){{0,7}}"
+                 rf"@(?:(?:{LABEL}\.){{1,4}}[A-Za-z][A-Za-z0-9-]{{0,61}}[A-Za-z0-9]|localhost)$")
 
 
 def email_rule(self, field, ret, **_kwargs) -> dict:

@@ -11,7 +11,7 @@ from .suppression_store import MANUAL, REASONS
 
 
 # one plain address as the documents state it (a subset of what :func:`domain.mail_address` takes)
-PLAIN_ADDRESS = rf"^[A-Za-z0-9._%+-]{{1,64}}@(?:{LABEL}\.){{1,3}}[A-Za-z][A-Za-z0-9-]{{0,61}}[A-Za-z0-9]$"
+PLAIN_ADDRESS = rf"^[A-Za-z0-9._%+-]{{1,64}}@(?:{LABEL}\.){{1,4}}[A-Za-z][A-Za-z0-9-]{{0,61}}[A-Za-z0-9]$"
 
 
 def _plain_address(value: str) -> None:

@@ -86,8 +86,6 @@ def schemathesis(stack, config_file: Path, report_dir: Path, *selection: str) ->
                           env={**os.environ, "SCHEMATHESIS_HOOKS": ""})
 
 
-@pytest.mark.xfail(reason="known gap left open: a track chair's nick with a NUL is refused by the service "
-                          "but the document does not state it yet (POST /events/{event}/tracks)", strict=False)
 @pytest.mark.timeout(2 * RUN_TIMEOUT + 120)
 def test_schemathesis_finds_no_server_error_and_no_broken_promise(start_stack, tmp_path):
     # one client address fuzzing hundreds of requests a second: the rate limit (tested in

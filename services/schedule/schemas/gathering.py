@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from marshmallow import Schema, fields, pre_dump, validate, validates_schema
 
 from services.kit.problems import Invalid
-from services.kit.schemas import PageQuery, StrictSchema, page_schema
+from services.kit.schemas import NOT_SPACE, PageQuery, StrictSchema, page_schema
 
 from .. import domain
 
@@ -15,8 +15,8 @@ SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$", error="lowercase letters, 
 SLOT_CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$",
                             error="letters, digits, - and _ only (at most 32), e.g. MonA1")
 CLOCK = validate.Regexp(domain.CLOCK.pattern, error="a local time HH:MM, 00:00 to 23:59")
-# Spaces named outright where regex dialects disagree on \s (the pattern is also the document's).
-NICK = validate.Regexp(r"^[^\s\x1c-\x1f\x85\ufeff]{1,64}$", error="a chat nick: no spaces, at most 64 characters")
+# Spaces and controls named outright where regex dialects disagree on \s (the pattern is also the document's).
+NICK = validate.Regexp(rf"^{NOT_SPACE}{{1,64}}$", error="a chat nick: no spaces or control characters, at most 64")
 # Dates far from now are typos; the last day also keeps date arithmetic (the day after) in range.
 DATES = validate.Range(min=date(1900, 1, 1), max=date(2999, 12, 31), error="must be between 1900 and 2999")
 ONE_LINE = validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error="one line: no CR, LF or other control characters")
