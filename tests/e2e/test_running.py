@@ -29,7 +29,7 @@ def test_ctrl_c_stops_every_process_quietly(start_stack, webhook_receiver, smtp_
 
     elapsed = stack.interrupt()
     assert stack.process.returncode == 0
-    assert elapsed < 10, f"took {elapsed:.1f}s to stop"
+    assert elapsed < 10, (f"took {elapsed:.1f}s to stop", stack.output[-5:])
     assert stack.output[-1] == "ptghub: stopped", stack.output[-5:]
     logs = stack.logs()
     assert {"gateway", "gateway-worker", *(f"{s}-{p}" for s in ("schedule", "notes", "actions",
