@@ -37,7 +37,7 @@ from services.notes.descriptor import DESCRIPTOR  # noqa: E402
 from services.notes.domain import NoteKey  # noqa: E402
 from services.notes.operations import copies, notes, search  # noqa: E402
 from services.notes.operations.copies import SessionChange  # noqa: E402
-from services.notes.schemas import ScheduleSessionSchema  # noqa: E402
+from services.notes.schemas.schedule_events import ScheduleSessionSchema  # noqa: E402
 
 TARGET_MS = 50.0
 DEFAULT_PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

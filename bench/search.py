@@ -35,7 +35,8 @@ from services.kit.db import Database  # noqa: E402
 from services.notes.domain import NoteKey  # noqa: E402
 from services.notes.operations import copies, notes, search  # noqa: E402
 from services.notes.operations.copies import SessionChange  # noqa: E402
-from services.notes.schemas import ScheduleSessionSchema, SearchResultSchema  # noqa: E402
+from services.notes.schemas.schedule_events import ScheduleSessionSchema  # noqa: E402
+from services.notes.schemas.search import SearchResultSchema  # noqa: E402
 
 TARGET_MS = 50.0
 TRACKS = [f"track{n:02d}" for n in range(20)]

@@ -17,7 +17,7 @@ from services.kit.copies import TrackChange
 from services.kit.db import Database, UnitOfWork
 
 from .operations import copies, notes
-from .schemas import ScheduleEventSchema, ScheduleNoteLineSchema, ScheduleSessionSchema, ScheduleTrackChairsSchema
+from .schemas.schedule_events import ScheduleEventSchema, ScheduleNoteLineSchema, ScheduleSessionSchema, ScheduleTrackChairsSchema
 
 session_data, chairs_data, line_data = ScheduleSessionSchema(), ScheduleTrackChairsSchema(), ScheduleNoteLineSchema()
 event_data = ScheduleEventSchema()

@@ -4,7 +4,7 @@ from pathlib import Path
 import services.notes as package
 from services.kit.descriptor import ServiceDescriptor
 
-from . import SERVICE, consumers, schemas, store, track_notes_schemas
+from . import SERVICE, consumers, schemas, store
 
 
 def timers(database):
@@ -15,10 +15,14 @@ def timers(database):
 
 
 def blueprints():
-    """The api's routes (imported here, so the worker never loads them)."""
-    from . import api, track_notes_api
+    """The api's routes (imported here, so the worker never loads them): the blueprint ``notes``, which
+    :mod:`.routes.free_notes`, :mod:`.routes.summaries` and :mod:`.routes.search` add their routes to
+    (endpoint ``notes.<view>``), and ``track_notes``."""
+    from .routes import notes
+    from .routes import free_notes, summaries, search  # noqa: F401 (their routes, on notes.blueprint)
+    from .routes import track_notes
 
-    return [api.blueprint, track_notes_api.blueprint]
+    return [notes.blueprint, track_notes.blueprint]
 
 
 DESCRIPTOR = ServiceDescriptor(
@@ -26,7 +30,7 @@ DESCRIPTOR = ServiceDescriptor(
     description=package.__doc__.strip().splitlines()[0],
     package_dir=Path(package.__file__).parent,
     metadata=store.Base.metadata,
-    schemas={**schemas.SCHEMAS, **track_notes_schemas.SCHEMAS},
+    schemas=schemas.SCHEMAS,
     events=schemas.EVENTS,
     blueprints=blueprints,
     subscriptions=consumers.subscriptions,

@@ -11,7 +11,8 @@ from services.notes.domain import NoteKey
 from services.notes.operations import copies, notes, summaries
 from services.notes.operations.copies import SessionChange
 from services.notes.operations.summaries import SummaryRequest
-from services.notes.schemas import NoteSchema, ScheduleSessionSchema
+from services.notes.schemas.notes import NoteSchema
+from services.notes.schemas.schedule_events import ScheduleSessionSchema
 
 from .conftest import outbox_types
 

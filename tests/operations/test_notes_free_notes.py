@@ -14,8 +14,10 @@ from services.notes.descriptor import DESCRIPTOR
 from services.notes.domain import MAX_BODY_BYTES, NoteKey
 from services.notes.operations import copies, free_notes, notes, search, summaries
 from services.notes.operations.copies import EventChange, SessionChange
-from services.notes.schemas import (FreeNoteSchema, NoteSchema, ScheduleEventSchema, ScheduleSessionSchema,
-                                    SearchResultSchema)
+from services.notes.schemas.free_notes import FreeNoteSchema
+from services.notes.schemas.notes import NoteSchema
+from services.notes.schemas.schedule_events import ScheduleEventSchema, ScheduleSessionSchema
+from services.notes.schemas.search import SearchResultSchema
 
 from .conftest import outbox_types, transaction
 

@@ -13,7 +13,8 @@ from services.notes.descriptor import DESCRIPTOR
 from services.notes.domain import NoteKey
 from services.notes.operations import copies, notes, search
 from services.notes.operations.copies import SessionChange
-from services.notes.schemas import ScheduleSessionSchema, SearchResultSchema
+from services.notes.schemas.schedule_events import ScheduleSessionSchema
+from services.notes.schemas.search import SearchResultSchema
 
 from .conftest import transaction
 

@@ -13,7 +13,7 @@ from services.notes.domain import NoteKey
 from services.notes.operations import copies, notes, summaries
 from services.notes.operations.copies import EventChange, SessionChange
 from services.notes.operations.summaries import PreviewRequest, SummaryRequest
-from services.notes.schemas import ScheduleEventSchema, ScheduleSessionSchema
+from services.notes.schemas.schedule_events import ScheduleEventSchema, ScheduleSessionSchema
 
 from .conftest import outbox_types
 

@@ -6,7 +6,7 @@ from services.kit.problems import NotFound
 from services.notes.descriptor import DESCRIPTOR
 from services.notes.domain import NoteKey
 from services.notes.operations import copies, notes, track_notes
-from services.notes.track_notes_schemas import TrackNotesSchema
+from services.notes.schemas.track_notes import TrackNotesSchema
 
 from .test_notes_summaries import (AFTERNOON, MORNING, ORGANISER, event_change, publish, run, schedule,
                                    track_change)

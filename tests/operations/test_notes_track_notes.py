@@ -12,7 +12,7 @@ from services.notes.descriptor import DESCRIPTOR
 from services.notes.domain import MAX_BODY_BYTES, NoteKey
 from services.notes.operations import copies, notes
 from services.notes.operations.copies import SessionChange
-from services.notes.schemas import ScheduleSessionSchema
+from services.notes.schemas.schedule_events import ScheduleSessionSchema
 
 from .conftest import outbox_types, transaction
 

@@ -19,7 +19,7 @@ from services.kit.problems import Conflict
 
 from .. import SERVICE, domain, store
 from ..domain import NoteKey
-from ..schemas import NoteSchema
+from ..schemas.notes import NoteSchema
 from . import notes
 
 note_data = NoteSchema()

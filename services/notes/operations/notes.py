@@ -24,7 +24,8 @@ from services.kit.problems import Conflict, Forbidden
 
 from .. import SERVICE, domain, extraction, store
 from ..domain import NoteKey
-from ..schemas import ItemSchema, NoteSchema
+from ..schemas.items import ItemSchema
+from ..schemas.notes import NoteSchema
 
 note_data, item_data = NoteSchema(), ItemSchema()
 NOTE_UPDATED = event_type(SERVICE, "note", "updated")

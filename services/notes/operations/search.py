@@ -1,4 +1,4 @@
-"""Search over an event's notes and their items: the query's words (:mod:`..search`), the store's
+"""Search over an event's notes and their items: the query's words (:mod:`..domain.search`), the store's
 full-text matches (PostgreSQL's tsvector, SQLite's FTS5), one page of results, best first.
 
 Notes and items are found apart and merged by rank (higher is better; each database ranks its own
@@ -15,7 +15,8 @@ from services.kit.db import UnitOfWork
 from services.kit.problems import NotFound, Problem
 from services.kit.schemas import decode_cursor, encode_cursor
 
-from .. import search, store
+from .. import store
+from ..domain import search
 
 MAX_OFFSET = 10_000
 

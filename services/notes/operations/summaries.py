@@ -26,7 +26,7 @@ from services.kit.problems import Conflict, Invalid, NotFound
 
 from .. import SERVICE, domain, store
 from .. import summary as renderer
-from ..schemas import PublishedSummarySchema, SummarySessionSchema
+from ..schemas.summaries import PublishedSummarySchema, SummarySessionSchema
 from ..summary import publication
 from ..summary.render import text_hash
 

@@ -1,12 +1,13 @@
-"""``GET /events/{event}/tracks/{track}/notes``: a track's notes at a glance (load, one operation, dump)."""
+"""``GET /events/{event}/tracks/{track}/notes``: a track's notes at a glance (load, one operation, dump).
+Its own blueprint, ``track_notes``."""
 from __future__ import annotations
 
 from flask import Blueprint
 
 from services.kit.web import json_response, unit_of_work
 
-from .operations import track_notes
-from .track_notes_schemas import TrackNotesSchema
+from ..operations import track_notes
+from ..schemas.track_notes import TrackNotesSchema
 
 blueprint = Blueprint("track_notes", __name__)
 schema = TrackNotesSchema()

@@ -1,10 +1,8 @@
-"""Search's pure rules, no I/O: what a query may be, the terms drawn out of it, and the safe snippet.
+"""Search's pure rules, no I/O: what a query may be, the words drawn out of it, and the safe snippet.
 
 A query is at most :data:`MAX_QUERY` characters and must hold at least one word (letters or
-digits): empty or punctuation only is a 400 naming ``q``. Its words are searched for together (all
-of them, stemmed as English), on both databases: PostgreSQL gets them as ``plainto_tsquery('english',
-...)``, SQLite's FTS5 (tokenizer ``porter unicode61``) as quoted phrases, so no FTS5 operator in a
-query can change its meaning or fail.
+digits): empty or punctuation only is a 400 naming ``q``. Its words are searched for together; how
+each database is given them is the store's (:mod:`..store.search`).
 
 The databases highlight with the sentinels :data:`START` and :data:`STOP` (private-use characters);
 :func:`safe_snippet` escapes the text as HTML and only then turns the sentinels into ``<mark>`` and
@@ -38,16 +36,6 @@ def terms(q: str | None) -> list[str]:
 
 def _bad(message: str) -> Problem:
     return Problem(f"q: {message}", errors={"q": [message]})
-
-
-def postgres_query(words: list[str]) -> str:
-    """The text given to ``plainto_tsquery('english', ...)``: every word, each required."""
-    return " ".join(words)
-
-
-def fts5_query(words: list[str]) -> str:
-    """An FTS5 MATCH expression requiring every word, each a quoted string (no operator gets through)."""
-    return " ".join('"' + word.replace('"', '""') + '"' for word in words)
 
 
 def safe_snippet(highlighted: str | None) -> str:

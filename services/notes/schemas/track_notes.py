@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, pre_dump
 
-from . import domain
-from .schemas import note_url
+from .. import domain
+from .notes import note_url
 
 
 class NoteGlanceSchema(Schema):
