@@ -65,7 +65,7 @@ def _export(event_slug: str, kind: str, load: Loader, render: Renderer, scope: t
     One rendering per ETag at a time (single flight): a request for a version being rendered by
     another thread (the gateway's workers each fetch again what a change made untrue) waits for it.
     """
-    engine = current_app.extensions["database"].engine
+    engine = current_app.extensions["database"].read_engine  # SQLite: beside a writer, never queued behind one
     for attempt in (1, 2):
         done = None
         with export_queries.snapshot(engine) as connection:
