@@ -25,7 +25,8 @@ from services.kit.db import Database, LeaseKeeper, claim_batch, release_claim, u
 from services.kit.logs import log
 from services.kit.polling import poll
 
-from . import domain, mail_kinds, store, suppression_store
+from . import domain, store, suppression_store
+from .domain import mail_kinds
 from .config import NotifySettings
 from .operations import messages, suppressions
 

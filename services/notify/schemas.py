@@ -5,7 +5,8 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, vali
 
 from services.kit.schemas import PageQuery, StrictSchema, page_schema
 
-from . import domain, mail_kinds
+from . import domain
+from .domain import mail_kinds
 
 
 # ``whsec_`` + base64 (padded) of 24 to 64 bytes, as :func:`domain.secret_key` accepts it.

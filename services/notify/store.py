@@ -14,7 +14,8 @@ from services.kit.db import UTCDateTime, add_kit_tables, new_id, utcnow
 from services.kit.problems import NotFound, Problem
 from services.kit.schemas import paginate
 
-from . import domain, mail_kinds, subscription_rules
+from . import domain
+from .domain import mail_kinds
 
 
 class Base(DeclarativeBase):
@@ -269,8 +270,7 @@ def delivery_targets(session: Session, subscription_ids: set[str]) -> dict[str, 
     """``{subscription id: (url, signing secrets, enabled)}`` of the subscriptions that still exist;
     the secrets are the current one and, while a rotation's grace period lasts, the previous one."""
     now = utcnow()
-    return {s.id: (s.url, subscription_rules.signing_secrets(s.secret, s.previous_secret, s.previous_secret_until,
-                                                             now), s.enabled)
+    return {s.id: (s.url, domain.signing_secrets(s.secret, s.previous_secret, s.previous_secret_until, now), s.enabled)
             for s in session.scalars(sa.select(WebhookSubscription).where(WebhookSubscription.id.in_(subscription_ids)))}
 
 
@@ -419,7 +419,7 @@ def list_mail(session: Session, *, status: str | None, recipient: str | None, li
               cursor: str | None, kind: str | None = None, since: datetime | None = None
               ) -> tuple[list[OutgoingMail], str | None]:
     """A page of the mail log, oldest first; ``recipient`` matches in any case, ``kind`` by
-    :mod:`.mail_kinds`, ``since``: queued at or after."""
+    :mod:`.domain.mail_kinds`, ``since``: queued at or after."""
     statement = sa.select(OutgoingMail)
     if status is not None:
         statement = statement.where(OutgoingMail.status == status)

@@ -11,7 +11,8 @@ from services.kit.cloudevents import CloudEvent
 from services.kit.consuming import EventRouter
 from services.kit.db import utcnow
 from services.kit.problems import Conflict, Forbidden, NotFound, Problem
-from services.notify import consumers, domain, mail_kinds, store, suppression_store
+from services.notify import consumers, domain, store, suppression_store
+from services.notify.domain import mail_kinds
 from services.notify.descriptor import DESCRIPTOR
 from services.notify.operations import messages, resend, suppressions
 

@@ -10,7 +10,7 @@ from services.kit.cloudevents import CloudEvent
 from services.kit.db import UnitOfWork, utcnow
 from services.kit.problems import Conflict
 
-from .. import domain, store, subscription_rules, webhooks
+from .. import domain, store, webhooks
 from ..webhook_schemas import WebhookPingSchema
 from .subscriptions import webhook_owner
 
@@ -28,7 +28,7 @@ def _enabled_subscription(uow: UnitOfWork, who: dict, subscription_id: str, acti
 def ping(uow: UnitOfWork, who: dict, subscription_id: str) -> store.WebhookDelivery:
     """Queue a ``ptghub.notify.webhook.ping`` for the webhook, due now, whatever its filters."""
     subscription = _enabled_subscription(uow, who, subscription_id, "pinging it")
-    cloud_event = CloudEvent(type=subscription_rules.WEBHOOK_PING, source=uow.database.source,
+    cloud_event = CloudEvent(type=domain.WEBHOOK_PING, source=uow.database.source,
                              subject=subscription.id, data=WebhookPingSchema().dump(
                                  {"webhook": subscription.id, "url": subscription.url, "requested_by": who["sub"]}))
     delivery = store.WebhookDelivery(

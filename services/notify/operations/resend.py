@@ -6,7 +6,8 @@ from services.kit.auth import ORGANISER, require_role
 from services.kit.db import UnitOfWork, utcnow
 from services.kit.problems import Conflict
 
-from .. import domain, mail_kinds, store, suppression_store
+from .. import domain, store, suppression_store
+from ..domain import mail_kinds
 from ..mail import WAKE
 
 

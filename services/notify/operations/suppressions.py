@@ -1,5 +1,5 @@
 """The suppression list: addresses that get no personal mail again (list posts are not personal,
-see :mod:`services.notify.mail_kinds`). An address comes on it when its person unsubscribes
+see :mod:`services.notify.domain.mail_kinds`). An address comes on it when its person unsubscribes
 (``ptghub.actions.person.unsubscribed``), when the server refuses it with a 5xx reply to RCPT (a
 hard bounce of personal mail), or when an organiser puts it there; it leaves only when an
 organiser deletes it. The mail loop checks the list just before it sends: a suppressed message is
