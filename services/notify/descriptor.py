@@ -6,7 +6,7 @@ import services.notify as package
 from services.kit.db import Database
 from services.kit.descriptor import Loop, ServiceDescriptor
 
-from . import SERVICE, composing, config, consumers, mail_schemas, schemas, store, suppression_store  # noqa: F401 (its table)
+from . import SERVICE, composing, config, consumers, mail_schemas, schemas, store
 from . import webhook_schemas
 from .mail import MailDeliveryLoop
 from .webhooks import WebhookDeliveryLoop

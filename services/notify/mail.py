@@ -25,7 +25,7 @@ from services.kit.db import Database, LeaseKeeper, claim_batch, release_claim, u
 from services.kit.logs import log
 from services.kit.polling import poll
 
-from . import domain, store, suppression_store
+from . import domain, store
 from .domain import mail_kinds
 from .config import NotifySettings
 from .operations import messages, suppressions
@@ -258,10 +258,10 @@ class MailDeliveryLoop:
         if not personal:
             return {}
         with self.database.read_sessions() as session:
-            listed = suppression_store.suppressed_among(session, {row.recipient for row in personal})
+            listed = store.suppressed_among(session, {row.recipient for row in personal})
             reasons = {address: entry.reason for address, entry in listed.items()}
-        return {row.id: reasons[suppression_store.normal(row.recipient)] for row in personal
-                if suppression_store.normal(row.recipient) in reasons}
+        return {row.id: reasons[store.normal_address(row.recipient)] for row in personal
+                if store.normal_address(row.recipient) in reasons}
 
     def suppress(self, claim: str, row, reason: str) -> None:
         with self.database.unit_of_work() as uow:

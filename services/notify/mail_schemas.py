@@ -7,7 +7,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from services.kit.schemas import LABEL, PageQuery, StrictSchema, page_schema
 
 from . import domain
-from .suppression_store import MANUAL, REASONS
+from .store import MANUAL, REASONS
 
 
 # one plain address as the documents state it (a subset of what :func:`domain.mail_address` takes)
