@@ -13,8 +13,8 @@ from services.kit.web import json_response, load, load_query, page, principal, u
 from . import config, webhooks
 from .config import NotifySettings
 from .operations import messages, subscriptions
-from .schemas import (DeliveryQuery, DeliverySchema, MessageQuery, MessageSchema, WebhookCreatedSchema,
-                      WebhookQuery, WebhookSchema)
+from .schemas.messages import MessageQuery, MessageSchema
+from .schemas.webhooks import DeliveryQuery, DeliverySchema, WebhookCreatedSchema, WebhookQuery, WebhookSchema
 
 blueprint = Blueprint("notify", __name__)
 

@@ -6,8 +6,7 @@ import services.notify as package
 from services.kit.db import Database
 from services.kit.descriptor import Loop, ServiceDescriptor
 
-from . import SERVICE, composing, config, consumers, mail_schemas, schemas, store
-from . import webhook_schemas
+from . import SERVICE, composing, config, consumers, schemas, store
 from .mail import MailDeliveryLoop
 from .webhooks import WebhookDeliveryLoop
 
@@ -53,7 +52,7 @@ DESCRIPTOR = ServiceDescriptor(
     description=package.__doc__.strip().splitlines()[0],
     package_dir=Path(package.__file__).parent,
     metadata=store.Base.metadata,
-    schemas={**schemas.SCHEMAS, **webhook_schemas.SCHEMAS, **mail_schemas.SCHEMAS},
+    schemas=schemas.SCHEMAS,
     events=schemas.EVENTS,
     blueprints=blueprints,
     subscriptions=subscriptions,

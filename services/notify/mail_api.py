@@ -7,9 +7,9 @@ from flask import Blueprint, Response, request
 
 from services.kit.web import json_response, load, load_query, page, principal, unit_of_work
 
-from .mail_schemas import ResendSchema, SuppressionQuery, SuppressionSchema
+from .schemas.messages import MessageSchema, ResendSchema
+from .schemas.suppressions import SuppressionQuery, SuppressionSchema
 from .operations import resend, suppressions
-from .schemas import MessageSchema
 
 blueprint = Blueprint("mail", __name__)
 

@@ -9,7 +9,7 @@ from services.kit.web import json_response, load, principal, unit_of_work
 
 from .api import blueprint  # the one notify blueprint (its views are named notify.<view>)
 from .operations import routing
-from .schemas import MailRouteSchema
+from .schemas.mail_routes import MailRouteSchema
 
 route_schema = MailRouteSchema()
 changes_schema = MailRouteSchema(partial=True)

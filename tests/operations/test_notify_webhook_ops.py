@@ -15,7 +15,7 @@ from services.kit.problems import Conflict, Forbidden, Invalid, NotFound, Proble
 from services.notify import consumers, domain, store, webhooks
 from services.notify.descriptor import DESCRIPTOR
 from services.notify.operations import deliveries, subscriptions
-from services.notify.schemas import DeliverySchema, WebhookSchema
+from services.notify.schemas.webhooks import DeliverySchema, WebhookSchema
 
 from .conftest import outbox_types, transaction
 

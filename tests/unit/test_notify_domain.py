@@ -13,7 +13,7 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from services.kit.auth import INTEGRATION, ORGANISER
 from services.notify import domain, webhooks
 from services.notify.composing import headers, summaries
-from services.notify.schemas import WebhookSchema
+from services.notify.schemas.webhooks import WebhookSchema
 
 NOW = datetime(2019, 5, 2, 15, 0, tzinfo=timezone.utc)
 

@@ -11,7 +11,7 @@ from services.kit.db import UnitOfWork, utcnow
 from services.kit.problems import Conflict
 
 from .. import domain, store, webhooks
-from ..webhook_schemas import WebhookPingSchema
+from ..schemas.webhooks import WebhookPingSchema
 from .subscriptions import webhook_owner
 
 NOT_THROUGH = (domain.FAILED, domain.CANCELLED)  # what redeliver-failed queues again

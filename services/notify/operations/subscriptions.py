@@ -17,7 +17,7 @@ from services.kit.logs import log
 from services.kit.problems import Conflict, Invalid
 
 from .. import domain, event_catalogue, store
-from ..schemas import WebhookSchema
+from ..schemas.webhooks import WebhookSchema
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from services.kit.web import json_response, load, principal, unit_of_work
 
 from ..api import settings, url_refusal
 from ..operations import deliveries, subscriptions
-from ..schemas import DeliverySchema, WebhookSchema
-from ..webhook_schemas import RedeliverFailedSchema, RedeliveredSchema, RotatedSecretSchema, WebhookChanges
+from ..schemas.webhooks import (DeliverySchema, RedeliverFailedSchema, RedeliveredSchema, RotatedSecretSchema,
+                               WebhookChanges, WebhookSchema)
 
 blueprint = Blueprint("webhooks", __name__)
 
