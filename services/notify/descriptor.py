@@ -20,10 +20,10 @@ def check_templates() -> None:
 def blueprints():
     """The api's routes (imported here, so the worker never loads them); the templates checked first."""
     check_templates()
-    from . import api, mail_api, mail_routes_api  # noqa: F401 (mail_routes_api adds its views to api's blueprint)
-    from .routes import webhooks as webhook_routes
+    from . import routes
+    from .routes import mail_routes, messages, subscriptions, suppressions, webhooks  # noqa: F401 (their views)
 
-    return [api.blueprint, mail_api.blueprint, webhook_routes.blueprint]
+    return [routes.notify_blueprint, routes.mail_blueprint, webhooks.blueprint]
 
 
 def subscriptions(database: Database | None):
