@@ -29,7 +29,8 @@ from services.kit.consuming import Subscription
 from services.kit.copies import ScheduleTrackSchema
 from services.kit.db import Database, UnitOfWork
 
-from . import config, domain, mail, webhooks
+from . import config, domain
+from .delivery import mail, webhooks
 from .composing import sessions as session_notices
 from .operations import messages, notices, routing, subscriptions as webhook_subscriptions, suppressions
 from .schemas.consumed import (UNSUBSCRIBED, ActionStateEventSchema, DisabledWebhookEventSchema,

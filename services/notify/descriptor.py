@@ -7,8 +7,8 @@ from services.kit.db import Database
 from services.kit.descriptor import Loop, ServiceDescriptor
 
 from . import SERVICE, composing, config, consumers, schemas, store
-from .mail import MailDeliveryLoop
-from .webhooks import WebhookDeliveryLoop
+from .delivery.mail import MailDeliveryLoop
+from .delivery.webhooks import WebhookDeliveryLoop
 
 
 def check_templates() -> None:

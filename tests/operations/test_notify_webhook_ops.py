@@ -12,7 +12,8 @@ from services.kit.cloudevents import CloudEvent
 from services.kit.consuming import EventRouter
 from services.kit.db import claim_batch, utcnow
 from services.kit.problems import Conflict, Forbidden, Invalid, NotFound, Problem
-from services.notify import consumers, domain, store, webhooks
+from services.notify import consumers, domain, store
+from services.notify.delivery import webhooks
 from services.notify.descriptor import DESCRIPTOR
 from services.notify.operations import deliveries, subscriptions
 from services.notify.schemas.webhooks import DeliverySchema, WebhookSchema

@@ -1,7 +1,7 @@
 """Deliveries an integration asks for: a ping to its webhook at once, a redelivery of one
 delivery, of every one that did not get through. Each goes through the delivery loop like any
 other delivery (signed, retried, logged) with its own ``webhook-id`` kept: a redelivery carries
-the id of the delivery it repeats. Each rings the loop (:data:`..webhooks.WAKE`)."""
+the id of the delivery it repeats. Each rings the loop (:data:`..delivery.webhooks.WAKE`)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,7 +10,8 @@ from services.kit.cloudevents import CloudEvent
 from services.kit.db import UnitOfWork, utcnow
 from services.kit.problems import Conflict
 
-from .. import domain, store, webhooks
+from .. import domain, store
+from ..delivery import webhooks
 from ..schemas.webhooks import WebhookPingSchema
 from .subscriptions import webhook_owner
 

@@ -8,7 +8,7 @@ from services.kit.problems import Conflict
 
 from .. import domain, store
 from ..domain import mail_kinds
-from ..mail import WAKE
+from ..delivery.mail import WAKE
 
 
 def resend_message(uow: UnitOfWork, who: dict, message_id: str, force: bool = False) -> store.OutgoingMail:

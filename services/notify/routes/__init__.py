@@ -21,7 +21,7 @@ from flask import Blueprint, current_app
 
 from .. import config
 from ..config import NotifySettings
-from ..webhooks import url_refusal as webhook_url_refusal
+from ..transport import dns
 
 notify_blueprint = Blueprint("notify", __name__)
 mail_blueprint = Blueprint("mail", __name__)
@@ -40,4 +40,4 @@ def settings() -> NotifySettings:
 
 def url_refusal(url: str) -> str | None:
     """Why ``url`` may not receive webhooks, by this api's settings (allow list, DNS timeout)."""
-    return webhook_url_refusal(url, settings().webhook_allow, settings().dns_timeout)
+    return dns.url_refusal(url, settings().webhook_allow, settings().dns_timeout)
