@@ -4,14 +4,14 @@
 
 A local aiosmtpd server (its own process, so it does not share the client's interpreter lock)
 receives ``--mails`` messages of about ``--size`` bytes twice: through notify's
-:class:`services.notify.mail.SmtpConnection` kept open for all of them (what a mail loop does), and
+:class:`services.notify.transport.smtp.SmtpConnection` kept open for all of them (what a mail loop does), and
 with a new connection per mail (connect, greeting, EHLO, the transaction, QUIT). Prints both
 figures (mails per second, wall clock), the connections the server accepted, and the ratio.
 Target: pooled >= 5x one connection per mail. The CPU time of client and server per mail is
 printed too: on a busy machine it moves less than the clock. ``--tls``: STARTTLS with a verified
 certificate, what a relay on port 587 needs (each new connection then pays a TLS handshake).
 
-``--loop N`` also times the whole mail loop (:class:`services.notify.mail.MailDeliveryLoop`,
+``--loop N`` also times the whole mail loop (:class:`services.notify.delivery.mail.MailDeliveryLoop`,
 claims, suppression check, one unit of work per outcome) sending N queued mails from a SQLite file.
 """
 from __future__ import annotations
@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from services.notify import domain  # noqa: E402
-from services.notify.mail import SmtpConnection  # noqa: E402
+from services.notify.transport.smtp import SmtpConnection  # noqa: E402
 
 TARGET = 5.0
 
@@ -118,7 +118,7 @@ def through_the_loop(url: str, count: int, size: int) -> tuple[float, int]:
     from services.notify import store
     from services.notify.config import NotifySettings
     from services.notify.descriptor import DESCRIPTOR
-    from services.notify.mail import MailDeliveryLoop
+    from services.notify.delivery.mail import MailDeliveryLoop
 
     with tempfile.TemporaryDirectory() as scratch:
         database = Database(f"sqlite:///{scratch}/notify.db", DESCRIPTOR.metadata, source="/ptghub/notify")

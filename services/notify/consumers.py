@@ -29,13 +29,13 @@ from services.kit.consuming import Subscription
 from services.kit.copies import ScheduleTrackSchema
 from services.kit.db import Database, UnitOfWork
 
-from . import config, domain, mail, webhooks
+from . import config, domain
+from .delivery import mail, webhooks
 from .composing import sessions as session_notices
-from .mail_schemas import UNSUBSCRIBED, UnsubscribedEventSchema
 from .operations import messages, notices, routing, subscriptions as webhook_subscriptions, suppressions
-from .schemas import (ActionStateEventSchema, DisabledWebhookEventSchema, ReminderDigestEventSchema,
-                      ScheduleEventSchema, ScheduleSessionSchema,
-                      SummaryEventSchema, TokenRevokedSchema)
+from .schemas.consumed import (UNSUBSCRIBED, ActionStateEventSchema, DisabledWebhookEventSchema,
+                               ReminderDigestEventSchema, ScheduleEventSchema, ScheduleSessionSchema,
+                               SummaryEventSchema, TokenRevokedSchema, UnsubscribedEventSchema)
 
 
 def _load(schema, cloud_event: CloudEvent) -> dict:

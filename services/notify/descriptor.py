@@ -6,10 +6,9 @@ import services.notify as package
 from services.kit.db import Database
 from services.kit.descriptor import Loop, ServiceDescriptor
 
-from . import SERVICE, composing, config, consumers, mail_schemas, schemas, store, suppression_store  # noqa: F401 (its table)
-from . import webhook_schemas
-from .mail import MailDeliveryLoop
-from .webhooks import WebhookDeliveryLoop
+from . import SERVICE, composing, config, consumers, schemas, store
+from .delivery.mail import MailDeliveryLoop
+from .delivery.webhooks import WebhookDeliveryLoop
 
 
 def check_templates() -> None:
@@ -21,10 +20,10 @@ def check_templates() -> None:
 def blueprints():
     """The api's routes (imported here, so the worker never loads them); the templates checked first."""
     check_templates()
-    from . import api, mail_api, mail_routes_api  # noqa: F401 (mail_routes_api adds its views to api's blueprint)
-    from .routes import webhooks as webhook_routes
+    from . import routes
+    from .routes import mail_routes, messages, subscriptions, suppressions, webhooks  # noqa: F401 (their views)
 
-    return [api.blueprint, mail_api.blueprint, webhook_routes.blueprint]
+    return [routes.notify_blueprint, routes.mail_blueprint, webhooks.blueprint]
 
 
 def subscriptions(database: Database | None):
@@ -53,7 +52,7 @@ DESCRIPTOR = ServiceDescriptor(
     description=package.__doc__.strip().splitlines()[0],
     package_dir=Path(package.__file__).parent,
     metadata=store.Base.metadata,
-    schemas={**schemas.SCHEMAS, **webhook_schemas.SCHEMAS, **mail_schemas.SCHEMAS},
+    schemas=schemas.SCHEMAS,
     events=schemas.EVENTS,
     blueprints=blueprints,
     subscriptions=subscriptions,

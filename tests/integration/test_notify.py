@@ -30,8 +30,8 @@ from services.notes.summary import (Event, Session, Track, TrackNotes, build_eve
 from services.notify import consumers, domain, store
 from services.notify.config import NotifySettings
 from services.notify.descriptor import DESCRIPTOR as notify_service
-from services.notify.mail import MailDeliveryLoop
-from services.notify.webhooks import WebhookDeliveryLoop
+from services.notify.delivery.mail import MailDeliveryLoop
+from services.notify.delivery.webhooks import WebhookDeliveryLoop
 
 from ..conftest import ORGANISER, principal_header
 from ..infra import publish_event, wait_until

@@ -22,7 +22,7 @@ from services.kit.db import utcnow
 from services.notify import domain, store
 from services.notify.config import NotifySettings
 from services.notify.descriptor import DESCRIPTOR
-from services.notify.mail import MailDeliveryLoop
+from services.notify.delivery.mail import MailDeliveryLoop
 
 from ..conftest import ORGANISER, principal_header
 from ..infra import publish_event, wait_until

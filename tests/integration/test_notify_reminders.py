@@ -11,7 +11,7 @@ import pytest
 from services.kit.db import utcnow
 from services.notify import config, domain, store
 from services.notify.composing import headers
-from services.notify.mail import MailDeliveryLoop
+from services.notify.delivery.mail import MailDeliveryLoop
 
 from ..conftest import ORGANISER
 from ..infra import wait_until

@@ -24,7 +24,7 @@ from services.kit.db import utcnow
 from services.notify import consumers, domain, store
 from services.notify.config import NotifySettings
 from services.notify.descriptor import DESCRIPTOR as notify_service
-from services.notify.webhooks import WebhookDeliveryLoop
+from services.notify.delivery.webhooks import WebhookDeliveryLoop
 
 from ..infra import publish_event, wait_until
 from .test_notify import BOT, SESSION, deliveries, purge_queue, smtp, stop_worker, subscribe  # noqa: F401

@@ -8,7 +8,7 @@ import json
 import sqlalchemy as sa
 
 from services.actions.domain import links
-from services.notify.mail_schemas import UNSUBSCRIBED, UnsubscribedEventSchema
+from services.notify.schemas.consumed import UNSUBSCRIBED, UnsubscribedEventSchema
 
 from .conftest import outbox_types
 from .test_actions_links import NOW, add_person, database, internal_key, use  # noqa: F401 (fixtures)

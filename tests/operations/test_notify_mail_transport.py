@@ -11,7 +11,8 @@ from services.kit.cloudevents import CloudEvent
 from services.kit.consuming import EventRouter
 from services.kit.db import utcnow
 from services.kit.problems import Conflict, Forbidden, NotFound, Problem
-from services.notify import consumers, domain, mail_kinds, store, suppression_store
+from services.notify import consumers, domain, store
+from services.notify.domain import mail_kinds
 from services.notify.descriptor import DESCRIPTOR
 from services.notify.operations import messages, resend, suppressions
 
@@ -100,7 +101,7 @@ def test_the_list_pages_and_filters_on_sqlite(database):
 def test_an_unsubscribe_event_suppresses_the_address_once_keeping_the_first_reason(database):
     router = EventRouter(database, consumers.subscriptions(database))
     with transaction(database) as uow:
-        suppression_store.add(uow.session, "ann@example.org", suppression_store.BOUNCED, "550 gone")
+        store.add_suppression(uow.session, "ann@example.org", store.BOUNCED, "550 gone")
     for person, address in (("p-1", "Ann@example.org"), ("p-2", "bob@example.org"), ("p-2", "bob@example.org"),
                             ("p-3", "not an address")):
         router.handle(CloudEvent(type="ptghub.actions.person.unsubscribed", source="/ptghub/actions",
@@ -153,7 +154,7 @@ def test_resend_resets_the_attempts_keeps_the_message_id_and_refuses_what_it_mus
     digest = queue(database, "ann@example.org", status=domain.SUPPRESSED)
     post = queue(database, "ann@example.org", kind="ptghub.notes.summary.published", status=domain.FAILED)
     with transaction(database) as uow:
-        suppression_store.add(uow.session, "ann@example.org", suppression_store.UNSUBSCRIBED)
+        store.add_suppression(uow.session, "ann@example.org", store.UNSUBSCRIBED)
     with transaction(database) as uow, pytest.raises(Conflict) as suppressed:
         resend.resend_message(uow, ORGANISER, digest, force=True)
     assert "recipient" in suppressed.value.errors

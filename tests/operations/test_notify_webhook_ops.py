@@ -12,10 +12,11 @@ from services.kit.cloudevents import CloudEvent
 from services.kit.consuming import EventRouter
 from services.kit.db import claim_batch, utcnow
 from services.kit.problems import Conflict, Forbidden, Invalid, NotFound, Problem
-from services.notify import consumers, domain, store, subscription_rules, webhooks
+from services.notify import consumers, domain, store
+from services.notify.delivery import webhooks
 from services.notify.descriptor import DESCRIPTOR
 from services.notify.operations import deliveries, subscriptions
-from services.notify.schemas import DeliverySchema, WebhookSchema
+from services.notify.schemas.webhooks import DeliverySchema, WebhookSchema
 
 from .conftest import outbox_types, transaction
 
@@ -194,7 +195,7 @@ def test_another_integrations_webhook_looks_absent_to_every_operation(database):
     with database.unit_of_work() as uow, pytest.raises(NotFound):
         deliveries.redeliver(uow, theirs, other.id, delivery["id"])
     with transaction(database) as uow:  # an organiser operates every webhook
-        assert deliveries.ping(uow, ORGANISER, hook.id).event_type == subscription_rules.WEBHOOK_PING
+        assert deliveries.ping(uow, ORGANISER, hook.id).event_type == domain.WEBHOOK_PING
 
 
 # -- ping, rotation, redelivery ---------------------------------------------------------------------

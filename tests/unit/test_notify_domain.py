@@ -11,9 +11,10 @@ import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from services.kit.auth import INTEGRATION, ORGANISER
-from services.notify import domain, webhooks
+from services.notify import domain
+from services.notify.transport import dns
 from services.notify.composing import headers, summaries
-from services.notify.schemas import WebhookSchema
+from services.notify.schemas.webhooks import WebhookSchema
 
 NOW = datetime(2019, 5, 2, 15, 0, tzinfo=timezone.utc)
 
@@ -185,34 +186,34 @@ def test_allow_list_permits_networks_and_host_names():
 
 def test_the_url_check_resolves_with_a_timeout():
     allow = domain.AllowList.parse("127.0.0.1/32")
-    assert webhooks.url_refusal("http://127.0.0.1:9/hook", allow) is None
-    assert "loopback" in webhooks.url_refusal("http://127.0.0.1:9/hook", domain.AllowList())
-    assert "http or https" in webhooks.url_refusal("ftp://127.0.0.1/x", allow)
-    assert "invalid port" in webhooks.url_refusal("http://127.0.0.1:99999/x", allow)
+    assert dns.url_refusal("http://127.0.0.1:9/hook", allow) is None
+    assert "loopback" in dns.url_refusal("http://127.0.0.1:9/hook", domain.AllowList())
+    assert "http or https" in dns.url_refusal("ftp://127.0.0.1/x", allow)
+    assert "invalid port" in dns.url_refusal("http://127.0.0.1:99999/x", allow)
 
     def slow_lookup(host, port, **kwargs):
         time.sleep(1)
         return socket.getaddrinfo(host, port, **kwargs)
 
     started = time.monotonic()
-    refusal = webhooks.url_refusal("http://hooks.example:9/hook", allow, dns_timeout=0.05, lookup=slow_lookup)
+    refusal = dns.url_refusal("http://hooks.example:9/hook", allow, dns_timeout=0.05, lookup=slow_lookup)
     assert time.monotonic() - started < 0.5
     assert refusal == "host hooks.example did not resolve within 0.05 s"
     # an IP literal is its own answer: nothing is looked up, so the slow resolver is never asked
-    assert webhooks.url_refusal("http://127.0.0.1:9/hook", allow, dns_timeout=0.05, lookup=slow_lookup) is None
-    assert webhooks.checked_addresses("http://[::1]:9/hook", domain.AllowList.parse("::1/128"),
+    assert dns.url_refusal("http://127.0.0.1:9/hook", allow, dns_timeout=0.05, lookup=slow_lookup) is None
+    assert dns.checked_addresses("http://[::1]:9/hook", domain.AllowList.parse("::1/128"),
                                       lookup=slow_lookup) == (["::1"], None)
 
     # the request goes to the checked address, the URL's own host:port in Host
-    assert [str(part) for part in webhooks.pinned("https://hooks.example:8443/p?q=1", "93.184.216.34")] == \
+    assert [str(part) for part in dns.pinned("https://hooks.example:8443/p?q=1", "93.184.216.34")] == \
         ["https://93.184.216.34:8443/p?q=1", "hooks.example:8443"]
-    assert [str(part) for part in webhooks.pinned("http://hooks.example/p", "2001:db8::1")] == \
+    assert [str(part) for part in dns.pinned("http://hooks.example/p", "2001:db8::1")] == \
         ["http://[2001:db8::1]/p", "hooks.example"]
 
     def failing_lookup(host, port, **kwargs):
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
-    assert "does not resolve" in webhooks.url_refusal("http://nowhere.invalid/", allow, lookup=failing_lookup)
+    assert "does not resolve" in dns.url_refusal("http://nowhere.invalid/", allow, lookup=failing_lookup)
 
 
 # -- who receives what ------------------------------------------------------------------------

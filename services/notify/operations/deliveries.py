@@ -1,7 +1,7 @@
 """Deliveries an integration asks for: a ping to its webhook at once, a redelivery of one
 delivery, of every one that did not get through. Each goes through the delivery loop like any
 other delivery (signed, retried, logged) with its own ``webhook-id`` kept: a redelivery carries
-the id of the delivery it repeats. Each rings the loop (:data:`..webhooks.WAKE`)."""
+the id of the delivery it repeats. Each rings the loop (:data:`..delivery.webhooks.WAKE`)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,8 +10,9 @@ from services.kit.cloudevents import CloudEvent
 from services.kit.db import UnitOfWork, utcnow
 from services.kit.problems import Conflict
 
-from .. import domain, store, subscription_rules, webhooks
-from ..webhook_schemas import WebhookPingSchema
+from .. import domain, store
+from ..delivery import webhooks
+from ..schemas.webhooks import WebhookPingSchema
 from .subscriptions import webhook_owner
 
 NOT_THROUGH = (domain.FAILED, domain.CANCELLED)  # what redeliver-failed queues again
@@ -28,7 +29,7 @@ def _enabled_subscription(uow: UnitOfWork, who: dict, subscription_id: str, acti
 def ping(uow: UnitOfWork, who: dict, subscription_id: str) -> store.WebhookDelivery:
     """Queue a ``ptghub.notify.webhook.ping`` for the webhook, due now, whatever its filters."""
     subscription = _enabled_subscription(uow, who, subscription_id, "pinging it")
-    cloud_event = CloudEvent(type=subscription_rules.WEBHOOK_PING, source=uow.database.source,
+    cloud_event = CloudEvent(type=domain.WEBHOOK_PING, source=uow.database.source,
                              subject=subscription.id, data=WebhookPingSchema().dump(
                                  {"webhook": subscription.id, "url": subscription.url, "requested_by": who["sub"]}))
     delivery = store.WebhookDelivery(

@@ -16,7 +16,7 @@ from services.kit.logs import log
 from .. import domain, store
 from ..composing import headers, reminders, summaries
 from ..config import NotifySettings
-from ..schemas import MessageEventSchema
+from ..schemas.messages import MessageEventSchema
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 The delivery side decides when (410 Gone, a delivery failing through the whole retry schedule, five
 days failing, the owner's token revoked) and publishes ``ptghub.notify.webhook.disabled``; notify's
 consumer of its own event calls :func:`tell_owner`, which queues one notice to the webhook's
-``contact``, else ``PTGHUB_WEBHOOK_CONTACT`` (:func:`..subscription_rules.notice_recipient`)."""
+``contact``, else ``PTGHUB_WEBHOOK_CONTACT`` (:func:`..domain.notice_recipient`)."""
 from __future__ import annotations
 
 import logging
@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from services.kit.db import UnitOfWork, utcnow
 from services.kit.logs import log
 
-from .. import domain, store, subscription_rules
+from .. import domain, store
 from ..composing.webhooks import webhook_disabled_mail
 from .messages import queue_mail
 
@@ -51,7 +51,7 @@ def tell_owner(uow: UnitOfWork, webhook: dict, event_id: str, sender: str,
                               event_types=webhook.get("event_types") or [], owner=webhook.get("owner") or "")
     disabled_at = _instant(webhook.get("disabled_at")) or utcnow()
     return queue_webhook_disabled_notice(
-        uow, subject, recipient=subscription_rules.notice_recipient(webhook.get("contact"), fallback),
+        uow, subject, recipient=domain.notice_recipient(webhook.get("contact"), fallback),
         reason=webhook.get("disabled_reason") or "disabled", disabled_at=disabled_at, source_event_id=event_id,
         sender=sender)
 

@@ -6,8 +6,9 @@ from services.kit.auth import ORGANISER, require_role
 from services.kit.db import UnitOfWork, utcnow
 from services.kit.problems import Conflict
 
-from .. import domain, mail_kinds, store, suppression_store
-from ..mail import WAKE
+from .. import domain, store
+from ..domain import mail_kinds
+from ..delivery.mail import WAKE
 
 
 def resend_message(uow: UnitOfWork, who: dict, message_id: str, force: bool = False) -> store.OutgoingMail:
@@ -24,7 +25,7 @@ def resend_message(uow: UnitOfWork, who: dict, message_id: str, force: bool = Fa
         raise Conflict("the message was sent already; send {\"force\": true} to send it again",
                        errors={"force": ["required to send again a message that was sent"]})
     if mail_kinds.is_personal(mail.source_event_type):
-        suppression = suppression_store.get(session, mail.recipient)
+        suppression = store.get_suppression(session, mail.recipient)
         if suppression is not None:
             raise Conflict(f"{suppression.address} is on the suppression list ({suppression.reason}); "
                            "delete the suppression first", errors={"recipient": [f"suppressed: {suppression.reason}"]})

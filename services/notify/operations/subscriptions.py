@@ -16,8 +16,8 @@ from services.kit.db import UnitOfWork, utcnow
 from services.kit.logs import log
 from services.kit.problems import Conflict, Invalid
 
-from .. import domain, event_types, store, subscription_rules
-from ..schemas import WebhookSchema
+from .. import domain, event_catalogue, store
+from ..schemas.webhooks import WebhookSchema
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +61,10 @@ def check_url(url: str, url_refusal: Callable[[str], str | None]) -> None:
 
 def check_patterns(patterns: list[str], known_types: Iterable[str] | None = None) -> None:
     """422 naming ``event_types`` when a pattern matches no known event type (a typo never fires)."""
-    known = event_types.known() if known_types is None else known_types
+    known = event_catalogue.known() if known_types is None else known_types
     if known is None:
         return
-    unknown = subscription_rules.unknown_patterns(patterns, known)
+    unknown = domain.unknown_patterns(patterns, known)
     if unknown:
         raise Invalid("event_types", f"match no known event type (see openapi/asyncapi.yaml): {unknown}")
 
@@ -140,7 +140,7 @@ def fan_out(uow: UnitOfWork, cloud_event: CloudEvent) -> int:
     receivers = [s for s in store.enabled_subscriptions(uow.session)
                  if domain.matches_any(s.event_types, cloud_event.type)
                  and domain.may_receive(s.owner, s.owner_role, cloud_event.type, cloud_event.data)
-                 and subscription_rules.in_scope(s.event, s.track, cloud_event.type, cloud_event.data)]
+                 and domain.in_scope(s.event, s.track, cloud_event.type, cloud_event.data)]
     delivered = store.subscriptions_delivered(uow.session, [s.id for s in receivers], cloud_event.id) \
         if receivers else set()
     for subscription in receivers:

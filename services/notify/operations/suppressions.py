@@ -1,5 +1,5 @@
 """The suppression list: addresses that get no personal mail again (list posts are not personal,
-see :mod:`services.notify.mail_kinds`). An address comes on it when its person unsubscribes
+see :mod:`services.notify.domain.mail_kinds`). An address comes on it when its person unsubscribes
 (``ptghub.actions.person.unsubscribed``), when the server refuses it with a 5xx reply to RCPT (a
 hard bounce of personal mail), or when an organiser puts it there; it leaves only when an
 organiser deletes it. The mail loop checks the list just before it sends: a suppressed message is
@@ -13,8 +13,8 @@ from services.kit.db import UnitOfWork
 from services.kit.logs import log
 from services.kit.problems import Conflict
 
-from .. import domain, store, suppression_store
-from ..suppression_store import BOUNCED, MANUAL, UNSUBSCRIBED, Suppression
+from .. import domain, store
+from ..store import BOUNCED, MANUAL, UNSUBSCRIBED, Suppression
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ SUPPRESSED = domain.SUPPRESSED
 
 def list_suppressions(uow: UnitOfWork, who: dict, query: dict) -> tuple[list[Suppression], str | None]:
     require_role(who, ORGANISER)
-    return suppression_store.listed(uow.session, reason=query.get("reason"), address=query.get("address"),
+    return store.list_suppressions(uow.session, reason=query.get("reason"), address=query.get("address"),
                                     limit=query["limit"], cursor=query["cursor"])
 
 
@@ -33,11 +33,11 @@ def add_suppression(uow: UnitOfWork, who: dict, data: dict) -> Suppression:
     """An organiser suppresses an address (reason ``manual`` unless given). 409 when it is on the
     list already (its reason and note are kept; delete it first to change them)."""
     require_role(who, ORGANISER)
-    existing = suppression_store.get(uow.session, data["address"])
+    existing = store.get_suppression(uow.session, data["address"])
     if existing is not None:
         raise Conflict(f"{existing.address} is suppressed already ({existing.reason})",
                        errors={"address": [f"suppressed already: {existing.reason}"]})
-    return suppression_store.add(uow.session, data["address"], data.get("reason") or MANUAL, data.get("note") or "",
+    return store.add_suppression(uow.session, data["address"], data.get("reason") or MANUAL, data.get("note") or "",
                                  source=who.get("sub"))
 
 
@@ -45,14 +45,14 @@ def remove_suppression(uow: UnitOfWork, who: dict, address: str) -> None:
     """An organiser lifts a suppression: personal mail goes to the address again (mail suppressed
     before is not sent by itself; resend it)."""
     require_role(who, ORGANISER)
-    uow.session.delete(suppression_store.require(uow.session, address))
+    uow.session.delete(store.require_suppression(uow.session, address))
 
 
 # -- what puts an address on the list ---------------------------------------------------------------
 
 def _keep(uow: UnitOfWork, address: str, reason: str, note: str, source: str | None) -> Suppression:
     """The address's entry: the one it has (its first reason stays), else a new one."""
-    return suppression_store.get(uow.session, address) or suppression_store.add(
+    return store.get_suppression(uow.session, address) or store.add_suppression(
         uow.session, address, reason, note, source)
 
 

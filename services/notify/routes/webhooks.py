@@ -1,16 +1,16 @@
 """Operating a webhook: change it (merge patch), ping it, rotate its secret, redeliver. An
 integration operates only its own webhooks (another's is a 404); organisers operate every one.
-The URL checks and the rotation grace are the api's settings (:func:`services.notify.api.settings`)."""
+The URL checks and the rotation grace are the api's settings (:func:`services.notify.routes.settings`)."""
 from __future__ import annotations
 
 from flask import Blueprint, request
 
 from services.kit.web import json_response, load, principal, unit_of_work
 
-from ..api import settings, url_refusal
 from ..operations import deliveries, subscriptions
-from ..schemas import DeliverySchema, WebhookSchema
-from ..webhook_schemas import RedeliverFailedSchema, RedeliveredSchema, RotatedSecretSchema, WebhookChanges
+from ..schemas.webhooks import (DeliverySchema, RedeliverFailedSchema, RedeliveredSchema, RotatedSecretSchema,
+                               WebhookChanges, WebhookSchema)
+from . import settings, url_refusal
 
 blueprint = Blueprint("webhooks", __name__)
 

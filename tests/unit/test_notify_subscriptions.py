@@ -3,9 +3,8 @@ from datetime import datetime, timedelta, timezone
 
 from standardwebhooks.webhooks import Webhook
 
-from services.notify import domain, event_types
-from services.notify.subscription_rules import (event_scope, in_scope, notice_recipient, signing_secrets,
-                                                unknown_patterns)
+from services.notify import domain, event_catalogue
+from services.notify.domain import event_scope, in_scope, notice_recipient, signing_secrets, unknown_patterns
 
 NOW = datetime(2026, 12, 2, 7, 0, tzinfo=timezone.utc)
 KNOWN = ["ptghub.schedule.session.scheduled", "ptghub.schedule.track.created", "ptghub.notify.webhook.disabled"]
@@ -18,7 +17,7 @@ def test_a_pattern_is_unknown_when_it_matches_no_known_type():
 
 
 def test_the_catalogue_knows_every_published_type_and_notifys_own():
-    known = event_types.known()
+    known = event_catalogue.known()
     assert {"ptghub.schedule.session.scheduled", "ptghub.gateway.token.revoked", domain.WEBHOOK_DISABLED} <= known
 
 

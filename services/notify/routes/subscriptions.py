@@ -1,41 +1,16 @@
-"""Notify API: webhook subscriptions with their delivery log, and the outgoing mail log.
-
-Each route loads with a schema, calls one operation and dumps with a schema. Organisers manage
-every webhook; an integration manages only its own (owned by its token id; others look absent).
-Notify's settings are read once, when the app registers these routes.
-"""
+"""Webhook subscriptions with their delivery log: subscribe, list, show, delete. Organisers manage
+every webhook; an integration manages only its own (owned by its token id; others look absent)."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app
+from flask import Response
 
 from services.kit.web import json_response, load, load_query, page, principal, unit_of_work
 
-from . import config, webhooks
-from .config import NotifySettings
-from .operations import messages, subscriptions
-from .schemas import (DeliveryQuery, DeliverySchema, MessageQuery, MessageSchema, WebhookCreatedSchema,
-                      WebhookQuery, WebhookSchema)
+from ..operations import subscriptions
+from ..schemas.webhooks import DeliveryQuery, DeliverySchema, WebhookCreatedSchema, WebhookQuery, WebhookSchema
+from . import notify_blueprint as blueprint, url_refusal
 
-blueprint = Blueprint("notify", __name__)
-
-SETTINGS = "notify.settings"
-
-webhook_schema, created_schema = WebhookSchema(), WebhookCreatedSchema()
-delivery_schema, message_schema = DeliverySchema(), MessageSchema()
-
-
-@blueprint.record_once
-def _read_settings(state) -> None:
-    state.app.extensions[SETTINGS] = config.load()
-
-
-def settings() -> NotifySettings:
-    return current_app.extensions[SETTINGS]
-
-
-def url_refusal(url: str) -> str | None:
-    """Why ``url`` may not receive webhooks, by this api's settings (allow list, DNS timeout)."""
-    return webhooks.url_refusal(url, settings().webhook_allow, settings().dns_timeout)
+webhook_schema, created_schema, delivery_schema = WebhookSchema(), WebhookCreatedSchema(), DeliverySchema()
 
 
 @blueprint.post("/webhooks")
@@ -131,39 +106,3 @@ def list_deliveries(webhook_id: str):
     with unit_of_work() as uow:
         items, cursor = subscriptions.list_deliveries(uow, principal(), webhook_id, query)
         return page(items, delivery_schema, cursor)
-
-
-@blueprint.get("/messages")
-def list_messages():
-    """The outgoing mail log, oldest first (organisers only).
-    ---
-    get:
-      parameters:
-      - in: query
-        schema: MessageQuery
-      responses:
-        200: {description: a page of messages, content: {application/json: {schema: MessagePage}}}
-        400: {description: invalid filter, content: {application/problem+json: {schema: Problem}}}
-        403: {description: not an organiser, content: {application/problem+json: {schema: Problem}}}
-    """
-    query = load_query(MessageQuery())
-    with unit_of_work() as uow:
-        items, cursor = messages.list_messages(uow, principal(), query)
-        return page(items, message_schema, cursor)
-
-
-@blueprint.get("/messages/<message_id>")
-def get_message(message_id: str):
-    """One outgoing message's state (organisers only).
-    ---
-    get:
-      parameters:
-      - {in: path, name: message_id, required: true, schema: {type: string}}
-      responses:
-        200: {description: the message, content: {application/json: {schema: Message}}}
-        403: {description: not an organiser, content: {application/problem+json: {schema: Problem}}}
-        404: {description: unknown message, content: {application/problem+json: {schema: Problem}}}
-    """
-    with unit_of_work() as uow:
-        return json_response(message_schema.dump(messages.get_message(uow, principal(), message_id)))
-

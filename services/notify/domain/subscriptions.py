@@ -1,24 +1,62 @@
-"""Rules for operating a webhook subscription, free of I/O: which filter patterns name known event
-types, which events an event/track filter lets through, which secrets sign a delivery while a
-secret rotates, the ping a subscriber can ask for, and where the webhook-disabled notice goes
-(the excerpt of an answer the log keeps is :func:`.domain.response_excerpt`)."""
+"""Rules of webhook subscriptions, free of I/O: topic patterns, which filter patterns name known
+event types, who may receive which event, which events an event/track filter lets through, and
+where the webhook-disabled notice goes."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import re
 from typing import Any, Iterable
 
-from . import domain
+from services.kit.auth import ORGANISER
+from services.kit.cloudevents import matches
 
-WEBHOOK_PING = "ptghub.notify.webhook.ping"
-ROTATION_GRACE = timedelta(hours=24)  # PTGHUB_WEBHOOK_ROTATION_GRACE's default
+from .event_types import MESSAGE_FAILED, MESSAGE_SENT, REMINDER_DUE, TOKEN_REVOKED, WEBHOOK_DISABLED
 
+# -- topics -----------------------------------------------------------------------------------
+
+_WORD = re.compile(r"^(?:[A-Za-z0-9_-]+|\*|#)$")
+
+
+def is_topic_pattern(pattern: str) -> bool:
+    """An AMQP topic pattern: dot-separated words, each a name, ``*`` (one word) or ``#`` (any)."""
+    return bool(pattern) and len(pattern) <= 255 and all(_WORD.match(word) for word in pattern.split("."))
+
+
+def matches_any(patterns: Iterable[str], event_type: str) -> bool:
+    return any(matches(pattern, event_type) for pattern in patterns)
+
+
+# -- who receives what ------------------------------------------------------------------------
+
+# Events carrying personal data (mail recipients; a reminder digest's one-click links and unsubscribe
+# URL, which act for their person): only organisers' webhooks receive them.
+PERSONAL_EVENTS = frozenset({MESSAGE_SENT, MESSAGE_FAILED, REMINDER_DUE, "ptghub.actions.person.unsubscribed"})
+# Events about one token's own things: the field of ``data`` naming that token's id. Another
+# integration's webhooks never receive them.
+OWNED_EVENTS = {WEBHOOK_DISABLED: "owner", TOKEN_REVOKED: "id"}
+
+
+def may_receive(owner: str, owner_role: str, event_type: str, data: Any) -> bool:
+    """Whether a webhook owned by token ``owner`` (of ``owner_role``) may receive an event.
+
+    An organiser's webhook receives every event it subscribed to. An integration's does not
+    receive events carrying personal data, nor events about another token's things (another
+    integration's ``webhook.disabled``): only those about its own.
+    """
+    if owner_role == ORGANISER:
+        return True
+    if event_type in PERSONAL_EVENTS:
+        return False
+    field = OWNED_EVENTS.get(event_type)
+    if field is not None:
+        return isinstance(data, dict) and data.get(field) == owner
+    return True
 
 # -- filters ------------------------------------------------------------------------------------
 
 def unknown_patterns(patterns: Iterable[str], known: Iterable[str]) -> list[str]:
     """The patterns that match none of the ``known`` event types (a typo: they would never fire)."""
     known = list(known)
-    return [pattern for pattern in patterns if not any(domain.matches_any([pattern], t) for t in known)]
+    return [pattern for pattern in patterns if not any(matches_any([pattern], t) for t in known)]
 
 
 def event_scope(event_type: str, data: Any) -> tuple[str | None, str | None]:
@@ -52,19 +90,6 @@ def in_scope(event_filter: str | None, track_filter: str | None, event_type: str
         return False
     return track_filter is None or track == track_filter
 
-
-# -- secret rotation ------------------------------------------------------------------------------
-
-def signing_secrets(secret: str, previous: str | None, previous_until: datetime | None,
-                    now: datetime) -> tuple[str, ...]:
-    """The secrets a delivery is signed with: the current one, and the previous one while its grace
-    period lasts (two ``v1,`` signatures; a receiver holding either verifies)."""
-    if previous and previous_until is not None and now < previous_until:
-        return (secret, previous)
-    return (secret,)
-
-
-# -- what the delivery log keeps of an answer -----------------------------------------------------
 
 # -- where the webhook-disabled notice goes -------------------------------------------------------
 

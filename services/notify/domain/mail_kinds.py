@@ -9,10 +9,10 @@ Kinds, by the ``source_event_type`` of the mail:
 - ``reminder_digest``: ``ptghub.actions.action.reminder.due``, one person's reminders (personal);
 - ``webhook_disabled``: ``ptghub.notify.webhook.disabled``, to the integration's contact (personal);
 - ``other``: anything else, personal (when in doubt, a suppressed address gets nothing).
+
+The mail log's filter by kind is :func:`services.notify.store.kind_condition`.
 """
 from __future__ import annotations
-
-import sqlalchemy as sa
 
 SUMMARY, SESSION_NOTICE, REMINDER_DIGEST, WEBHOOK_DISABLED, OTHER = (
     "summary", "session_notice", "reminder_digest", "webhook_disabled", "other")
@@ -42,14 +42,3 @@ def kind_of(event_type: str | None) -> str:
 def is_personal(event_type: str | None) -> bool:
     """Mail to one person (the suppression list applies), not a post to a mailing list."""
     return kind_of(event_type) not in LIST_KINDS
-
-
-def _condition(column: sa.ColumnElement, source: str) -> sa.ColumnElement:
-    return column.startswith(source, autoescape=True) if source.endswith(".") else column == source
-
-
-def kind_condition(column: sa.ColumnElement, kind: str) -> sa.ColumnElement:
-    """A WHERE clause on a ``source_event_type`` column: the mail of ``kind``."""
-    if kind == OTHER:
-        return sa.not_(sa.or_(*(_condition(column, s) for sources in SOURCES.values() for s in sources)))
-    return sa.or_(*(_condition(column, source) for source in SOURCES[kind]))

@@ -1,13 +1,12 @@
-"""Request and response schemas of the suppression list and of a message's resend (components of
-openapi/notify.yaml, beside :mod:`services.notify.schemas`)."""
+"""Schemas of the suppression list (addresses that get no personal mail)."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from services.kit.schemas import LABEL, PageQuery, StrictSchema, page_schema
 
-from . import domain
-from .suppression_store import MANUAL, REASONS
+from .. import domain
+from ..store import MANUAL, REASONS
 
 
 # one plain address as the documents state it (a subset of what :func:`domain.mail_address` takes)
@@ -41,25 +40,6 @@ class SuppressionQuery(PageQuery):
         _plain_address])
 
 
-class ResendSchema(StrictSchema):
-    force = fields.Boolean(load_default=False, metadata={
-        "description": "needed to send again a message that was sent"})
-
-
-UNSUBSCRIBED = "ptghub.actions.person.unsubscribed"
-
-
-class UnsubscribedEventSchema(Schema):
-    """The data of the actions service's ``ptghub.actions.person.unsubscribed``, as notify reads it
-    (the actions service owns the event; unknown fields are tolerated)."""
-
-    class Meta:
-        unknown = EXCLUDE
-
-    id = fields.String(required=True)
-    email = fields.String(load_default=None, allow_none=True)
-
-
 SuppressionPage = page_schema(SuppressionSchema, "SuppressionPage")
 
-SCHEMAS = {"Suppression": SuppressionSchema, "SuppressionPage": SuppressionPage, "Resend": ResendSchema}
+SCHEMAS = {"Suppression": SuppressionSchema, "SuppressionPage": SuppressionPage}

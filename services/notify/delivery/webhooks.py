@@ -1,23 +1,16 @@
-"""Webhook delivery: which addresses a webhook may be sent to (its host resolved once, with a
-timeout, every address checked by the domain's rule), and the loop that POSTs due deliveries,
-signed (Standard Webhooks v1), to exactly the addresses that were checked.
-
-**The address checked is the address connected to.** Each attempt resolves the URL's host once
-(:func:`checked_addresses`) and sends the request to one of those checked IPs, with the URL's
-own ``Host`` header and, for https, its host name as SNI and for the certificate check
-(aiohttp's ``server_hostname``). Nothing resolves the name a second time, so a DNS answer that
-changes between the check and the connection (DNS rebinding) never reaches a private address.
+"""The webhook delivery loop: claims due deliveries and POSTs them, signed (Standard Webhooks v1), to
+exactly the addresses that were checked (:mod:`..transport.dns`), over the shared HTTP client
+(:mod:`..transport.http`).
 
 **What an answer counts for.** Only a 2xx delivers; a redirect is not followed (3xx is a recorded
 failure); at most :data:`domain.RESPONSE_READ_LIMIT` bytes of a body are read, and an excerpt is
 kept in the attempt's log; 429 and 503 honour ``Retry-After`` (:func:`domain.webhook_verdict`).
 Every retry carries the delivery's id as ``webhook-id``.
 
-**Sharing the loop.** Requests run on one asyncio loop (:class:`_HttpLoop`, its own thread): at
-most ``concurrency`` at once, and at most ``endpoint_concurrency`` to any one webhook, so a slow
-endpoint's deliveries queue behind each other, not in front of everybody else's. :meth:`run`
-keeps claiming new batches while earlier ones still wait on a slow endpoint (up to
-``max_batches`` batches in flight).
+**Sharing the loop.** Requests run on one asyncio loop (:class:`..transport.http.HttpLoop`, its own
+thread): at most ``concurrency`` at once, and at most ``endpoint_concurrency`` to any one webhook.
+:meth:`WebhookDeliveryLoop.run` keeps claiming new batches while earlier ones still wait on a slow
+endpoint (up to ``max_batches`` batches in flight).
 
 The loop claims due deliveries with :func:`services.kit.db.claim_batch` (a lease, so several
 workers share the work and a crashed worker's rows come back) and keeps the lease while it works
@@ -29,17 +22,13 @@ then records each outcome, and any event it causes, in one unit of work
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import socket
 import ssl as ssl_module
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from datetime import timedelta
-from typing import Callable
-from urllib.parse import urlsplit
 
 import aiohttp
 from yarl import URL
@@ -48,211 +37,15 @@ from services.kit.db import Database, LeaseKeeper, claim_batch, release_claim, u
 from services.kit.logs import log
 from services.kit.polling import poll
 
-from . import domain, store
-from .config import NotifySettings
-from .operations import subscriptions
+from .. import domain, store
+from ..config import NotifySettings
+from ..operations import subscriptions
+from ..transport.dns import Lookup, checked_addresses_async, pinned
+from ..transport.http import HttpLoop, read_capped
 
 logger = logging.getLogger(__name__)
 
 WAKE = "notify.webhooks"  # rung (uow.ring) by what queues a delivery; the delivery loop waits on it
-USER_AGENT = "ptghub-webhooks/1"
-
-Lookup = Callable[..., list]  # socket.getaddrinfo's signature: (host, port, type=...) -> [(.., sockaddr)]
-
-# getaddrinfo has no timeout of its own: look-ups run here and are waited for at most dns_timeout.
-_resolver = ThreadPoolExecutor(8, thread_name_prefix="dns")
-
-
-def _literal(host: str) -> list[str] | None:
-    """An IP literal is its own answer (nothing to look up)."""
-    try:
-        return [str(ipaddress.ip_address(host.strip("[]")))]
-    except ValueError:
-        return None
-
-
-def _addresses(infos: list) -> list[str]:
-    return sorted({info[4][0] for info in infos})
-
-
-def resolve(host: str, port: int, timeout: float, lookup: Lookup = socket.getaddrinfo) -> list[str] | None:
-    """The addresses ``host`` resolves to ([] when it does not), or None when the look-up took
-    longer than ``timeout`` seconds."""
-    literal = _literal(host)
-    if literal is not None:
-        return literal
-    future = _resolver.submit(lookup, host, port, type=socket.SOCK_STREAM)
-    try:
-        return _addresses(future.result(timeout=timeout))
-    except FutureTimeout:
-        return None
-    except (socket.gaierror, UnicodeError, OSError):
-        return []
-
-
-async def resolve_async(host: str, port: int, timeout: float, lookup: Lookup = socket.getaddrinfo) -> list[str] | None:
-    """:func:`resolve` for the delivery loop: waiting for a slow look-up holds no thread but the
-    look-up's own."""
-    literal = _literal(host)
-    if literal is not None:
-        return literal
-    future = asyncio.wrap_future(_resolver.submit(lookup, host, port, type=socket.SOCK_STREAM))
-    try:
-        return _addresses(await asyncio.wait_for(future, timeout))
-    except asyncio.TimeoutError:
-        return None
-    except (socket.gaierror, UnicodeError, OSError):
-        return []
-
-
-def _target(url: str) -> tuple[str, int] | str:
-    """``(host, port)`` of a webhook URL, or why it is no webhook URL."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "must be an http or https URL with a host"
-    try:
-        return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        return "has an invalid port"
-
-
-def _checked(host: str, addresses: list[str] | None, allow: domain.AllowList,
-             dns_timeout: float) -> tuple[list[str], str | None]:
-    if addresses is None:
-        return [], f"host {host} did not resolve within {dns_timeout:g} s"
-    refusal = domain.host_refusal(host, addresses, allow)
-    return ([], refusal) if refusal else (addresses, None)
-
-
-def checked_addresses(url: str, allow: domain.AllowList, dns_timeout: float = 5.0,
-                      lookup: Lookup = socket.getaddrinfo) -> tuple[list[str], str | None]:
-    """``(addresses, None)``: every address ``url``'s host resolves to, each one safe to send to; or
-    ``([], why)`` when the URL may not receive webhooks (it resolves to a loopback, private, ...
-    address, or not at all within ``dns_timeout`` seconds). The host is resolved once, here."""
-    target = _target(url)
-    if isinstance(target, str):
-        return [], target
-    host, port = target
-    return _checked(host, resolve(host, port, dns_timeout, lookup), allow, dns_timeout)
-
-
-async def checked_addresses_async(url: str, allow: domain.AllowList, dns_timeout: float = 5.0,
-                                  lookup: Lookup = socket.getaddrinfo) -> tuple[list[str], str | None]:
-    """:func:`checked_addresses`, awaitable."""
-    target = _target(url)
-    if isinstance(target, str):
-        return [], target
-    host, port = target
-    return _checked(host, await resolve_async(host, port, dns_timeout, lookup), allow, dns_timeout)
-
-
-def url_refusal(url: str, allow: domain.AllowList, dns_timeout: float = 5.0,
-                lookup: Lookup = socket.getaddrinfo) -> str | None:
-    """Why ``url`` may not receive webhooks, or None (what subscribing checks)."""
-    return checked_addresses(url, allow, dns_timeout, lookup)[1]
-
-
-def pinned(url: str, address: str) -> tuple[URL, str]:
-    """``(the URL with its host replaced by address, the Host header the original URL has)``."""
-    original = URL(url)
-    return original.with_host(address), original.host_port_subcomponent
-
-
-class _HttpLoop:
-    """An asyncio loop on its own thread with one aiohttp session: where every request is made.
-
-    At most ``concurrency`` requests at once, and ``endpoint_concurrency`` per webhook; keep-alive
-    connections are pooled per (checked address, port, server name)."""
-
-    def __init__(self, concurrency: int, endpoint_concurrency: int, timeout: float,
-                 ssl: ssl_module.SSLContext | None = None):
-        self.ssl = ssl
-        self.concurrency = concurrency
-        self.endpoint_concurrency = endpoint_concurrency
-        self.timeout = timeout
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name="webhook-http", daemon=True)
-        self._thread.start()
-        self._ready = self.submit(self._open())
-        self._ready.result()
-
-    async def _open(self) -> None:
-        self.slots = asyncio.Semaphore(self.concurrency)
-        self.gates: dict[str, list] = {}  # webhook id -> [semaphore, users]
-        self.session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=self.concurrency, limit_per_host=0, use_dns_cache=False,
-                                           keepalive_timeout=15, ssl=self.ssl if self.ssl is not None else True),
-            # each step within the timeout, and the whole request within three of them (an endpoint
-            # dripping its answer byte by byte does not hold a slot for longer)
-            timeout=aiohttp.ClientTimeout(total=3 * self.timeout, connect=self.timeout, sock_connect=self.timeout,
-                                          sock_read=self.timeout),
-            headers={"user-agent": USER_AGENT}, auto_decompress=False, trust_env=False,
-            skip_auto_headers=("accept-encoding",))
-
-    def submit(self, coroutine) -> Future:
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop)
-
-    def gate(self, webhook: str) -> "_Gate":
-        return _Gate(self, webhook)
-
-    def close(self) -> None:
-        async def shut() -> None:
-            await self.session.close()
-        try:
-            self.submit(shut()).result(timeout=5)
-        finally:
-            self.loop.call_soon_threadsafe(self.loop.stop)
-            self._thread.join(timeout=5)
-            self.loop.close()
-
-
-class _Gate:
-    """``async with``: one of a webhook's ``endpoint_concurrency`` places, then one of the loop's
-    ``concurrency`` slots (in that order: deliveries queued for a slow endpoint hold no slot)."""
-
-    def __init__(self, http: _HttpLoop, webhook: str):
-        self.http, self.webhook = http, webhook
-
-    async def __aenter__(self) -> None:
-        gates = self.http.gates
-        entry = gates.get(self.webhook)
-        if entry is None:
-            entry = gates[self.webhook] = [asyncio.Semaphore(self.http.endpoint_concurrency), 0]
-        entry[1] += 1
-        self.entry = entry
-        try:
-            await entry[0].acquire()
-        except BaseException:
-            self._leave()
-            raise
-        try:
-            await self.http.slots.acquire()
-        except BaseException:
-            entry[0].release()
-            self._leave()
-            raise
-
-    async def __aexit__(self, *exc_info) -> None:
-        self.http.slots.release()
-        self.entry[0].release()
-        self._leave()
-
-    def _leave(self) -> None:
-        self.entry[1] -= 1
-        if self.entry[1] == 0 and self.http.gates.get(self.webhook) is self.entry:
-            del self.http.gates[self.webhook]
-
-
-async def _read_capped(response: aiohttp.ClientResponse, limit: int) -> tuple[bytes, bool]:
-    """At most ``limit`` bytes of the body, and whether that was all of it."""
-    chunks, size = [], 0
-    while size < limit:
-        chunk = await response.content.read(limit - size)
-        if not chunk:
-            return b"".join(chunks), True
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks), response.content.at_eof()
 
 
 class WebhookDeliveryLoop:
@@ -273,7 +66,7 @@ class WebhookDeliveryLoop:
         self.endpoint_concurrency = endpoint_concurrency or settings.webhook_endpoint_concurrency
         self.lookup = lookup
         self.table = store.WebhookDelivery.__table__
-        self._http: _HttpLoop | None = None
+        self._http: HttpLoop | None = None
         self._http_lock = threading.Lock()
         self._batches = threading.BoundedSemaphore(max_batches)
         self._runners = ThreadPoolExecutor(max_batches, thread_name_prefix="webhook-batch")
@@ -281,10 +74,10 @@ class WebhookDeliveryLoop:
         self._stopping = False
         self.ssl = ssl
 
-    def http(self) -> _HttpLoop:
+    def http(self) -> HttpLoop:
         with self._http_lock:
             if self._http is None:
-                self._http = _HttpLoop(self.concurrency, self.endpoint_concurrency, self.settings.webhook_timeout,
+                self._http = HttpLoop(self.concurrency, self.endpoint_concurrency, self.settings.webhook_timeout,
                                        self.ssl)
             return self._http
 
@@ -401,12 +194,12 @@ class WebhookDeliveryLoop:
             message = f"{failure.__class__.__name__}: {failure}" if str(failure) else failure.__class__.__name__
             return domain.AttemptResult(started, error=message[:1000], duration_ms=_ms(clock))
 
-    async def _post(self, http: _HttpLoop, target: URL, host: str, original: URL, headers: dict, body: bytes,
+    async def _post(self, http: HttpLoop, target: URL, host: str, original: URL, headers: dict, body: bytes,
                     started, clock: float) -> domain.AttemptResult:
         server_hostname = original.host if original.scheme == "https" else None
         async with http.session.post(target, data=body, headers={**headers, "host": host}, allow_redirects=False,
                                      server_hostname=server_hostname) as response:
-            content, whole = await _read_capped(response, domain.RESPONSE_READ_LIMIT)
+            content, whole = await read_capped(response, domain.RESPONSE_READ_LIMIT)
             if not whole:
                 response.close()  # the rest is never read: this connection is not reused
             status = response.status

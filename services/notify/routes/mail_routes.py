@@ -1,15 +1,12 @@
-"""Notify API: a track's mail route (the list and tag the schedule gave it) and its switch of
-session notices. Organisers, or a chair of the track (a chair only its own (event, track)).
-
-Each route loads with a schema, calls one operation and dumps with a schema.
-"""
+"""A track's mail route (the list and tag the schedule gave it) and its switch of
+session notices. Organisers, or a chair of the track (a chair only its own (event, track))."""
 from __future__ import annotations
 
 from services.kit.web import json_response, load, principal, unit_of_work
 
-from .api import blueprint  # the one notify blueprint (its views are named notify.<view>)
-from .operations import routing
-from .schemas import MailRouteSchema
+from ..operations import routing
+from ..schemas.mail_routes import MailRouteSchema
+from . import notify_blueprint as blueprint
 
 route_schema = MailRouteSchema()
 changes_schema = MailRouteSchema(partial=True)

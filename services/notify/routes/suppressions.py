@@ -1,19 +1,15 @@
-"""Notify API, the mail people can rely on (organisers only): the suppression list and sending a
-message again. One blueprint (endpoint ``mail.<view>``, operationId ``notify.mail.<view>`` at the
-gateway); each route loads with a schema, calls one operation and dumps with a schema."""
+"""The suppression list (organisers only): addresses that get no personal mail."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Response
 
 from services.kit.web import json_response, load, load_query, page, principal, unit_of_work
 
-from .mail_schemas import ResendSchema, SuppressionQuery, SuppressionSchema
-from .operations import resend, suppressions
-from .schemas import MessageSchema
+from ..operations import suppressions
+from ..schemas.suppressions import SuppressionQuery, SuppressionSchema
+from . import mail_blueprint as blueprint
 
-blueprint = Blueprint("mail", __name__)
-
-suppression_schema, message_schema = SuppressionSchema(), MessageSchema()
+suppression_schema = SuppressionSchema()
 
 
 @blueprint.get("/suppressions")
@@ -73,28 +69,3 @@ def delete_suppression(address: str):
         suppressions.remove_suppression(uow, principal(), address)
         uow.commit()
     return Response(status=204)
-
-
-@blueprint.post("/messages/<message_id>/resend")
-def resend_message(message_id: str):
-    """Queue a message again: due now, attempts from zero, the same Message-ID. A message that was
-    sent needs `{"force": true}`.
-    ---
-    post:
-      parameters:
-      - {in: path, name: message_id, required: true, schema: {type: string}}
-      requestBody:
-        required: false
-        content: {application/json: {schema: Resend}}
-      responses:
-        202: {description: queued again, content: {application/json: {schema: Message}}}
-        400: {description: invalid body, content: {application/problem+json: {schema: Problem}}}
-        403: {description: not an organiser, content: {application/problem+json: {schema: Problem}}}
-        404: {description: unknown message, content: {application/problem+json: {schema: Problem}}}
-        409: {description: 'sent already (without force), being sent right now, or personal mail to a suppressed address', content: {application/problem+json: {schema: Problem}}}
-    """
-    data = load(ResendSchema(), {} if not request.get_data() else None)
-    with unit_of_work() as uow:
-        mail = resend.resend_message(uow, principal(), message_id, force=data["force"])
-        uow.commit()
-        return json_response(message_schema.dump(mail), 202)

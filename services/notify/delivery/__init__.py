@@ -1,0 +1,7 @@
+"""The worker's timers: the two delivery loops the descriptor starts (:func:`..descriptor.timers`).
+
+- :mod:`.webhooks`: claims due webhook deliveries and POSTs them, signed, to checked addresses;
+- :mod:`.mail`: queues the mail of pending summaries, then claims due mail and sends it.
+
+Each module also names the bell (``WAKE``) that what queues its work rings.
+"""

@@ -1,0 +1,124 @@
+"""Webhook subscriptions and their delivery log: the queries, and the claim condition of the
+webhook delivery loop."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from services.kit.db import utcnow
+from services.kit.problems import NotFound
+from services.kit.schemas import paginate
+
+from .. import domain
+from .models import WebhookDelivery, WebhookSubscription
+from .pages import by_creation
+
+
+def get_subscription(session: Session, subscription_id: str, owner: str | None = None) -> WebhookSubscription:
+    """A subscription; when ``owner`` is given, only one of that owner's (others look absent)."""
+    row = session.get(WebhookSubscription, subscription_id)
+    if row is None or (owner is not None and row.owner != owner):
+        raise NotFound(f"no webhook {subscription_id!r}", errors={"id": ["unknown webhook"]})
+    return row
+
+
+def list_subscriptions(session: Session, *, owner: str | None, enabled: bool | None, limit: int,
+                       cursor: str | None) -> tuple[list[WebhookSubscription], str | None]:
+    """A page of subscriptions, oldest first: ``owner``'s only when given."""
+    statement = sa.select(WebhookSubscription)
+    if owner is not None:
+        statement = statement.where(WebhookSubscription.owner == owner)
+    if enabled is not None:
+        statement = statement.where(WebhookSubscription.enabled.is_(enabled))
+    return paginate(session, statement, limit=limit, cursor=cursor, **by_creation(WebhookSubscription))
+
+
+def enabled_subscriptions(session: Session) -> list[WebhookSubscription]:
+    return list(session.scalars(sa.select(WebhookSubscription).where(WebhookSubscription.enabled.is_(True))))
+
+
+def enabled_subscriptions_of(session: Session, owner: str) -> list[WebhookSubscription]:
+    """The enabled subscriptions owned by token ``owner``, locked."""
+    return list(session.scalars(sa.select(WebhookSubscription).where(
+        WebhookSubscription.owner == owner, WebhookSubscription.enabled.is_(True))
+        .order_by(WebhookSubscription.created_at, WebhookSubscription.id).with_for_update()))
+
+
+def delivery_targets(session: Session, subscription_ids: set[str]) -> dict[str, tuple[str, tuple[str, ...], bool]]:
+    """``{subscription id: (url, signing secrets, enabled)}`` of the subscriptions that still exist;
+    the secrets are the current one and, while a rotation's grace period lasts, the previous one."""
+    now = utcnow()
+    return {s.id: (s.url, domain.signing_secrets(s.secret, s.previous_secret, s.previous_secret_until, now), s.enabled)
+            for s in session.scalars(sa.select(WebhookSubscription).where(WebhookSubscription.id.in_(subscription_ids)))}
+
+
+def delete_subscription(session: Session, subscription: WebhookSubscription) -> None:
+    """A subscription goes with its deliveries (and their attempts, by cascade)."""
+    session.execute(sa.delete(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription.id))
+    session.delete(subscription)
+
+
+def subscriptions_delivered(session: Session, subscription_ids: list[str], event_id: str) -> set[str]:
+    """Those of ``subscription_ids`` that already have a delivery of event ``event_id``: one query
+    for all of them (on the (subscription_id, event_id) unique index)."""
+    return set(session.scalars(sa.select(WebhookDelivery.subscription_id).where(
+        WebhookDelivery.subscription_id.in_(subscription_ids), WebhookDelivery.event_id == event_id)))
+
+
+def list_deliveries(session: Session, subscription_id: str, *, status: str | None, limit: int,
+                    cursor: str | None, event_type: str | None = None, event_id: str | None = None,
+                    since: datetime | None = None, until: datetime | None = None,
+                    ) -> tuple[list[WebhookDelivery], str | None]:
+    statement = sa.select(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription_id)
+    for column, value in ((WebhookDelivery.status, status), (WebhookDelivery.event_type, event_type),
+                          (WebhookDelivery.event_id, event_id)):
+        if value is not None:
+            statement = statement.where(column == value)
+    if since is not None:
+        statement = statement.where(WebhookDelivery.created_at >= since)
+    if until is not None:
+        statement = statement.where(WebhookDelivery.created_at < until)
+    return paginate(session, statement, limit=limit, cursor=cursor, **by_creation(WebhookDelivery))
+
+
+def get_delivery(session: Session, subscription_id: str, delivery_id: str, lock: bool = False) -> WebhookDelivery:
+    """One of a subscription's deliveries (another subscription's looks absent)."""
+    delivery = session.get(WebhookDelivery, delivery_id, with_for_update=True if lock else None)
+    if delivery is None or delivery.subscription_id != subscription_id:
+        raise NotFound(f"no delivery {delivery_id!r} of webhook {subscription_id!r}",
+                       errors={"delivery": ["unknown delivery"]})
+    return delivery
+
+
+def requeue_deliveries(session: Session, subscription_id: str, statuses: tuple[str, ...], now: datetime,
+                       since: datetime | None = None) -> int:
+    """Queue again, due now, a subscription's deliveries in ``statuses`` (created at or after
+    ``since``); returns how many."""
+    statement = sa.update(WebhookDelivery).where(
+        WebhookDelivery.subscription_id == subscription_id, WebhookDelivery.status.in_(statuses))
+    if since is not None:
+        statement = statement.where(WebhookDelivery.created_at >= since)
+    result = session.execute(statement.values(status=domain.PENDING, next_attempt_at=now)
+                             .execution_options(synchronize_session=False))
+    return result.rowcount
+
+
+def claimed_delivery(session: Session, delivery_id: str, claim: str) -> WebhookDelivery | None:
+    """The delivery, locked, if ``claim`` still holds it (None: deleted, or another worker took it over)."""
+    delivery = session.get(WebhookDelivery, delivery_id, with_for_update=True, populate_existing=True)
+    return delivery if delivery is not None and delivery.claim == claim else None
+
+
+def locked_subscription(session: Session, subscription_id: str) -> WebhookSubscription | None:
+    """The subscription, its row locked for an update of its health (``FOR NO KEY UPDATE`` on
+    PostgreSQL: it serialises the recorders of its outcomes but, unlike ``FOR UPDATE``, does not
+    hold up the consumer queueing a delivery for it, whose foreign key only takes ``KEY SHARE``)."""
+    return session.get(WebhookSubscription, subscription_id, with_for_update={"key_share": True},
+                       populate_existing=True)
+
+
+def due_deliveries(table: sa.Table, now: datetime) -> sa.ColumnElement:
+    """The claim condition of the webhook loop: pending deliveries whose next attempt is due."""
+    return sa.and_(table.c.status == domain.PENDING, table.c.next_attempt_at <= now)
