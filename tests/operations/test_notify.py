@@ -219,7 +219,8 @@ def test_a_failed_attempt_is_retried_on_schedule(database):
         delivery = subscriptions.record_attempt(uow, claim, row.id, domain.AttemptResult(utcnow(), 500, "HTTP 500"))
         uow.commit()
     assert delivery.status == domain.PENDING and delivery.next_attempt_at > utcnow() + timedelta(seconds=4)
-    assert [a.status_code for a in delivery.history] == [500]
+    with database.sessions() as session:
+        assert [a.status_code for a in session.get(store.WebhookDelivery, row.id).history] == [500]
 
 
 # -- track routes and summaries ------------------------------------------------------------------

@@ -73,9 +73,11 @@ def attempt(database, status_code, excerpt=None, duration_ms=7) -> list[dict]:
     done = []
     for row in rows:
         with transaction(database) as uow:
-            done.append(DeliverySchema().dump(subscriptions.record_attempt(uow, claim, row.id, domain.AttemptResult(
+            subscriptions.record_attempt(uow, claim, row.id, domain.AttemptResult(
                 utcnow(), status_code, None if status_code < 300 else f"HTTP {status_code}",
-                duration_ms=duration_ms, response_excerpt=excerpt))))
+                duration_ms=duration_ms, response_excerpt=excerpt))
+        with database.sessions() as session:  # as the log reads it, attempts and all
+            done.append(DeliverySchema().dump(session.get(store.WebhookDelivery, row.id)))
     return done
 
 

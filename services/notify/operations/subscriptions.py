@@ -158,7 +158,8 @@ def record_attempt(uow: UnitOfWork, claim: str, delivery_id: str, result: domain
                    retry_scale: float = 1.0) -> store.WebhookDelivery | None:
     """Record what an attempt of a claimed delivery got: its log, its next attempt or end, and the
     subscription's health (disabled on 410 Gone or after five days of failures). None when the
-    claim is no longer this worker's (deleted meanwhile, or the lease ran out and another took it)."""
+    claim is no longer this worker's (deleted meanwhile, or the lease ran out and another took it).
+    The delivery returned has its fields as recorded, not its ``history`` (read it again for that)."""
     session = uow.session
     delivery = store.claimed_delivery(session, delivery_id, claim)
     if delivery is None:
@@ -172,26 +173,26 @@ def record_attempt(uow: UnitOfWork, claim: str, delivery_id: str, result: domain
     delivery.last_attempt_at = result.started_at
     delivery.last_status_code = result.status_code
     delivery.last_error = result.error
-    delivery.history.append(store.WebhookAttempt(
-        number=delivery.attempts, attempted_at=result.started_at, status_code=result.status_code,
+    session.add(store.WebhookAttempt(
+        delivery_id=delivery.id, number=delivery.attempts, attempted_at=result.started_at, status_code=result.status_code,
         error=result.error, duration_ms=result.duration_ms, response_excerpt=result.response_excerpt))
     verdict = domain.webhook_verdict(result.status_code, delivery.attempts, now, result.retry_after, retry_scale)
     delivery.status, delivery.next_attempt_at = verdict.status, verdict.next_attempt_at
+    if verdict.status == domain.SUCCEEDED:
+        store.clear_failing(session, delivery.subscription_id)  # no lock unless it was failing
+        return delivery
     subscription = store.locked_subscription(session, delivery.subscription_id)
     if subscription is None:
         return delivery
-    if verdict.status == domain.SUCCEEDED:
-        subscription.failing_since = None
-    else:
-        if subscription.failing_since is None:
-            subscription.failing_since = result.started_at  # failing since the first failed attempt began
-        first_attempted_at = delivery.history[0].attempted_at if delivery.history else None
-        reason = verdict.disable or (
-            FAILING_TOO_LONG if domain.failing_too_long(subscription.failing_since, now) else
-            domain.FAILED_THROUGH_SCHEDULE
-            if domain.failed_past_schedule(verdict, subscription.failing_since, first_attempted_at) else None)
-        if reason and subscription.enabled:
-            disable_subscription(uow, subscription, reason)
+    if subscription.failing_since is None:
+        subscription.failing_since = result.started_at  # failing since the first failed attempt began
+    first_attempted_at = store.first_attempted_at(session, delivery.id) or result.started_at
+    reason = verdict.disable or (
+        FAILING_TOO_LONG if domain.failing_too_long(subscription.failing_since, now) else
+        domain.FAILED_THROUGH_SCHEDULE
+        if domain.failed_past_schedule(verdict, subscription.failing_since, first_attempted_at) else None)
+    if reason and subscription.enabled:
+        disable_subscription(uow, subscription, reason)
     return delivery
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 from sqlalchemy.orm import Session
 
 from services.kit.db import utcnow
@@ -12,7 +13,7 @@ from services.kit.problems import NotFound
 from services.kit.schemas import paginate
 
 from .. import domain
-from .models import WebhookDelivery, WebhookSubscription
+from .models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 from .pages import by_creation
 
 
@@ -106,9 +107,24 @@ def requeue_deliveries(session: Session, subscription_id: str, statuses: tuple[s
 
 
 def claimed_delivery(session: Session, delivery_id: str, claim: str) -> WebhookDelivery | None:
-    """The delivery, locked, if ``claim`` still holds it (None: deleted, or another worker took it over)."""
-    delivery = session.get(WebhookDelivery, delivery_id, with_for_update=True, populate_existing=True)
+    """The delivery, locked, if ``claim`` still holds it (None: deleted, or another worker took it over).
+    Its ``history`` is not read (reading it raises): a new attempt is added to the session on its own."""
+    delivery = session.get(WebhookDelivery, delivery_id, with_for_update=True, populate_existing=True,
+                           options=[orm.raiseload(WebhookDelivery.history)])
     return delivery if delivery is not None and delivery.claim == claim else None
+
+
+def first_attempted_at(session: Session, delivery_id: str) -> datetime | None:
+    """When the delivery's first recorded attempt began (None: none recorded yet)."""
+    return session.scalar(sa.select(sa.func.min(WebhookAttempt.attempted_at)).where(
+        WebhookAttempt.delivery_id == delivery_id))
+
+
+def clear_failing(session: Session, subscription_id: str) -> None:
+    """A subscription that was failing is healthy again; one that was not is neither read nor locked."""
+    session.execute(sa.update(WebhookSubscription).where(
+        WebhookSubscription.id == subscription_id, WebhookSubscription.failing_since.is_not(None)).values(
+        failing_since=None).execution_options(synchronize_session=False))
 
 
 def locked_subscription(session: Session, subscription_id: str) -> WebhookSubscription | None:
