@@ -627,6 +627,49 @@ async def delivery_stages(api: Api, webhook_id: str, receiver: WebhookReceiver,
 
 # -- the run -----------------------------------------------------------------------------------
 
+def stop_on_sigterm() -> None:
+    """SIGTERM (a kill, a CI timeout) raises KeyboardInterrupt as Ctrl-C does: the stack still stops."""
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, on_signal)
+
+
+def measure_on_stack(measure, args: argparse.Namespace, postgres: bool, runner=asyncio.run) -> dict | None:
+    """Start a stack (``args``: ``pg_admin_url``, ``keep``, ``start_timeout``), ``runner(measure(stack, args))``,
+    stop the stack. The figures, or None when the run failed (said on stderr; the var dir is kept). Ctrl-C:
+    KeyboardInterrupt once the stack is stopped (its var dir removed unless ``--keep``: nothing to investigate)."""
+    stack = Stack(postgres=postgres, amqp_url=os.environ.get("PTGHUB_AMQP_URL") or DEFAULT_AMQP,
+                  pg_admin_url=args.pg_admin_url, keep=args.keep)
+    failed = True
+    try:
+        stack.start(args.start_timeout)
+        log("ptghub is up")
+        figures = runner(measure(stack, args))
+        failed = False
+        return figures
+    except KeyboardInterrupt:
+        log("interrupted; stopping the stack")
+        failed = False
+        raise
+    except Exception as exc:
+        if not isinstance(exc, RuntimeError):
+            traceback.print_exc()
+        log(f"failed: {exc}")
+        return None
+    finally:
+        log("stopping the stack and cleaning up")
+        stack.stop(failed)
+
+
+def write_figures(figures, destination: str | None) -> None:
+    """``--json``: ``-`` prints the figures as stdout's last line, a path gets them indented."""
+    if destination == "-":
+        print(json.dumps(figures), flush=True)
+    elif destination:
+        Path(destination).write_text(json.dumps(figures, indent=2) + "\n")
+
+
 async def measure(stack: Stack, args: argparse.Namespace) -> dict:
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
         api = Api(session, stack.gateway, stack.token)
@@ -730,38 +773,17 @@ def main(argv: list[str] | None = None) -> int:
         import uvloop
     except ImportError:
         uvloop = None
-    stack = Stack(postgres=args.postgres, amqp_url=os.environ.get("PTGHUB_AMQP_URL") or DEFAULT_AMQP,
-                  pg_admin_url=args.pg_admin_url, keep=args.keep)
-
-    def on_signal(signum, _frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    signal.signal(signal.SIGTERM, on_signal)
-    failed = True
+    stop_on_sigterm()
     try:
-        stack.start(args.start_timeout)
-        log("ptghub is up")
-        runner = uvloop.run if uvloop else asyncio.run
-        figures = runner(measure(stack, args))
-        failed = False
+        figures = measure_on_stack(measure, args, args.postgres, uvloop.run if uvloop else asyncio.run)
     except KeyboardInterrupt:
-        log("interrupted; stopping the stack")
-        failed = False  # nothing to investigate: the var dir goes (unless --keep)
         return 130
-    except Exception as exc:
-        if not isinstance(exc, RuntimeError):
-            traceback.print_exc()
-        log(f"failed: {exc}")
+    if figures is None:
         return 1
-    finally:
-        log("stopping the stack and cleaning up")
-        stack.stop(failed)
     figures["machine"]["cpu_busy_after_stop"] = rounded(cpu_busy(), 3)  # catches load that began meanwhile
     print(summary(figures), flush=True)
-    if args.json == "-":
-        print(json.dumps(figures), flush=True)
-    elif args.json:
-        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
+    write_figures(figures, args.json)
+    if args.json and args.json != "-":
         log(f"figures written to {args.json}")
     return 0
 

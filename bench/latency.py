@@ -20,11 +20,9 @@ import argparse
 import asyncio
 import json
 import os
-import signal
 import socket
 import sys
 import time
-import traceback
 from pathlib import Path
 
 import aiohttp
@@ -32,8 +30,8 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import baseline  # noqa: E402
-from baseline import (DEFAULT_AMQP, DEFAULT_PG_ADMIN, SCHEDULED, Api, Stack, WebhookReceiver,  # noqa: E402
-                      delivery_stages, fmt, log, percentile, rounded, seed)
+from baseline import (DEFAULT_PG_ADMIN, SCHEDULED, Api, Stack, WebhookReceiver, delivery_stages,  # noqa: E402
+                      fmt, log, measure_on_stack, percentile, rounded, seed, stop_on_sigterm, write_figures)
 
 UPDATED = "ptghub.schedule.session.updated"
 TARGET_P50_MS, TARGET_P99_MS = 20.0, 100.0
@@ -236,49 +234,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def run_one(args: argparse.Namespace, postgres: bool) -> dict | None:
-    stack = Stack(postgres=postgres, amqp_url=os.environ.get("PTGHUB_AMQP_URL") or DEFAULT_AMQP,
-                  pg_admin_url=args.pg_admin_url, keep=args.keep)
-    failed = True
-    try:
-        stack.start(args.start_timeout)
-        log("ptghub is up")
-        figures = asyncio.run(measure(stack, args))
-        failed = False
-        return figures
-    except Exception as exc:
-        if not isinstance(exc, RuntimeError):
-            traceback.print_exc()
-        log(f"failed: {exc}")
-        return None
-    finally:
-        log("stopping the stack and cleaning up")
-        stack.stop(failed)
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-
-    def on_signal(signum, _frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    signal.signal(signal.SIGTERM, on_signal)
+    stop_on_sigterm()
     runs = [False, True] if args.both else [args.postgres]
     results = []
     try:
         for postgres in runs:
-            figures = run_one(args, postgres)
+            figures = measure_on_stack(measure, args, postgres)
             if figures is None:
                 return 1
             results.append(figures)
             print(summary(figures), flush=True)
     except KeyboardInterrupt:
-        log("interrupted")
         return 130
-    if args.json == "-":
-        print(json.dumps(results), flush=True)
-    elif args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+    write_figures(results, args.json)
     return 0
 
 

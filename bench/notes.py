@@ -118,6 +118,26 @@ def drop_postgres(admin_url: str, name: str) -> None:
     admin.dispose()
 
 
+def on_each_database(measure, report, pg_admin_url: str | None, name: str) -> bool:
+    """``report(label, measure(database))`` on a fresh SQLite database, then, given ``pg_admin_url``, on a
+    fresh PostgreSQL database ``name`` made (and dropped) through it; True when every report met its target."""
+    ok = True
+    with tempfile.TemporaryDirectory() as directory:
+        database = sqlite_database(directory)
+        try:
+            ok &= report("SQLite", measure(database))
+        finally:
+            database.dispose()
+    if pg_admin_url:
+        database = postgres_database(pg_admin_url, name)
+        try:
+            ok &= report("PostgreSQL", measure(database))
+        finally:
+            database.dispose()
+            drop_postgres(pg_admin_url, name)
+    return ok
+
+
 def report(name: str, figures: dict) -> bool:
     ok = figures["median_ms"] <= TARGET_MS
     print(f"{name:10} {figures['saves']} saves of a 5,000-line note ({figures['chars']:,} chars, "
@@ -136,21 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args(argv)
     body = corpus_note()
-    ok = True
-    with tempfile.TemporaryDirectory() as directory:
-        database = sqlite_database(directory)
-        try:
-            ok &= report("SQLite", bench(database, body, args.saves))
-        finally:
-            database.dispose()
-    if not args.no_postgres:
-        name = f"ptghub_bench_notes_{os.getpid()}"
-        database = postgres_database(args.pg_admin_url, name)
-        try:
-            ok &= report("PostgreSQL", bench(database, body, args.saves))
-        finally:
-            database.dispose()
-            drop_postgres(args.pg_admin_url, name)
+    ok = on_each_database(lambda database: bench(database, body, args.saves), report,
+                          None if args.no_postgres else args.pg_admin_url, f"ptghub_bench_notes_{os.getpid()}")
     return 0 if ok else 1
 
 

@@ -20,7 +20,6 @@ import os
 import random
 import re
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -29,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.notes import DEFAULT_PG_ADMIN, ORGANISER, corpus_note, drop_postgres, postgres_database, sqlite_database  # noqa: E402,E501
+from bench.notes import DEFAULT_PG_ADMIN, ORGANISER, corpus_note, on_each_database  # noqa: E402
 from services.kit.copies import TrackChange  # noqa: E402
 from services.kit.db import Database  # noqa: E402
 from services.notes.domain import NoteKey  # noqa: E402
@@ -121,21 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     bodies = note_bodies(args.notes)
     searches = queries(bodies, args.searches)
-    ok = True
-    with tempfile.TemporaryDirectory() as directory:
-        database = sqlite_database(directory)
-        try:
-            ok &= report("SQLite", bench(database, bodies, searches))
-        finally:
-            database.dispose()
-    if not args.no_postgres:
-        name = f"ptghub_bench_search_{os.getpid()}"
-        database = postgres_database(args.pg_admin_url, name)
-        try:
-            ok &= report("PostgreSQL", bench(database, bodies, searches))
-        finally:
-            database.dispose()
-            drop_postgres(args.pg_admin_url, name)
+    ok = on_each_database(lambda database: bench(database, bodies, searches), report,
+                          None if args.no_postgres else args.pg_admin_url, f"ptghub_bench_search_{os.getpid()}")
     return 0 if ok else 1
 
 

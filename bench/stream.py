@@ -28,20 +28,18 @@ import os
 import re
 import resource
 import shutil
-import signal
 import subprocess
 import sys
 import threading
 import time
-import traceback
 import uuid
 from pathlib import Path
 
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from baseline import (DEFAULT_AMQP, DEFAULT_PG_ADMIN, Api, Stack, fmt, load, log, percentile,  # noqa: E402
-                      rounded, seed)
+from baseline import (DEFAULT_PG_ADMIN, Api, Stack, fmt, load, log, measure_on_stack, percentile,  # noqa: E402
+                      rounded, seed, stop_on_sigterm, write_figures)
 
 STATUS = "ptghub.schedule.status.changed"
 TARGET_P99_MS = 100.0
@@ -278,36 +276,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    stack = Stack(postgres=args.postgres, amqp_url=os.environ.get("PTGHUB_AMQP_URL") or DEFAULT_AMQP,
-                  pg_admin_url=args.pg_admin_url, keep=args.keep)
-
-    def on_signal(signum, _frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    signal.signal(signal.SIGTERM, on_signal)
-    failed = True
+    stop_on_sigterm()
     try:
-        stack.start(args.start_timeout)
-        log("ptghub is up")
-        figures = asyncio.run(measure(stack, args))
-        failed = False
+        figures = measure_on_stack(measure, args, args.postgres)
     except KeyboardInterrupt:
-        log("interrupted; stopping the stack")
-        failed = False
         return 130
-    except Exception as exc:
-        if not isinstance(exc, RuntimeError):
-            traceback.print_exc()
-        log(f"failed: {exc}")
+    if figures is None:
         return 1
-    finally:
-        log("stopping the stack and cleaning up")
-        stack.stop(failed)
     print(summary(figures), flush=True)
-    if args.json == "-":
-        print(json.dumps(figures), flush=True)
-    elif args.json:
-        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
+    write_figures(figures, args.json)
     return 0
 
 

@@ -8,15 +8,18 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import pika
 import sqlalchemy as sa
+from aiosmtpd.controller import Controller
 
 from services.kit import config
 from services.kit.cloudevents import CONTENT_TYPE, CloudEvent
@@ -156,6 +159,37 @@ class EventProbe:
     def close(self) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
+
+
+def purge_queue(infra: Infrastructure, name: str) -> None:
+    """Leftovers of earlier tests on one of this run's queues must not reach this test's database."""
+    connection = pika.BlockingConnection(pika.URLParameters(infra.amqp_url))
+    try:
+        connection.channel().queue_purge(name)
+    except pika.exceptions.ChannelClosedByBroker:
+        pass  # not declared yet
+    finally:
+        connection.close()
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now (the kernel's choice for a bind to port 0)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving_smtp(handler, controller=Controller, **options):
+    """An SMTP server on a free loopback port (aiosmtpd ``controller``, default ``Controller``) handing
+    what it gets to ``handler``, whose ``url`` becomes the server's ``smtp://`` address; stopped after."""
+    server = controller(handler, hostname="127.0.0.1", port=free_port(), **options)
+    server.start()
+    handler.url = f"smtp://127.0.0.1:{server.port}"
+    try:
+        yield handler
+    finally:
+        server.stop()
 
 
 def wait_until(condition, timeout: float = 15.0, interval: float = 0.05, message: str = "condition"):

@@ -2,31 +2,29 @@
 through the gateway, with a real SMTP server and a real webhook receiver on loopback."""
 from __future__ import annotations
 
+import email
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import requests
-from aiosmtpd.controller import Controller
 
 from services.kit.config import SERVICE_NAMES
 
+from ..infra import free_port, serving_smtp
+
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "ptg_e2e-organiser-token-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Stack:
@@ -98,21 +96,14 @@ class MailBox:
         self.messages: list = []
 
     async def handle_DATA(self, server, session, envelope):
-        import email
-        from email import policy
-
         self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default)))
         return "250 OK"
 
 
 @pytest.fixture
 def smtp_server():
-    mailbox = MailBox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    mailbox.url = f"smtp://127.0.0.1:{controller.port}"
-    yield mailbox
-    controller.stop()
+    with serving_smtp(MailBox()) as mailbox:
+        yield mailbox
 
 
 class WebhookReceiver:
@@ -189,3 +180,35 @@ def start_stack(infra, tmp_path, smtp_server):
     yield start
     for stack in stacks:
         stack.stop()
+
+
+@contextmanager
+def module_stack(infra, var_dir: Path, settings: dict[str, str] | None = None) -> Iterator[Stack]:
+    """A stack on SQLite for a module's tests to share (``settings``: PTGHUB_* of its own), mailing to
+    an SMTP server of its own; both stopped when the block ends."""
+    with serving_smtp(MailBox()) as mailbox:
+        stack = Stack({**stack_environment(infra, var_dir, mailbox.url, postgres=False), **(settings or {})},
+                      var_dir)
+        try:
+            yield stack
+        finally:
+            stack.stop()
+
+
+def issue_token(stack: Stack, **body) -> dict:
+    """``POST /tokens`` as the organiser: the token as issued (``token`` holds its secret)."""
+    response = stack.session.post(stack.url("/tokens"), json=body)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def bearer_session(token: str) -> requests.Session:
+    """A session sending ``token`` as its bearer token."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    return session
+
+
+def session_with_new_token(stack: Stack, **body) -> requests.Session:
+    """A session sending a token just issued (``issue_token(stack, **body)``)."""
+    return bearer_session(issue_token(stack, **body)["token"])

@@ -9,19 +9,12 @@ import pytest
 import requests
 
 from ..infra import wait_until
+from .conftest import session_with_new_token
 
 pytestmark = pytest.mark.e2e
 
 EVENT = {"slug": "denver8", "name": "Denver VIII PTG", "timezone": "America/Denver",
          "start_date": "2030-05-02", "end_date": "2030-05-04"}
-
-
-def bearer(stack, token: dict) -> requests.Session:
-    created = stack.session.post(stack.url("/tokens"), json=token)
-    assert created.status_code == 201, created.text
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {created.json()['token']}"
-    return session
 
 
 def test_people_actions_an_owners_done_bulk_and_history_through_the_gateway(start_stack):
@@ -30,8 +23,9 @@ def test_people_actions_an_owners_done_bulk_and_history_through_the_gateway(star
     assert s.post(stack.url("/events"), json=EVENT).status_code == 201
     for slug in ("kolla", "nova"):
         assert s.post(stack.url("/events/denver8/tracks"), json={"slug": slug, "name": slug.title()}).status_code == 201
-    chair = bearer(stack, {"name": "kolla chairs", "role": "chair", "tracks": [{"event": "denver8", "track": "kolla"}]})
-    mark = bearer(stack, {"name": "mgoddard", "role": "integration"})
+    chair = session_with_new_token(stack, name="kolla chairs", role="chair",
+                                   tracks=[{"event": "denver8", "track": "kolla"}])
+    mark = session_with_new_token(stack, name="mgoddard", role="integration")
     anonymous = requests.Session()
 
     # The directory: a chair records mgoddard; any token reads it, by nick, alias or address.

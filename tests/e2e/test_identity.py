@@ -10,13 +10,12 @@ import json
 
 import pytest
 import requests
-from aiosmtpd.controller import Controller
 
 from services.kit import identity
 from services.kit.config import SERVICE_NAMES
 
 from ..infra import wait_until
-from .conftest import TOKEN, MailBox, Stack, free_port, stack_environment
+from .conftest import TOKEN, Stack, bearer_session, issue_token, module_stack, session_with_new_token
 
 pytestmark = pytest.mark.e2e
 
@@ -25,30 +24,12 @@ REVOKED = "ptghub.gateway.token.revoked"
 
 @pytest.fixture(scope="module")
 def stack(infra, tmp_path_factory):
-    mailbox = MailBox()
-    smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    smtp.start()
-    var_dir = tmp_path_factory.mktemp("identity") / "var"
-    stack = Stack(stack_environment(infra, var_dir, f"smtp://127.0.0.1:{smtp.port}", postgres=False), var_dir)
-    yield stack
-    stack.stop()
-    smtp.stop()
+    with module_stack(infra, tmp_path_factory.mktemp("identity") / "var") as stack:
+        yield stack
 
 
 def service_url(stack: Stack, service: str, path: str) -> str:
     return f"http://127.0.0.1:{stack.env[f'PTGHUB_{service.upper()}_PORT']}{path}"
-
-
-def client(stack: Stack, token: str) -> requests.Session:
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {token}"
-    return session
-
-
-def issue(stack: Stack, **body) -> dict:
-    response = stack.session.post(stack.url("/tokens"), json=body)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def lay_out(stack: Stack, slug: str, track: str = "nova") -> dict:
@@ -146,8 +127,8 @@ def test_a_chair_token_is_validated(stack):
 
 def test_a_chair_of_nova_in_one_event_writes_nothing_of_nova_in_another(stack):
     in_a, in_b = lay_out(stack, "chair-a"), lay_out(stack, "chair-b")
-    chair = client(stack, issue(stack, name="nova chairs", role="chair",
-                                tracks=[{"event": "chair-a", "track": "nova"}])["token"])
+    chair = session_with_new_token(stack, name="nova chairs", role="chair",
+                                   tracks=[{"event": "chair-a", "track": "nova"}])
 
     create_session(chair, stack, "chair-b", "nova", "11:00", expect=403)
     patched = chair.patch(stack.url(f"/sessions/{in_b['id']}"), json={"title": "hijacked"})
@@ -173,9 +154,9 @@ def subscribe(session: requests.Session, stack: Stack, url: str) -> dict:
 
 
 def test_two_integrations_named_bot_see_only_their_own_webhooks(stack, webhook_receiver):
-    first, second = (issue(stack, name="bot", role="integration") for _ in range(2))
+    first, second = (issue_token(stack, name="bot", role="integration") for _ in range(2))
     assert first["id"] != second["id"]
-    bots = {t["id"]: client(stack, t["token"]) for t in (first, second)}
+    bots = {t["id"]: bearer_session(t["token"]) for t in (first, second)}
     hooks = {token_id: subscribe(bot, stack, webhook_receiver.url)["id"] for token_id, bot in bots.items()}
 
     for token_id, bot in bots.items():
@@ -192,22 +173,22 @@ def test_two_integrations_named_bot_see_only_their_own_webhooks(stack, webhook_r
 
 
 def test_revoking_a_token_is_announced_and_it_works_no_more(stack, probe):
-    bot = issue(stack, name="bot", role="integration")
+    bot = issue_token(stack, name="bot", role="integration")
     assert stack.session.delete(stack.url(f"/tokens/{bot['id']}")).status_code == 204
     event = probe.wait_for(REVOKED, lambda e: e["subject"] == bot["id"], timeout=20)
     assert event["source"] == "/ptghub/gateway"
     assert {k: event["data"][k] for k in ("id", "name", "role")} == {"id": bot["id"], "name": "bot",
                                                                     "role": "integration"}
     assert event["data"]["revoked_at"]
-    assert client(stack, bot["token"]).get(stack.url("/webhooks")).status_code == 401
+    assert bearer_session(bot["token"]).get(stack.url("/webhooks")).status_code == 401
     assert stack.session.delete(stack.url(f"/tokens/{bot['id']}")).status_code == 404
 
 
 def test_revoking_a_token_disables_its_webhooks_with_the_reason(stack, webhook_receiver):
     """Needs notify's consumer of ptghub.gateway.token.revoked (the notify branch)."""
-    doomed, kept = (issue(stack, name="bot", role="integration") for _ in range(2))
-    doomed_hook = subscribe(client(stack, doomed["token"]), stack, webhook_receiver.url)["id"]
-    kept_hook = subscribe(client(stack, kept["token"]), stack, webhook_receiver.url)["id"]
+    doomed, kept = (issue_token(stack, name="bot", role="integration") for _ in range(2))
+    doomed_hook = subscribe(bearer_session(doomed["token"]), stack, webhook_receiver.url)["id"]
+    kept_hook = subscribe(bearer_session(kept["token"]), stack, webhook_receiver.url)["id"]
     assert stack.session.delete(stack.url(f"/tokens/{doomed['id']}")).status_code == 204
 
     def disabled():

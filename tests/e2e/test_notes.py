@@ -3,22 +3,14 @@ diff, the sanitised HTML, the body's limit, and a MeetBot line from a track's ch
 from __future__ import annotations
 
 import pytest
-import requests
 
 from ..infra import wait_until
+from .conftest import session_with_new_token
 
 pytestmark = pytest.mark.e2e
 
 EVENT = {"slug": "denver7", "name": "Denver VII PTG", "timezone": "America/Denver",
          "start_date": "2019-05-02", "end_date": "2019-05-04"}
-
-
-def bearer(stack, token: dict) -> requests.Session:
-    created = stack.session.post(stack.url("/tokens"), json=token)
-    assert created.status_code == 201, created.text
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {created.json()['token']}"
-    return session
 
 
 def test_a_note_its_items_a_chairs_confirm_the_diff_and_a_meetbot_line(start_stack):
@@ -33,8 +25,9 @@ def test_a_note_its_items_a_chairs_confirm_the_diff_and_a_meetbot_line(start_sta
         "title": "Python 3 images"}).json()
     note = f"/sessions/{session['id']}/note"
     wait_until(lambda: s.get(stack.url(note)).status_code == 200, timeout=20, message="the session's note")
-    chair = bearer(stack, {"name": "mgoddard", "role": "chair", "tracks": [{"event": "denver7", "track": "kolla"}]})
-    nova = bearer(stack, {"name": "gibi", "role": "chair", "tracks": [{"event": "denver7", "track": "nova"}]})
+    chair = session_with_new_token(stack, name="mgoddard", role="chair",
+                                   tracks=[{"event": "denver7", "track": "kolla"}])
+    nova = session_with_new_token(stack, name="gibi", role="chair", tracks=[{"event": "denver7", "track": "nova"}])
 
     body = "#action mgoddard write the spec\nhrw offered to pick this up\n\n<script>alert(1)</script>\n"
     put = chair.put(stack.url(note), json={"body": body, "revision": 0})
@@ -67,7 +60,7 @@ def test_a_note_its_items_a_chairs_confirm_the_diff_and_a_meetbot_line(start_sta
 
     # a chat relay forwards a MeetBot line said in kolla's channel; no session is under way now,
     # so it goes to the track's note, with the nick as its author
-    relay = bearer(stack, {"name": "irc relay", "role": "integration", "relay": True})
+    relay = session_with_new_token(stack, name="irc relay", role="integration", relay=True)
     said = relay.post(stack.url("/events/denver7/ptgbot/commands"),
                       json={"nick": "hrw", "text": "#action hrw fix the gate", "track": "kolla"})
     assert said.status_code == 200 and said.json()["applied"] is True
@@ -87,8 +80,8 @@ def test_a_note_its_items_a_chairs_confirm_the_diff_and_a_meetbot_line(start_sta
 
     # a free note of the event (not a track's): a chair of any of its tracks writes it, any token reads it
     free = "/events/denver7/notes/hallway"
-    reader = bearer(stack, {"name": "dashboard", "role": "integration"})
-    outsider = bearer(stack, {"name": "ttx", "role": "chair", "tracks": [{"event": "shanghai", "track": "kolla"}]})
+    reader = session_with_new_token(stack, name="dashboard", role="integration")
+    outsider = session_with_new_token(stack, name="ttx", role="chair", tracks=[{"event": "shanghai", "track": "kolla"}])
     assert outsider.post(stack.url("/events/denver7/notes"), json={"slug": "hallway", "title": "Hallway"}
                          ).status_code == 403
     assert chair.post(stack.url("/events/denver7/notes"), json={"slug": "Hall Way", "title": "Hallway"}

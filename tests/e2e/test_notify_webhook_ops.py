@@ -6,25 +6,17 @@ from __future__ import annotations
 import json
 
 import pytest
-import requests
 from standardwebhooks.webhooks import Webhook
 
 from ..infra import wait_until
+from .conftest import session_with_new_token
 
 pytestmark = pytest.mark.e2e
 
 
-def bot(stack, name: str) -> requests.Session:
-    issued = stack.session.post(stack.url("/tokens"), json={"name": name, "role": "integration"})
-    assert issued.status_code == 201, issued.text
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {issued.json()['token']}"
-    return session
-
-
 def test_an_integration_patches_pings_and_rotates_its_webhook(start_stack, webhook_receiver):
     stack = start_stack(postgres=False)
-    mine, other = bot(stack, "bot"), bot(stack, "bot")
+    mine, other = (session_with_new_token(stack, name="bot", role="integration") for _ in range(2))
     unknown = mine.post(stack.url("/webhooks"), json={"url": webhook_receiver.url, "event_types": ["ptghub.nope.#"]})
     assert unknown.status_code == 422 and "event_types" in unknown.json()["errors"]
     created = mine.post(stack.url("/webhooks"), json={"url": webhook_receiver.url, "event_types": ["#"],

@@ -14,10 +14,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import requests
 import yaml
-from aiosmtpd.controller import Controller
 
 from ..infra import wait_until
-from .conftest import ROOT, MailBox, Stack, free_port, stack_environment
+from .conftest import ROOT, bearer_session, issue_token, module_stack, session_with_new_token
 
 pytestmark = pytest.mark.e2e
 
@@ -28,26 +27,8 @@ WRITE_METHODS = ("put", "post", "delete", "patch")
 
 @pytest.fixture(scope="module")
 def stack(infra, tmp_path_factory):
-    mailbox = MailBox()
-    smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
-    smtp.start()
-    var_dir = tmp_path_factory.mktemp("roles") / "var"
-    stack = Stack(stack_environment(infra, var_dir, f"smtp://127.0.0.1:{smtp.port}", postgres=False), var_dir)
-    yield stack
-    stack.stop()
-    smtp.stop()
-
-
-def client(token: str) -> requests.Session:
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {token}"
-    return session
-
-
-def issue(stack: Stack, **body) -> dict:
-    response = stack.session.post(stack.url("/tokens"), json=body)
-    assert response.status_code == 201, response.text
-    return response.json()
+    with module_stack(infra, tmp_path_factory.mktemp("roles") / "var") as stack:
+        yield stack
 
 
 def ok(response: requests.Response, *statuses: int) -> dict:
@@ -81,8 +62,8 @@ def world(stack) -> dict:
         world["track_items"][track] = ok(s.get(stack.url(f"{track_note}/items")))["items"][0]["id"]
         world["actions"][track] = ok(s.post(stack.url("/actions"), json={
             "title": f"{track} follow-up", "owners": ["ttx"], "event": EVENT, "track": track}))["id"]
-    world["chair"] = issue(stack, name="alpha chairs", role="chair", tracks=[{"event": EVENT, "track": "alpha"}])
-    world["reader"] = issue(stack, name="dashboard", role="reader")
+    world["chair"] = issue_token(stack, name="alpha chairs", role="chair", tracks=[{"event": EVENT, "track": "alpha"}])
+    world["reader"] = issue_token(stack, name="dashboard", role="reader")
     return world
 
 
@@ -125,7 +106,7 @@ def chair_writes(world: dict) -> list[tuple[str, str, str, dict | None]]:
 
 
 def test_a_chair_of_one_track_is_refused_every_write_on_another(stack, world):
-    chair = client(world["chair"]["token"])
+    chair = bearer_session(world["chair"]["token"])
     s = stack.session
     before = {path: s.get(stack.url(path)).json() for path in (
         f"/sessions/{world['sessions']['beta']}", f"/sessions/{world['sessions']['beta']}/note",
@@ -174,7 +155,7 @@ def test_the_write_operations_are_enumerated_from_the_document():
 
 
 def test_a_reader_is_refused_every_write_operation(stack, world):
-    reader = client(world["reader"]["token"])
+    reader = bearer_session(world["reader"]["token"])
     wrong = []
     for method, template, operation in write_operations():
         path = fill(template, world)
@@ -191,7 +172,7 @@ def test_a_reader_is_refused_every_write_operation(stack, world):
 
 
 def test_a_reader_reads_what_an_organiser_reads_but_webhooks_mail_and_tokens(stack, world):
-    reader = client(world["reader"]["token"])
+    reader = bearer_session(world["reader"]["token"])
     for path in ("/people", f"/events/{EVENT}/reminder-policy", f"/events/{EVENT}/reminders/preview?at=2030-05-02T09:00:00%2B00:00",
                  f"/sessions/{world['sessions']['beta']}/note", f"/actions/{world['actions']['beta']}",
                  f"/events/{EVENT}/tracks/beta/note/items", "/actions"):
@@ -205,7 +186,7 @@ def test_a_reader_reads_what_an_organiser_reads_but_webhooks_mail_and_tokens(sta
 # -- integrations and their webhooks ---------------------------------------------------------------------
 
 def test_an_integration_neither_sees_nor_changes_anothers_webhooks(stack):
-    bots = [client(issue(stack, name=f"bot {n}", role="integration")["token"]) for n in (1, 2)]
+    bots = [session_with_new_token(stack, name=f"bot {n}", role="integration") for n in (1, 2)]
     hooks = [ok(bot.post(stack.url("/webhooks"), json={"url": f"http://127.0.0.1:9/hook{n}", "event_types": ["#"]}))["id"]
              for n, bot in enumerate(bots)]
     for mine, theirs, bot in ((hooks[0], hooks[1], bots[0]), (hooks[1], hooks[0], bots[1])):
@@ -224,7 +205,7 @@ def test_an_organiser_of_one_event_organises_that_one_only(stack, world):
     s = stack.session
     ok(s.post(stack.url("/events"), json={"slug": "other", "name": "Other PTG", "timezone": "UTC",
                                           "start_date": "2030-06-02", "end_date": "2030-06-03"}))
-    local = client(issue(stack, name="roles team", role="organiser", events=[EVENT])["token"])
+    local = session_with_new_token(stack, name="roles team", role="organiser", events=[EVENT])
     assert local.post(stack.url(f"/events/{EVENT}/tracks"), json={"slug": "gamma", "name": "gamma"}).status_code == 201
     assert local.post(stack.url(f"/events/{EVENT}/motd"), json={"level": "info", "message": "hi"}).status_code == 201
     for method, path, body in (
@@ -247,9 +228,9 @@ def test_an_organiser_of_one_event_organises_that_one_only(stack, world):
 
 def test_an_expired_token_is_a_401_problem_saying_so(stack):
     soon = datetime.now(timezone.utc) + timedelta(seconds=3)
-    token = issue(stack, name="short-lived", role="integration", expires_at=soon.isoformat())
+    token = issue_token(stack, name="short-lived", role="integration", expires_at=soon.isoformat())
     assert token["expires_at"] is not None
-    bot = client(token["token"])
+    bot = bearer_session(token["token"])
     assert bot.get(stack.url("/webhooks")).status_code == 200
     time.sleep(max(0.0, (soon - datetime.now(timezone.utc)).total_seconds()) + 0.2)
     expired = bot.get(stack.url("/webhooks"))
@@ -264,9 +245,9 @@ def test_an_expired_token_is_a_401_problem_saying_so(stack):
 
 
 def test_last_used_at_is_recorded(stack):
-    token = issue(stack, name="used", role="reader")
+    token = issue_token(stack, name="used", role="reader")
     assert token["last_used_at"] is None
-    assert client(token["token"]).get(stack.url("/people")).status_code == 200  # (a public read is no use of it)
+    assert bearer_session(token["token"]).get(stack.url("/people")).status_code == 200  # (a public read is no use of it)
 
     def used():
         listed = {t["id"]: t for t in stack.session.get(stack.url("/tokens?limit=500")).json()["items"]}
@@ -278,7 +259,7 @@ def test_last_used_at_is_recorded(stack):
 
 def test_token_pages_follow_their_cursor_and_the_page_size_is_capped(stack):
     for n in range(3):
-        issue(stack, name=f"paged {n}", role="reader")
+        issue_token(stack, name=f"paged {n}", role="reader")
     everything = stack.session.get(stack.url("/tokens?limit=500")).json()
     assert everything["next_cursor"] is None
     seen, cursor = [], None
@@ -299,8 +280,8 @@ def test_token_pages_follow_their_cursor_and_the_page_size_is_capped(stack):
 
 
 def test_no_token_revokes_itself_and_another_organiser_may(stack):
-    second = issue(stack, name="second organiser", role="organiser")
-    organiser = client(second["token"])
+    second = issue_token(stack, name="second organiser", role="organiser")
+    organiser = bearer_session(second["token"])
     itself = organiser.delete(stack.url(f"/tokens/{second['id']}"))
     assert itself.status_code == 409 and list(itself.json()["errors"]) == ["token_id"]
     assert "does not revoke itself" in itself.json()["detail"]

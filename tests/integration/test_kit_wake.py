@@ -13,8 +13,9 @@ from services.kit.relay import OutboxRelay
 from services.kit.wake import OUTBOX
 from services.notify.descriptor import DESCRIPTOR as notify_service
 
-from ..infra import publish_event, wait_until
-from .test_notify import BOT, SESSION, Receiver, purge_queue, subscribe
+from ..infra import publish_event, purge_queue, wait_until
+from .conftest import Receiver
+from .test_notify import BOT, SESSION, subscribe
 
 pytestmark = pytest.mark.integration
 

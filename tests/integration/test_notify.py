@@ -1,23 +1,16 @@
 """The notify service against real PostgreSQL, RabbitMQ, an SMTP server and a webhook receiver."""
 from __future__ import annotations
 
-import asyncio
-import email
 import json
-import socket
 import threading
 import time
 import uuid
 from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
-from email import policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import pika
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 from standardwebhooks.webhooks import Webhook
 
 from services.kit.cloudevents import CloudEvent
@@ -34,138 +27,13 @@ from services.notify.delivery.mail import MailDeliveryLoop
 from services.notify.delivery.webhooks import WebhookDeliveryLoop
 
 from ..conftest import ORGANISER, principal_header
-from ..infra import publish_event, wait_until
+from ..infra import free_port, wait_until
 from .conftest import GatewayLikeClient
 
 pytestmark = pytest.mark.integration
 
 BOT = principal_header("integration", sub="bot")
 OTHER_BOT = principal_header("integration", sub="other-bot")
-
-
-# -- a real SMTP server and a real webhook receiver, on loopback --------------------------------
-
-class SmtpSink:
-    """aiosmtpd handler: keeps every message; ``replies[rcpt]`` scripts RCPT answers (then 250)."""
-
-    def __init__(self):
-        self.messages: list[dict] = []
-        self.replies: dict[str, list[str]] = {}
-        self.delay = 0.0  # seconds each DATA takes (a slow server)
-        self.lock = threading.Lock()
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        with self.lock:
-            scripted = self.replies.get(address)
-            if scripted:
-                return scripted.pop(0)
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        await asyncio.sleep(self.delay)
-        with self.lock:
-            self.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
-                                  "message": email.message_from_bytes(envelope.content, policy=policy.default)})
-        return "250 Message accepted for delivery"
-
-    def to(self, recipient: str) -> list:
-        with self.lock:
-            return [m["message"] for m in self.messages if recipient in m["to"]]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    sink = SmtpSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    sink.url = f"smtp://127.0.0.1:{controller.port}"
-    yield sink
-    controller.stop()
-
-
-class Receiver:
-    """Records every POST; ``script[path]`` lists (status, headers) answers to give first (then 200)."""
-
-    def __init__(self):
-        self.requests: list[dict] = []
-        self.script: dict[str, list[tuple[int, dict]]] = {}
-        self.delay = 0.0  # seconds each answer takes (a slow endpoint)
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("content-length", 0))).decode()
-                with receiver.lock:
-                    receiver.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
-                    scripted = receiver.script.get(self.path)
-                    status, headers = scripted.pop(0) if scripted else (200, {})
-                time.sleep(receiver.delay)
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("content-length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-
-            def log_message(self, *_args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def posts(self, path: str | None = None, event_id: str | None = None) -> list[dict]:
-        with self.lock:
-            return [r for r in self.requests if (path is None or r["path"] == path)
-                    and (event_id is None or json.loads(r["body"])["id"] == event_id)]
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def receiver():
-    running = Receiver()
-    yield running
-    running.close()
-
-
-def purge_queue(infra, name: str) -> None:
-    """Leftovers of earlier tests on this run's notify queue must not reach this test's database."""
-    connection = pika.BlockingConnection(pika.URLParameters(infra.amqp_url))
-    try:
-        connection.channel().queue_purge(name)
-    except pika.exceptions.ChannelClosedByBroker:
-        pass  # not declared yet
-    finally:
-        connection.close()
-
-
-@pytest.fixture
-def notify(start_service, infra, smtp, monkeypatch):
-    monkeypatch.setenv("PTGHUB_SMTP_URL", smtp.url)
-    monkeypatch.setenv("PTGHUB_MAIL_FROM", "ptghub <ptghub@ptg.example>")
-    monkeypatch.setenv("PTGHUB_WEBHOOK_ALLOW", "127.0.0.1/32")
-    monkeypatch.setenv("PTGHUB_DELIVERY_INTERVAL", "0.02")
-    monkeypatch.setenv("PTGHUB_WEBHOOK_RETRY_SCALE", "0.01")   # first retry after 50 ms, not 5 s
-    monkeypatch.setenv("PTGHUB_MAIL_RETRY_SCALE", "0.001")     # first retry after 60 ms, not 1 min
-    purge_queue(infra, f"{infra.queue_prefix}.notify")
-    service = start_service(notify_service)
-    service.publish = lambda type, data, **kw: publish_event(infra.amqp_url, infra.exchange, type, data, **kw)
-    return service
 
 
 def subscribe(notify, url, event_types=("#",), headers=BOT, **extra):

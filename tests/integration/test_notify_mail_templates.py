@@ -11,14 +11,12 @@ import uuid
 from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from services.notify.composing import TemplatesRefused, templates
-from services.notify.descriptor import DESCRIPTOR as notify_service
 
 from ..conftest import principal_header
-from ..infra import publish_event, wait_until
-from .test_notify import free_port, purge_queue
+from ..infra import serving_smtp, wait_until
+from .conftest import MAIL_FROM, start_notify
 
 pytestmark = pytest.mark.integration
 
@@ -43,12 +41,8 @@ class RawSink:
 
 @pytest.fixture
 def raw_smtp():
-    sink = RawSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    sink.url = f"smtp://127.0.0.1:{controller.port}"
-    yield sink
-    controller.stop()
+    with serving_smtp(RawSink()) as sink:
+        yield sink
 
 
 @pytest.fixture(autouse=True)
@@ -57,21 +51,16 @@ def packaged_templates():
     templates.install(None)
 
 
-def start_notify(start_service, infra, raw_smtp, monkeypatch, template_dir=None):
-    monkeypatch.setenv("PTGHUB_SMTP_URL", raw_smtp.url)
-    monkeypatch.setenv("PTGHUB_MAIL_FROM", "ptghub <ptghub@ptg.example>")
-    monkeypatch.setenv("PTGHUB_DELIVERY_INTERVAL", "0.02")
-    if template_dir is not None:
-        monkeypatch.setenv("PTGHUB_TEMPLATE_DIR", str(template_dir))
-    purge_queue(infra, f"{infra.queue_prefix}.notify")
-    service = start_service(notify_service)
-    service.publish = lambda type, data, **kw: publish_event(infra.amqp_url, infra.exchange, type, data, **kw)
-    return service
+def start_mailing_notify(start_service, infra, raw_smtp, monkeypatch, template_dir=None):
+    """Notify mailing to ``raw_smtp``, with the site's templates in ``template_dir`` if given."""
+    templates = {} if template_dir is None else {"TEMPLATE_DIR": str(template_dir)}
+    return start_notify(start_service, infra, monkeypatch, SMTP_URL=raw_smtp.url, MAIL_FROM=MAIL_FROM,
+                        DELIVERY_INTERVAL="0.02", **templates)
 
 
 @pytest.fixture
 def notify(start_service, infra, raw_smtp, monkeypatch):
-    return start_notify(start_service, infra, raw_smtp, monkeypatch)
+    return start_mailing_notify(start_service, infra, raw_smtp, monkeypatch)
 
 
 def head_of(raw: bytes) -> list[str]:
@@ -214,7 +203,7 @@ def test_an_events_list_tag_and_sender_take_its_summaries(notify, raw_smtp):
 def test_a_sites_override_is_used_and_a_broken_one_stops_the_start(start_service, infra, raw_smtp, monkeypatch,
                                                                      tmp_path):
     (tmp_path / "track_summary.txt.j2").write_text("{{ text.rstrip() }}\n\n-- \nThe {{ track_name }} team, via ptghub\n")
-    notify = start_notify(start_service, infra, raw_smtp, monkeypatch, template_dir=tmp_path)
+    notify = start_mailing_notify(start_service, infra, raw_smtp, monkeypatch, template_dir=tmp_path)
     event, kolla = slug("ev"), slug("kolla")
     listed = f"{kolla}@lists.example"
     notify.publish("ptghub.schedule.track.created", track(event, "Kolla", listed, "kolla", kolla))
@@ -229,7 +218,7 @@ def test_a_sites_override_is_used_and_a_broken_one_stops_the_start(start_service
     broken.mkdir()
     (broken / "reminder_digest.html.j2").write_text("<ul>\n{% for item in items %}\n<li>{{ item.title }</li>\n")
     with pytest.raises(TemplatesRefused) as refused:
-        start_notify(start_service, infra, raw_smtp, monkeypatch, template_dir=broken)
+        start_mailing_notify(start_service, infra, raw_smtp, monkeypatch, template_dir=broken)
     assert "reminder_digest.html.j2 (override in" in str(refused.value) and ", line 3:" in str(refused.value)
 
 

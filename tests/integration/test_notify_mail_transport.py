@@ -21,12 +21,11 @@ from aiosmtpd.smtp import AuthResult
 from services.kit.db import utcnow
 from services.notify import domain, store
 from services.notify.config import NotifySettings
-from services.notify.descriptor import DESCRIPTOR
 from services.notify.delivery.mail import MailDeliveryLoop
 
 from ..conftest import ORGANISER, principal_header
-from ..infra import publish_event, wait_until
-from .test_notify import free_port, purge_queue
+from ..infra import free_port, serving_smtp, wait_until
+from .conftest import SmtpSink, start_notify
 from .test_notify_reminders import digest, item
 
 pytestmark = pytest.mark.integration
@@ -37,7 +36,7 @@ SENDER = "ptghub <ptghub@ptg.example>"
 
 # -- an SMTP server that ends connections on cue ----------------------------------------------
 
-class Server:
+class Server(SmtpSink):
     """aiosmtpd handler keeping every message once. After ``limit`` messages on one connection it
     ``ends`` that connection: ``421`` (a 421 to MAIL, then it closes), ``drop`` (closes at MAIL with
     no answer), ``drop-rcpt`` (closes at RCPT), ``421-data`` (a 421 to the message, not kept) or
@@ -45,12 +44,10 @@ class Server:
     ``replies[rcpt]`` scripts RCPT answers."""
 
     def __init__(self):
-        self.messages: list[dict] = []
-        self.replies: dict[str, list[str]] = {}
+        super().__init__()
         self.limit: int | None = None
         self.ends = "421"
         self.connections = 0
-        self.lock = threading.Lock()
 
     def _at_limit(self, session) -> bool:
         return self.limit is not None and getattr(session, "kept", 0) >= self.limit
@@ -72,12 +69,7 @@ class Server:
         if self._at_limit(session) and self.ends == "drop-rcpt":
             server.transport.close()
             return "250 OK"
-        with self.lock:
-            scripted = self.replies.get(address)
-            if scripted:
-                return scripted.pop(0)
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
 
     async def handle_DATA(self, server, session, envelope):
         if self._at_limit(session) and self.ends == "421-data":
@@ -91,10 +83,6 @@ class Server:
             self.messages.append({"to": list(envelope.rcpt_tos),
                                   "message": email.message_from_bytes(envelope.content, policy=policy.default)})
         return "250 Message accepted for delivery"
-
-    def to(self, recipient: str) -> list:
-        with self.lock:
-            return [m["message"] for m in self.messages if recipient in m["to"]]
 
     def message_ids(self) -> Counter:
         with self.lock:
@@ -111,25 +99,16 @@ class CountingController(Controller):
 
 @pytest.fixture
 def smtp():
-    server = Server()
-    controller = CountingController(server, hostname="127.0.0.1", port=free_port(), server_hostname="mx.test")
-    controller.start()
-    server.connections = 0  # start() connects once itself, to see the server is up
-    server.url = f"smtp://127.0.0.1:{controller.port}"
-    yield server
-    controller.stop()
+    with serving_smtp(Server(), CountingController, server_hostname="mx.test") as server:
+        server.connections = 0  # start() connects once itself, to see the server is up
+        yield server
 
 
 @pytest.fixture
 def notify(start_service, infra, smtp, monkeypatch):
-    monkeypatch.setenv("PTGHUB_SMTP_URL", smtp.url)
-    monkeypatch.setenv("PTGHUB_MAIL_FROM", SENDER)
-    monkeypatch.setenv("PTGHUB_DELIVERY_INTERVAL", "0.02")
-    monkeypatch.setenv("PTGHUB_MAIL_RETRY_SCALE", "0.001")  # first retry after 60 ms, not 1 min
-    purge_queue(infra, f"{infra.queue_prefix}.notify")
-    service = start_service(DESCRIPTOR)
-    service.publish = lambda type, data, **kw: publish_event(infra.amqp_url, infra.exchange, type, data, **kw)
-    return service
+    return start_notify(start_service, infra, monkeypatch, SMTP_URL=smtp.url, MAIL_FROM=SENDER,
+                        DELIVERY_INTERVAL="0.02",
+                        MAIL_RETRY_SCALE="0.001")  # first retry after 60 ms, not 1 min
 
 
 @pytest.fixture

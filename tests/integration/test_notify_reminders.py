@@ -15,7 +15,7 @@ from services.notify.delivery.mail import MailDeliveryLoop
 
 from ..conftest import ORGANISER
 from ..infra import wait_until
-from .test_notify import notify, purge_queue, smtp  # noqa: F401 (fixtures)
+from .conftest import MAIL_FROM, start_notify
 
 pytestmark = pytest.mark.integration
 
@@ -86,16 +86,10 @@ def test_a_title_cannot_inject_headers(notify, smtp):
 
 
 @pytest.fixture
-def notify_not_sending(start_service, infra, smtp, monkeypatch):  # noqa: F811
+def notify_not_sending(start_service, infra, smtp, monkeypatch):
     """Notify consuming but not sending: the test runs the mail loop itself, when it chooses."""
-    monkeypatch.setenv("PTGHUB_SMTP_URL", smtp.url)
-    monkeypatch.setenv("PTGHUB_MAIL_FROM", "ptghub <ptghub@ptg.example>")
-    purge_queue(infra, f"{infra.queue_prefix}.notify")
-    from services.notify.descriptor import DESCRIPTOR
-    from ..infra import publish_event
-
-    service = start_service(DESCRIPTOR, timers=lambda _database: [])
-    service.publish = lambda type, data, **kw: publish_event(infra.amqp_url, infra.exchange, type, data, **kw)
+    service = start_notify(start_service, infra, monkeypatch, timers=lambda _database: [], SMTP_URL=smtp.url,
+                           MAIL_FROM=MAIL_FROM)
     service.loop = MailDeliveryLoop(service.database, config.load())
     yield service
     service.loop.smtp.close()

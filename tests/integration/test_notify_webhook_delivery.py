@@ -23,11 +23,11 @@ from services.kit.consuming import EventRouter
 from services.kit.db import utcnow
 from services.notify import consumers, domain, store
 from services.notify.config import NotifySettings
-from services.notify.descriptor import DESCRIPTOR as notify_service
 from services.notify.delivery.webhooks import WebhookDeliveryLoop
 
-from ..infra import publish_event, wait_until
-from .test_notify import BOT, SESSION, deliveries, purge_queue, smtp, stop_worker, subscribe  # noqa: F401
+from ..infra import wait_until
+from .conftest import MAIL_FROM, start_notify
+from .test_notify import SESSION, deliveries, stop_worker, subscribe
 
 pytestmark = pytest.mark.integration
 
@@ -112,19 +112,12 @@ def endpoints():
 
 
 @pytest.fixture
-def notify(start_service, infra, smtp, monkeypatch):  # noqa: F811
+def notify(start_service, infra, smtp, monkeypatch):
     """Notify with its worker, a retry schedule squeezed into about 3 seconds and a notice fallback."""
-    monkeypatch.setenv("PTGHUB_SMTP_URL", smtp.url)
-    monkeypatch.setenv("PTGHUB_MAIL_FROM", "ptghub <ptghub@ptg.example>")
-    monkeypatch.setenv("PTGHUB_WEBHOOK_ALLOW", "127.0.0.1/32")
-    monkeypatch.setenv("PTGHUB_DELIVERY_INTERVAL", "0.02")
-    monkeypatch.setenv("PTGHUB_WEBHOOK_RETRY_SCALE", "0.00001")  # 5 s .. 24 h: 50 µs .. 0.9 s
-    monkeypatch.setenv("PTGHUB_MAIL_RETRY_SCALE", "0.001")
-    monkeypatch.setenv("PTGHUB_WEBHOOK_CONTACT", "integrations@ptg.example")
-    purge_queue(infra, f"{infra.queue_prefix}.notify")
-    service = start_service(notify_service)
-    service.publish = lambda type, data, **kw: publish_event(infra.amqp_url, infra.exchange, type, data, **kw)
-    return service
+    return start_notify(start_service, infra, monkeypatch, SMTP_URL=smtp.url, MAIL_FROM=MAIL_FROM,
+                        WEBHOOK_ALLOW="127.0.0.1/32", DELIVERY_INTERVAL="0.02",
+                        WEBHOOK_RETRY_SCALE="0.00001",  # 5 s .. 24 h: 50 µs .. 0.9 s
+                        MAIL_RETRY_SCALE="0.001", WEBHOOK_CONTACT="integrations@ptg.example")
 
 
 def add_webhook(notify, url: str, event_types=("#",)) -> store.WebhookSubscription:
@@ -366,7 +359,7 @@ def test_one_slow_endpoint_holds_up_no_other_and_gets_at_most_its_share(notify, 
 # -- failing past the schedule ------------------------------------------------------------------------
 
 def test_an_endpoint_failing_through_the_whole_schedule_is_disabled_and_its_contact_mailed(
-        notify, endpoints, smtp, probe):  # noqa: F811
+        notify, endpoints, smtp, probe):
     endpoint = endpoints(answer=lambda path, number: (500, {}, b"database down"))
     hook = subscribe(notify, f"http://127.0.0.1:{endpoint.port}/down", ["ptghub.schedule.#"],
                      description="board bot")

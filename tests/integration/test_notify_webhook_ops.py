@@ -10,12 +10,10 @@ import time
 import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from services.notify.descriptor import DESCRIPTOR as notify_service
-
 from ..conftest import ORGANISER, principal_header
-from ..infra import publish_event, wait_until
-from .test_notify import (BOT, OTHER_BOT, SESSION, deliveries, notify, purge_queue, receiver,  # noqa: F401 (fixtures)
-                          smtp, subscribe)
+from ..infra import wait_until
+from .conftest import start_notify
+from .test_notify import BOT, OTHER_BOT, SESSION, deliveries, subscribe
 
 pytestmark = pytest.mark.integration
 
@@ -31,19 +29,14 @@ def post(service, path, headers=BOT, **kwargs):
 
 
 @pytest.fixture
-def slow_poll_notify(start_service, infra, smtp, monkeypatch):  # noqa: F811 (smtp is a fixture)
+def slow_poll_notify(start_service, infra, smtp, monkeypatch):
     """notify whose delivery loop polls only every 30 s: what arrives sooner was rung."""
-    monkeypatch.setenv("PTGHUB_SMTP_URL", smtp.url)
-    monkeypatch.setenv("PTGHUB_WEBHOOK_ALLOW", "127.0.0.1/32")
-    monkeypatch.setenv("PTGHUB_DELIVERY_INTERVAL", "30")
-    purge_queue(infra, f"{infra.queue_prefix}.notify")
-    service = start_service(notify_service)
-    service.publish = lambda type, data, **kw: publish_event(infra.amqp_url, infra.exchange, type, data, **kw)
-    return service
+    return start_notify(start_service, infra, monkeypatch, SMTP_URL=smtp.url, WEBHOOK_ALLOW="127.0.0.1/32",
+                        DELIVERY_INTERVAL="30")
 
 
-def test_a_ping_arrives_at_once_signed_and_is_logged(slow_poll_notify, receiver):  # noqa: F811
-    notify = slow_poll_notify  # noqa: F811
+def test_a_ping_arrives_at_once_signed_and_is_logged(slow_poll_notify, receiver):
+    notify = slow_poll_notify
     hook = subscribe(notify, f"{receiver.base}/ping", ["ptghub.schedule.session.*"], event="elsewhere")
     time.sleep(0.3)  # the loop's first round is over: it now waits 30 s unless rung
     started = time.monotonic()
@@ -62,7 +55,7 @@ def test_a_ping_arrives_at_once_signed_and_is_logged(slow_poll_notify, receiver)
     assert logged["history"][0]["response_excerpt"] == "ok"
 
 
-def test_during_a_rotation_each_secret_verifies_and_the_old_one_alone_does_not_after(notify, receiver):  # noqa: F811
+def test_during_a_rotation_each_secret_verifies_and_the_old_one_alone_does_not_after(notify, receiver):
     hook = subscribe(notify, f"{receiver.base}/rotating", ["ptghub.schedule.session.*"])
     old = hook["secret"]
     response = post(notify, f"/webhooks/{hook['id']}/rotate-secret")
@@ -92,7 +85,7 @@ def test_during_a_rotation_each_secret_verifies_and_the_old_one_alone_does_not_a
         Webhook(old).verify(request["body"], request["headers"])
 
 
-def test_a_merge_patch_moves_and_narrows_a_webhook(notify, receiver):  # noqa: F811
+def test_a_merge_patch_moves_and_narrows_a_webhook(notify, receiver):
     hook = subscribe(notify, f"{receiver.base}/before", ["ptghub.schedule.session.*"], description="bot")
     response = patch(notify, hook["id"], {"url": f"{receiver.base}/after", "track": "nova", "description": "moved"})
     assert response.status_code == 200, response.get_json()
@@ -115,7 +108,7 @@ def test_a_merge_patch_moves_and_narrows_a_webhook(notify, receiver):  # noqa: F
     ({"contact": "ops@example.org\r\nBcc: x@example.org"}, "contact", 400),
     ({"url": None}, "url", 400),
 ])
-def test_a_bad_patch_is_a_problem_naming_the_field_and_changes_nothing(notify, receiver, changes, field, status):  # noqa: F811
+def test_a_bad_patch_is_a_problem_naming_the_field_and_changes_nothing(notify, receiver, changes, field, status):
     hook = subscribe(notify, f"{receiver.base}/x", ["#"])
     response = patch(notify, hook["id"], changes)
     assert response.status_code == status and response.content_type == "application/problem+json"
@@ -124,13 +117,13 @@ def test_a_bad_patch_is_a_problem_naming_the_field_and_changes_nothing(notify, r
         {k: v for k, v in hook.items() if k != "secret"}
 
 
-def test_unknown_event_types_are_refused_on_creation(notify, receiver):  # noqa: F811
+def test_unknown_event_types_are_refused_on_creation(notify, receiver):
     response = post(notify, "/webhooks", json={"url": f"{receiver.base}/x", "event_types": ["ptghub.schedul.#"]})
     assert response.status_code == 422 and list(response.get_json()["errors"]) == ["event_types"]
     assert "ptghub.schedul.#" in response.get_json()["detail"]
 
 
-def test_a_disabled_webhook_re_enabled_gets_its_failed_deliveries_again_with_the_same_id(notify, receiver, probe):  # noqa: F811
+def test_a_disabled_webhook_re_enabled_gets_its_failed_deliveries_again_with_the_same_id(notify, receiver, probe):
     receiver.script["/gone"] = [(410, {})]
     hook = subscribe(notify, f"{receiver.base}/gone", ["ptghub.schedule.session.*"], contact="ops@bot.example")
     event = notify.publish("ptghub.schedule.session.scheduled", SESSION)
@@ -154,7 +147,7 @@ def test_a_disabled_webhook_re_enabled_gets_its_failed_deliveries_again_with_the
     assert post(notify, f"/webhooks/{hook['id']}/redeliver-failed", json={"since": "yesterday"}).status_code == 400
 
 
-def test_one_delivery_is_redelivered_with_the_same_webhook_id_and_body(notify, receiver):  # noqa: F811
+def test_one_delivery_is_redelivered_with_the_same_webhook_id_and_body(notify, receiver):
     hook = subscribe(notify, f"{receiver.base}/again", ["ptghub.schedule.session.*"])
     event = notify.publish("ptghub.schedule.session.scheduled", SESSION)
     (done,) = wait_until(lambda: [d for d in deliveries(notify, hook["id"]) if d["status"] == "succeeded"])
@@ -167,7 +160,7 @@ def test_one_delivery_is_redelivered_with_the_same_webhook_id_and_body(notify, r
     assert post(notify, f"/webhooks/{hook['id']}/deliveries/nope/redeliver").status_code == 404
 
 
-def test_the_delivery_log_filters_and_pages(notify, receiver):  # noqa: F811
+def test_the_delivery_log_filters_and_pages(notify, receiver):
     hook = subscribe(notify, f"{receiver.base}/log", ["ptghub.schedule.#"])
     receiver.script["/log"] = [(500, {})] * 20
     scheduled = notify.publish("ptghub.schedule.session.scheduled", SESSION)
@@ -191,7 +184,7 @@ def test_the_delivery_log_filters_and_pages(notify, receiver):  # noqa: F811
     assert failing["last_status_code"] == 500 and failing["response_excerpt"] == "ok"
 
 
-def test_another_integrations_webhook_is_a_404_everywhere(notify, receiver):  # noqa: F811
+def test_another_integrations_webhook_is_a_404_everywhere(notify, receiver):
     theirs = subscribe(notify, f"{receiver.base}/theirs", ["ptghub.schedule.session.*"], headers=OTHER_BOT)
     notify.publish("ptghub.schedule.session.scheduled", SESSION)
     (delivery,) = wait_until(lambda: deliveries(notify, theirs["id"], headers=OTHER_BOT))

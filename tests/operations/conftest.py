@@ -41,3 +41,17 @@ def transaction(database: Database):
     with database.unit_of_work() as uow:
         yield uow
         uow.commit()
+
+
+def run(database: Database, operation, *args):
+    """``operation(uow, *args)`` in a unit of work of its own, committed as a route commits it."""
+    with transaction(database) as uow:
+        return operation(uow, *args)
+
+
+def read(database: Database, operation, *args):
+    """``operation(uow, *args)`` in a read-only unit of work; what it answers stays readable after (expunged)."""
+    with database.unit_of_work(readonly=True) as uow:
+        result = operation(uow, *args)
+        uow.session.expunge_all()
+        return result

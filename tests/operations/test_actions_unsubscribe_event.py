@@ -7,14 +7,16 @@ import json
 
 import sqlalchemy as sa
 
+from services.actions.descriptor import DESCRIPTOR
 from services.actions.domain import links
 from services.notify.schemas.consumed import UNSUBSCRIBED, UnsubscribedEventSchema
 
 from .conftest import outbox_types
-from .test_actions_links import NOW, add_person, database, internal_key, use  # noqa: F401 (fixtures)
+from .test_actions_links import NOW, add_person, internal_key, use  # noqa: F401 (internal_key: an autouse fixture)
 
 
-def test_an_unsubscribe_publishes_the_persons_address_once(database):
+def test_an_unsubscribe_publishes_the_persons_address_once(make_database):
+    database = make_database(DESCRIPTOR)
     person = add_person(database, "mgoddard")
     token = links.sign(links.UNSUBSCRIBE, person, None, NOW)
     before = outbox_types(database)

@@ -14,7 +14,7 @@ from services.notes.operations.summaries import SummaryRequest
 from services.notes.schemas.notes import NoteSchema
 from services.notes.schemas.schedule_events import ScheduleSessionSchema
 
-from .conftest import outbox_types
+from .conftest import outbox_types, run
 
 ORGANISER = {"sub": "organiser-token", "name": "ops", "role": "organiser", "tracks": []}
 KOLLA_CHAIR = {"sub": str(uuid.uuid4()), "name": "mgoddard", "role": "chair",
@@ -37,14 +37,6 @@ def track_change(verb="created", event="denver", slug="kolla", track_id=None):
 @pytest.fixture
 def database(make_database):
     return make_database(DESCRIPTOR)
-
-
-def run(database, operation, *args):
-    """``operation`` in its own unit of work, committed as a route commits it."""
-    with database.unit_of_work() as uow:
-        result = operation(uow, *args)
-        uow.commit()
-        return result
 
 
 def schedule(database, **kwargs) -> str:

@@ -19,7 +19,7 @@ from services.notes.schemas.notes import NoteSchema
 from services.notes.schemas.schedule_events import ScheduleEventSchema, ScheduleSessionSchema
 from services.notes.schemas.search import SearchResultSchema
 
-from .conftest import outbox_types, transaction
+from .conftest import outbox_types, read, run
 
 ORGANISER = {"sub": "organiser-token", "name": "ops", "role": "organiser", "tracks": []}
 KOLLA_CHAIR = {"sub": str(uuid.uuid4()), "name": "mgoddard", "role": "chair",
@@ -31,18 +31,6 @@ READER = {"sub": "reader", "name": "reader", "role": "integration", "tracks": []
 HALLWAY = NoteKey.of_event("denver", "hallway")
 DENVER = {"slug": "denver", "name": "Denver III PTG", "timezone": "America/Denver",
           "start_date": "2019-05-02", "end_date": "2019-05-04", "updated_at": "2019-03-01T10:00:00+00:00"}
-
-
-def run(database, operation, *args):
-    with transaction(database) as uow:
-        return operation(uow, *args)
-
-
-def read(database, operation, *args):
-    with database.unit_of_work(readonly=True) as uow:
-        result = operation(uow, *args)
-        uow.session.expunge_all()
-        return result
 
 
 @pytest.fixture

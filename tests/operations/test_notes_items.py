@@ -11,7 +11,7 @@ from services.notes.descriptor import DESCRIPTOR
 from services.notes.domain import NoteKey
 from services.notes.operations import copies, notes
 
-from .conftest import transaction
+from .conftest import run, transaction
 
 ORGANISER = {"sub": "organiser-token", "name": "ops", "role": "organiser", "tracks": []}
 KOLLA_CHAIR = {"sub": str(uuid.uuid4()), "name": "mgoddard", "role": "chair",
@@ -27,11 +27,6 @@ def database(make_database):
         copies.follow_track(uow, TrackChange("created", "kolla-id", "denver", "kolla", "Kolla"),
                             [{"nick": "hrw", "name": "Marcin Juszkiewicz", "email": None}])
     return database
-
-
-def run(database, operation, *args):
-    with transaction(database) as uow:
-        return operation(uow, *args)
 
 
 def save(database, body, who=ORGANISER):

@@ -16,7 +16,7 @@ from services.notes.operations.copies import SessionChange
 from services.notes.schemas.schedule_events import ScheduleSessionSchema
 from services.notes.schemas.search import SearchResultSchema
 
-from .conftest import transaction
+from .conftest import run, transaction
 
 ORGANISER = {"sub": "organiser-token", "name": "ops", "role": "organiser", "tracks": []}
 
@@ -28,11 +28,6 @@ def database(make_database):
         for slug in ("kolla", "nova"):
             copies.follow_track(uow, TrackChange("created", f"{slug}-id", "denver", slug, slug.title()), [])
     return database
-
-
-def run(database, operation, *args):
-    with transaction(database) as uow:
-        return operation(uow, *args)
 
 
 def schedule(database, track="kolla", title="Kolla week", session_id=None) -> tuple[NoteKey, dict]:

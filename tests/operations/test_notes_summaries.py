@@ -15,7 +15,7 @@ from services.notes.operations.copies import EventChange, SessionChange
 from services.notes.operations.summaries import PreviewRequest, SummaryRequest
 from services.notes.schemas.schedule_events import ScheduleEventSchema, ScheduleSessionSchema
 
-from .conftest import outbox_types
+from .conftest import outbox_types, run
 
 ORGANISER = {"sub": "organiser-token", "name": "ops", "role": "organiser", "tracks": []}
 KOLLA_CHAIR = {"sub": str(uuid.uuid4()), "name": "mgoddard", "role": "chair",
@@ -39,14 +39,6 @@ def track_change(verb="created", event="denver", slug="kolla", track_id=None, na
 @pytest.fixture
 def database(make_database):
     return make_database(DESCRIPTOR)
-
-
-def run(database, operation, *args):
-    """``operation`` in its own unit of work, committed as a route commits it."""
-    with database.unit_of_work() as uow:
-        result = operation(uow, *args)
-        uow.commit()
-        return result
 
 
 def schedule(database, body="", **kwargs) -> str:
@@ -85,8 +77,8 @@ def event_change(verb="created", name="Denver III PTG", updated_at="2019-04-01T0
         "end_date": "2019-05-04", "updated_at": updated_at, "version": 3}))
 
 
-@pytest.fixture
-def kolla(database):
+def gather_kolla(database) -> dict:
+    """kolla's morning and afternoon sessions with notes, nova's, a cancelled one: kolla's two session ids."""
     run(database, copies.follow_event, event_change())
     run(database, copies.follow_track, track_change())
     afternoon = schedule(database, AFTERNOON, title="Upgrades", start="13:30", end="15:00")
@@ -94,6 +86,11 @@ def kolla(database):
     schedule(database, "nova's own business", title="Cells v2", track="nova")
     schedule(database, "#agreed never said", title="Dropped", start="15:30", end="16:00", status="cancelled")
     return {"morning": morning, "afternoon": afternoon}
+
+
+@pytest.fixture
+def kolla(database):
+    return gather_kolla(database)
 
 
 def lines_under(text: str, heading: str) -> list[str]:

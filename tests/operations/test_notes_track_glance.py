@@ -5,11 +5,11 @@ import pytest
 from services.kit.problems import NotFound
 from services.notes.descriptor import DESCRIPTOR
 from services.notes.domain import NoteKey
-from services.notes.operations import copies, notes, track_notes
+from services.notes.operations import notes, track_notes
 from services.notes.schemas.track_notes import TrackNotesSchema
 
-from .test_notes_summaries import (AFTERNOON, MORNING, ORGANISER, event_change, publish, run, schedule,
-                                   track_change)
+from .conftest import run
+from .test_notes_summaries import ORGANISER, gather_kolla, publish
 
 
 @pytest.fixture
@@ -20,13 +20,7 @@ def database(make_database):
 @pytest.fixture
 def kolla(database):
     """The summaries' tests' gathering: kolla's morning and afternoon, nova's, a cancelled one."""
-    run(database, copies.follow_event, event_change())
-    run(database, copies.follow_track, track_change())
-    afternoon = schedule(database, AFTERNOON, title="Upgrades", start="13:30", end="15:00")
-    morning = schedule(database, MORNING)
-    schedule(database, "nova's own business", title="Cells v2", track="nova")
-    schedule(database, "#agreed never said", title="Dropped", start="15:30", end="16:00", status="cancelled")
-    return {"morning": morning, "afternoon": afternoon}
+    return gather_kolla(database)
 
 
 def glance(database, event="denver", track="kolla") -> dict:

@@ -14,7 +14,7 @@ from services.notes.operations import copies, notes
 from services.notes.operations.copies import SessionChange
 from services.notes.schemas.schedule_events import ScheduleSessionSchema
 
-from .conftest import outbox_types, transaction
+from .conftest import outbox_types, read, run, transaction
 
 ORGANISER = {"sub": "organiser-token", "name": "ops", "role": "organiser", "tracks": []}
 KOLLA_CHAIR = {"sub": str(uuid.uuid4()), "name": "mgoddard", "role": "chair",
@@ -31,19 +31,6 @@ def database(make_database):
         copies.follow_track(uow, TrackChange("created", "kolla-id", "denver", "kolla", "Kolla"),
                             [{"nick": "mgoddard", "name": "Mark Goddard", "email": "mark@stackhpc.com"}])
     return database
-
-
-def run(database, operation, *args):
-    with transaction(database) as uow:
-        return operation(uow, *args)
-
-
-def read(database, operation, *args):
-    """``operation`` in a read-only unit of work; what it answers stays readable after (expunged)."""
-    with database.unit_of_work(readonly=True) as uow:
-        result = operation(uow, *args)
-        uow.session.expunge_all()
-        return result
 
 
 def schedule(database, track="kolla") -> NoteKey:
