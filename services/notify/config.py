@@ -25,7 +25,7 @@ class NotifySettings:
     webhook_concurrency: int = 64               # webhook requests in flight at once, per worker
     webhook_endpoint_concurrency: int = 4       # of which at most this many to any one webhook
     route_wait: timedelta = timedelta(minutes=10)  # how long a summary waits for its track's list
-    webhook_rotation_grace: timedelta = timedelta(hours=24)  # both secrets sign for this long after a rotation
+    webhook_rotation_grace: timedelta = domain.ROTATION_GRACE  # both secrets sign for this long after a rotation
     webhook_contact: str | None = None          # the disabled notice's address for webhooks without a contact
     template_dir: str | None = None             # mail template overrides, looked at before the packaged ones
 

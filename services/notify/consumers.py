@@ -16,7 +16,7 @@
   a move or a cancellation queues a short notice to its track's list.
 - ``ptghub.actions.person.unsubscribed``: the person's address goes on the suppression list.
 - ``ptghub.notify.webhook.disabled`` (notify's own): the notice to the webhook's contact, queued
-  as one mail (:func:`operations.webhook_notices.tell_owner`).
+  as one mail (:func:`operations.notices.tell_owner`).
 
 Revocation comes first, so fan-out of that same event already skips the webhooks it disabled.
 """
@@ -30,7 +30,7 @@ from services.kit.copies import ScheduleTrackSchema
 from services.kit.db import Database, UnitOfWork
 
 from . import config, domain
-from .delivery import mail, webhooks
+from .delivery.bells import MAIL_WAKE, WEBHOOK_WAKE
 from .composing import sessions as session_notices
 from .operations import messages, notices, routing, subscriptions as webhook_subscriptions, suppressions
 from .schemas.consumed import (UNSUBSCRIBED, ActionStateEventSchema, DisabledWebhookEventSchema,
@@ -52,7 +52,7 @@ def token_revoked(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
 
 def fan_out(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
     if webhook_subscriptions.fan_out(uow, cloud_event):
-        uow.ring(webhooks.WAKE)
+        uow.ring(WEBHOOK_WAKE)
 
 
 def track_changed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
@@ -61,13 +61,13 @@ def track_changed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
         messages.retire_track_route(uow, track, cloud_event.time)
     else:
         messages.keep_track_route(uow, track, cloud_event.time)
-    uow.ring(mail.WAKE)  # a summary waiting for this route may be mailed now
+    uow.ring(MAIL_WAKE)  # a summary waiting for this route may be mailed now
 
 
 def summary_published(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
     summary = _load(SummaryEventSchema(), cloud_event)
     messages.accept_summary(uow, summary, cloud_event.id, cloud_event.type)
-    uow.ring(mail.WAKE)
+    uow.ring(MAIL_WAKE)
 
 
 def action_changed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
@@ -78,19 +78,19 @@ def action_changed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
 def reminder_due(uow: UnitOfWork, cloud_event: CloudEvent, sender: str) -> None:
     digest = _load(ReminderDigestEventSchema(), cloud_event)
     messages.accept_reminder_digest(uow, digest, cloud_event.id, cloud_event.type, sender)
-    uow.ring(mail.WAKE)  # the digest is queued: the mail loop sends it now
+    uow.ring(MAIL_WAKE)  # the digest is queued: the mail loop sends it now
 
 
 def event_changed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
     event = _load(ScheduleEventSchema(), cloud_event)
     routing.keep_event_route(uow, event, cloud_event.type, cloud_event.time)
-    uow.ring(mail.WAKE)  # an event summary waiting for routes may be mailed now
+    uow.ring(MAIL_WAKE)  # an event summary waiting for routes may be mailed now
 
 
 def session_changed(uow: UnitOfWork, cloud_event: CloudEvent, sender: str) -> None:
     data = _load(ScheduleSessionSchema(), cloud_event)
     if routing.follow_session(uow, data, cloud_event.type, cloud_event.id, cloud_event.time, sender) is not None:
-        uow.ring(mail.WAKE)
+        uow.ring(MAIL_WAKE)
 
 
 def person_unsubscribed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
@@ -101,7 +101,7 @@ def person_unsubscribed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
 def webhook_disabled(uow: UnitOfWork, cloud_event: CloudEvent, sender: str, fallback: str) -> None:
     webhook = _load(DisabledWebhookEventSchema(), cloud_event)
     if notices.tell_owner(uow, webhook, cloud_event.id, sender, fallback) is not None:
-        uow.ring(mail.WAKE)  # the notice is queued: the mail loop sends it now
+        uow.ring(MAIL_WAKE)  # the notice is queued: the mail loop sends it now
 
 
 def subscriptions(_database: Database | None) -> list[Subscription]:

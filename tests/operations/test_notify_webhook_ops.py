@@ -13,7 +13,7 @@ from services.kit.consuming import EventRouter
 from services.kit.db import claim_batch, utcnow
 from services.kit.problems import Conflict, Forbidden, Invalid, NotFound, Problem
 from services.notify import consumers, domain, store
-from services.notify.delivery import webhooks
+from services.notify.delivery.bells import WEBHOOK_WAKE
 from services.notify.descriptor import DESCRIPTOR
 from services.notify.operations import deliveries, subscriptions
 from services.notify.schemas.webhooks import DeliverySchema, WebhookSchema
@@ -207,7 +207,7 @@ def test_a_ping_is_a_delivery_due_now_that_rings_the_delivery_loop(database):
     hook = subscribe(database, who, ["ptghub.schedule.session.*"], event="elsewhere")
     with database.unit_of_work() as uow:
         ping = deliveries.ping(uow, who, hook.id)
-        assert webhooks.WAKE in uow.rings
+        assert WEBHOOK_WAKE in uow.rings
         ping_id = ping.id
         uow.commit()
     (queued,) = log_of(database, who, hook.id)
@@ -255,7 +255,7 @@ def test_a_redelivery_keeps_the_webhook_id_and_rings_the_loop(database):
     (first,) = attempt(database, 200, excerpt="ok", duration_ms=12)
     with database.unit_of_work() as uow:
         again = DeliverySchema().dump(deliveries.redeliver(uow, who, hook.id, first["id"]))
-        assert webhooks.WAKE in uow.rings
+        assert WEBHOOK_WAKE in uow.rings
         uow.commit()
     assert again["id"] == first["id"] and again["status"] == domain.PENDING and first["status"] == domain.SUCCEEDED
     (second,) = attempt(database, 500, excerpt="<html>oops</html>", duration_ms=30)
@@ -289,7 +289,7 @@ def test_redeliver_failed_queues_the_failed_and_cancelled_only(database):
         session.commit()
     with database.unit_of_work() as uow:
         assert deliveries.redeliver_failed(uow, who, hook.id) == 2
-        assert webhooks.WAKE in uow.rings
+        assert WEBHOOK_WAKE in uow.rings
         uow.commit()
     by_status = {d["id"]: d["status"] for d in log_of(database, who, hook.id)}
     assert by_status == {failed: domain.PENDING, cancelled: domain.PENDING, succeeded: domain.SUCCEEDED}
@@ -315,3 +315,19 @@ def test_the_delivery_log_filters_by_status_type_event_and_time(database):
         assert len(first) == len(rest) == 1 and first[0].id != rest[0].id
     with database.unit_of_work(readonly=True) as uow, pytest.raises(Problem):
         subscriptions.list_deliveries(uow, who, hook.id, {"limit": 1, "cursor": "garbage"})
+
+
+def test_a_success_after_failures_clears_the_webhooks_failing_since(database):
+    who = integration()
+    hook = subscribe(database, who)
+    handle(database, "ptghub.schedule.session.scheduled", SESSION)
+    (failed,) = attempt(database, 500)
+    with database.sessions() as session:
+        assert session.get(store.WebhookSubscription, hook.id).failing_since is not None
+    with database.unit_of_work() as uow:
+        deliveries.redeliver(uow, who, hook.id, failed["id"])
+        uow.commit()
+    (succeeded,) = attempt(database, 200)
+    assert succeeded["status"] == domain.SUCCEEDED and [a["number"] for a in succeeded["history"]] == [1, 2]
+    with database.sessions() as session:
+        assert session.get(store.WebhookSubscription, hook.id).failing_since is None

@@ -3,5 +3,5 @@
 - :mod:`.webhooks`: claims due webhook deliveries and POSTs them, signed, to checked addresses;
 - :mod:`.mail`: queues the mail of pending summaries, then claims due mail and sends it.
 
-Each module also names the bell (``WAKE``) that what queues its work rings.
+Their bells (what queues their work rings) are named in :mod:`.bells`.
 """

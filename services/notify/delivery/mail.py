@@ -21,13 +21,13 @@ from services.kit.polling import poll
 
 from .. import domain, store
 from ..config import NotifySettings
+from .bells import MAIL_WAKE
 from ..domain import mail_kinds
 from ..operations import messages, suppressions
 from ..transport.smtp import SmtpConnection, SmtpFailure
 
 logger = logging.getLogger(__name__)
 
-WAKE = "notify.mail"  # rung (uow.ring) by what queues mail or a summary to mail; the mail loop waits on it
 
 
 class MailDeliveryLoop:
@@ -131,6 +131,6 @@ class MailDeliveryLoop:
     def run(self, stop: threading.Event) -> None:
         try:
             poll(self.step, stop, name="mail delivery", interval=self.settings.interval, batch_size=self.batch_size,
-                 wake=self.database.bells.wake(WAKE))
+                 wake=self.database.bells.wake(MAIL_WAKE))
         finally:
             self.smtp.close()

@@ -39,13 +39,13 @@ from services.kit.polling import poll
 
 from .. import domain, store
 from ..config import NotifySettings
+from .bells import WEBHOOK_WAKE
 from ..operations import subscriptions
 from ..transport.dns import Lookup, checked_addresses_async, pinned
 from ..transport.http import HttpLoop, read_capped
 
 logger = logging.getLogger(__name__)
 
-WAKE = "notify.webhooks"  # rung (uow.ring) by what queues a delivery; the delivery loop waits on it
 
 
 class WebhookDeliveryLoop:
@@ -253,7 +253,7 @@ class WebhookDeliveryLoop:
     # -- running --------------------------------------------------------------------------------
 
     def run(self, stop: threading.Event) -> None:
-        self.wake = self.database.bells.wake(WAKE)
+        self.wake = self.database.bells.wake(WEBHOOK_WAKE)
         try:
             poll(self.step, stop, name="webhook delivery", interval=self.settings.interval,
                  batch_size=self.batch_size, wake=self.wake)

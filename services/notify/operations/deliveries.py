@@ -1,7 +1,7 @@
 """Deliveries an integration asks for: a ping to its webhook at once, a redelivery of one
 delivery, of every one that did not get through. Each goes through the delivery loop like any
 other delivery (signed, retried, logged) with its own ``webhook-id`` kept: a redelivery carries
-the id of the delivery it repeats. Each rings the loop (:data:`..delivery.webhooks.WAKE`)."""
+the id of the delivery it repeats. Each rings the loop (:data:`..delivery.bells.WEBHOOK_WAKE`)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -11,7 +11,7 @@ from services.kit.db import UnitOfWork, utcnow
 from services.kit.problems import Conflict
 
 from .. import domain, store
-from ..delivery import webhooks
+from ..delivery.bells import WEBHOOK_WAKE
 from ..schemas.webhooks import WebhookPingSchema
 from .subscriptions import webhook_owner
 
@@ -37,7 +37,7 @@ def ping(uow: UnitOfWork, who: dict, subscription_id: str) -> store.WebhookDeliv
         payload=cloud_event.to_json(), status=domain.PENDING, attempts=0, next_attempt_at=utcnow())
     uow.session.add(delivery)
     uow.session.flush()
-    uow.ring(webhooks.WAKE)
+    uow.ring(WEBHOOK_WAKE)
     return delivery
 
 
@@ -52,7 +52,7 @@ def redeliver(uow: UnitOfWork, who: dict, subscription_id: str, delivery_id: str
                        errors={"delivery": ["being sent"]})
     delivery.status, delivery.next_attempt_at = domain.PENDING, now
     uow.session.flush()
-    uow.ring(webhooks.WAKE)
+    uow.ring(WEBHOOK_WAKE)
     return delivery
 
 
@@ -62,5 +62,5 @@ def redeliver_failed(uow: UnitOfWork, who: dict, subscription_id: str, since: da
     subscription = _enabled_subscription(uow, who, subscription_id, "redelivering")
     count = store.requeue_deliveries(uow.session, subscription.id, NOT_THROUGH, utcnow(), since)
     if count:
-        uow.ring(webhooks.WAKE)
+        uow.ring(WEBHOOK_WAKE)
     return count

@@ -25,7 +25,7 @@ def queue_webhook_disabled_notice(uow: UnitOfWork, subscription: store.WebhookSu
                                   sender: str) -> store.OutgoingMail | None:
     """Queue the mail telling ``recipient`` (the integration's contact) that ``subscription`` was
     disabled, once per ``source_event_id`` (the ``webhook.disabled`` event's id, say). None when
-    the address is unusable or the notice was queued already. The caller rings ``mail.WAKE``."""
+    the address is unusable or the notice was queued already. The caller rings ``MAIL_WAKE``."""
     address = domain.mail_address(recipient)
     if address is None:
         log(logger, logging.WARNING, "webhook-disabled notice not mailed: no usable address",

@@ -8,7 +8,7 @@ from services.kit.problems import Conflict
 
 from .. import domain, store
 from ..domain import mail_kinds
-from ..delivery.mail import WAKE
+from ..delivery.bells import MAIL_WAKE
 
 
 def resend_message(uow: UnitOfWork, who: dict, message_id: str, force: bool = False) -> store.OutgoingMail:
@@ -33,5 +33,5 @@ def resend_message(uow: UnitOfWork, who: dict, message_id: str, force: bool = Fa
     mail.last_code = mail.last_error = mail.sent_at = None
     mail.claim = mail.claimed_until = None
     session.flush()
-    uow.ring(WAKE)
+    uow.ring(MAIL_WAKE)
     return mail
