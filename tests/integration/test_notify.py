@@ -270,7 +270,9 @@ def test_summaries_reach_the_track_list_with_tag_and_threading(notify, smtp, pro
     assert reply["Subject"] == "[kolla] Train PTG summary, day 2"
     assert ids(reply["In-Reply-To"]) == message_id and ids(reply["References"]) == message_id
     assert ids(reply["Message-ID"]) != message_id
-    log = notify.client.get("/messages?status=sent", headers=ORGANISER).get_json()["items"]
+    # the server has the mail a moment before the loop records it as sent
+    log = wait_until(lambda: (lambda items: items if len(items) == 2 else None)(
+        notify.client.get("/messages?status=sent", headers=ORGANISER).get_json()["items"]), message="both sent")
     assert [m["subject"] for m in log] == ["[kolla] Virtual PTG summary", "[kolla] Train PTG summary, day 2"]
 
 
