@@ -20,13 +20,15 @@ is a topic of the minutes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import chain
 
 from . import dates, markers, owners, prose
 from .context import Calendar, Context, People
 from .items import ACTION, DECISION, INFO, TOPIC, Item
 from .markers import Invalid
-from .sentences import BULLET, HEADING, LOG, PARA, Senders, Unit, physical_lines, senders, sentences, units
+from .memo import memo
+from .sentences import BULLET, HEADING, LOG, PARA, Line, Unit, physical_lines, senders, sentences, units
 
 
 @dataclass(frozen=True)
@@ -75,14 +77,101 @@ def extract(text: str, context: Context | None = None, *, strict: bool = False) 
 
 
 def analyse(text: str, context: Context | None = None) -> Extraction:
-    """The items of a note's text and the lines it cannot accept."""
+    """The items of a note's text and the lines it cannot accept.
+
+    The text is read in blocks, the runs of lines between empty lines: a unit never spans an empty
+    line, so a block's units are its own. What a block gives depends on its text, on what the blocks
+    before it left open (the heading, the lists it is in, the sentence before) and on the note's
+    setting (its people, calendar and writers); it is remembered (:func:`_read_block`), so a note saved
+    again with a few lines edited reads only the blocks that changed (and those after an edit that
+    leaves something else open)."""
     context = context or Context()
-    run = _Run(context)
-    lines = physical_lines(text)
-    run.set_writers(senders(lines))
-    for unit in units(lines):
+    people = context.people.with_person(context.author)
+    blocks = text.replace("\r\n", "\n").replace("\r", "\n").split("\n\n")
+    found = senders(_Lines([_lines_of(block) for block in blocks]))
+    setting = _Setting.of(people, context.calendar, context.author,
+                          writer(context.author, found.header or found.signature, people),
+                          writer(context.author, found.attribution, people) if found.attribution else None)
+    state = _OPEN
+    items: list[Item] = []
+    invalid: list[Invalid] = []
+    seen: set[tuple] = set()
+    offset = 0  # the note lines before the block
+    for block in blocks:
+        block_items, block_invalid, state = _read_block(block, setting, state)
+        for item in block_items:
+            key = _key(item.kind, item.text, item.owners)
+            if key not in seen:  # an item equal to one listed already is not listed twice
+                seen.add(key)
+                items.append(replace(item, line=item.line + offset) if offset else item)
+        invalid.extend(replace(problem, line=problem.line + offset) for problem in block_invalid)
+        offset += block.count("\n") + 2  # its lines and the empty line after it
+    return Extraction(tuple(items), tuple(invalid))
+
+
+class _Setting:
+    """What every block of a note is read with: its people, calendar, author and writers. Part of
+    :func:`_read_block`'s memo key: made by :meth:`of`, one object for equal settings, so that the memo
+    finds a block's key by identity."""
+
+    __slots__ = ("_fields", "_hash", "author", "calendar", "me", "me_quoted", "people")
+    _made: dict[tuple, _Setting] = {}
+
+    @classmethod
+    def of(cls, *fields) -> _Setting:
+        setting = cls(*fields)
+        known = cls._made.get(setting._fields)
+        if known is not None:
+            return known
+        if len(cls._made) >= 1024:
+            cls._made.clear()
+        cls._made[setting._fields] = setting
+        return setting
+
+    def __init__(self, people: People, calendar: Calendar, author: str | None, me: str | None,
+                 me_quoted: str | None):
+        self.people, self.calendar, self.author, self.me, self.me_quoted = people, calendar, author, me, me_quoted
+        self._fields = (people, calendar, author, me, me_quoted)
+        self._hash = hash(self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or isinstance(other, _Setting) and self._fields == other._fields
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
+class _Lines:
+    """A note's physical lines, read block by block (what :func:`senders` reads, both ways)."""
+
+    def __init__(self, blocks: list[tuple[Line, ...]]):
+        self.blocks = blocks
+
+    def __iter__(self):
+        return chain.from_iterable(self.blocks)
+
+    def __reversed__(self):
+        return chain.from_iterable(reversed(block) for block in reversed(self.blocks))
+
+
+@memo(16384)
+def _lines_of(block: str) -> tuple[Line, ...]:
+    """A block's physical lines, numbered from 1."""
+    return tuple(physical_lines(block))
+
+
+# What is open when a block starts: (heading, the section is skipped, the lists, the sentence before,
+# an item was listed under the list's heading); a note's first block starts with nothing open.
+_OPEN = (None, False, (), None, False)
+
+
+@memo(16384)
+def _read_block(block: str, setting: _Setting, state: tuple) -> tuple[tuple[Item, ...], tuple[Invalid, ...], tuple]:
+    """A block's items and invalid lines (numbered from its first line, 1) and what it leaves open."""
+    run = _Run(setting, state)
+    for unit in units(_lines_of(block)):
         run.unit(unit)
-    return Extraction(tuple(run.items), tuple(run.invalid))
+    return tuple(run.items), tuple(run.invalid), run.state()
 
 
 def writer(author: str | None, sender: str | None, people: People) -> str | None:
@@ -98,25 +187,28 @@ def writer(author: str | None, sender: str | None, people: People) -> str | None
 
 
 class _Run:
-    def __init__(self, context: Context):
-        self.people = context.people.with_person(context.author)
-        self.calendar: Calendar = context.calendar
-        self.author = context.author
-        self.me = context.author
-        self.me_quoted: str | None = None
+    """One block read unit by unit, from what the blocks before it left open (see :data:`_OPEN`)."""
+
+    def __init__(self, setting: _Setting, state: tuple):
+        self.people = setting.people
+        self.calendar: Calendar = setting.calendar
+        self.author = setting.author
+        self.me = setting.me
+        self.me_quoted = setting.me_quoted
         self.items: list[Item] = []
         self.invalid: list[Invalid] = []
         self.seen: set[tuple] = set()
-        self.heading: str | None = None
+        heading, skip_section, leads, previous_sentence, listed = state
+        self.heading: str | None = heading
         # The lists the unit is in: (kind, depth, owners, from a heading, the lead line was a bullet)
-        self.leads: list[tuple[str, int, tuple[str, ...], bool, bool]] = []
-        self.skip_section = False
-        self.previous_sentence: str | None = None
-        self.listed = 0  # items listed under the current list heading
+        self.leads: list[tuple[str, int, tuple[str, ...], bool, bool]] = list(leads)
+        self.skip_section = skip_section
+        self.previous_sentence: str | None = previous_sentence
+        self.listed = listed  # whether an item was listed under the current list heading (a count)
 
-    def set_writers(self, found: Senders) -> None:
-        self.me = writer(self.author, found.header or found.signature, self.people)
-        self.me_quoted = writer(self.author, found.attribution, self.people) if found.attribution else None
+    def state(self) -> tuple:
+        """What this block leaves open for the next (the shape of :data:`_OPEN`)."""
+        return self.heading, self.skip_section, tuple(self.leads), self.previous_sentence, bool(self.listed)
 
     # -- one unit ----------------------------------------------------------------------------------
 
