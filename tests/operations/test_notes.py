@@ -3,6 +3,7 @@ test_notes_summaries.py)."""
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
 from services.kit.copies import TrackChange
 from services.kit.problems import Conflict, Forbidden, PreconditionFailed
@@ -119,3 +120,21 @@ def test_an_older_version_of_a_session_changes_nothing(database):
     older = {**data, "title": "Older", "updated_at": data["updated_at"].replace(day=1)}
     run(database, copies.follow_session, SessionChange("updated", older))
     assert note(database, data["id"])["title"] == "Python 3 images"
+
+
+def test_migration_0008_reads_the_revisions_authors_from_an_index_and_goes_back(tmp_path):
+    from alembic import command
+
+    from services.kit import migrations
+
+    url = f"sqlite:///{tmp_path / 'migrated.db'}"
+    migrations.upgrade(DESCRIPTOR.package_dir, url)
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        plan = connection.execute(sa.text(
+            "explain query plan select distinct author from note_revisions where note_id = 'n'")).all()
+    assert any("COVERING INDEX ix_note_revisions_authors" in row[-1] for row in plan), plan
+    command.downgrade(migrations.alembic_config(DESCRIPTOR.package_dir, url), "0007")
+    with engine.connect() as connection:
+        assert "ix_note_revisions_authors" not in {i["name"] for i in sa.inspect(connection).get_indexes("note_revisions")}
+    engine.dispose()

@@ -96,6 +96,8 @@ class NoteRevision(Base):
     """The body of every revision of a note, and who wrote it."""
 
     __tablename__ = "note_revisions"
+    # who saved revisions of a note, answered from the index (the rows hold the bodies: see migration 0008)
+    __table_args__ = (sa.Index("ix_note_revisions_authors", "note_id", "author"),)
     note_id: Mapped[str] = mapped_column(sa.ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True)
     revision: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     body: Mapped[str] = mapped_column(sa.Text)
