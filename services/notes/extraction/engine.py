@@ -99,8 +99,7 @@ def analyse(text: str, context: Context | None = None) -> Extraction:
     offset = 0  # the note lines before the block
     for block in blocks:
         block_items, block_invalid, state = _read_block(block, setting, state)
-        for item in block_items:
-            key = _key(item.kind, item.text, item.owners)
+        for item, key in block_items:
             if key not in seen:  # an item equal to one listed already is not listed twice
                 seen.add(key)
                 items.append(replace(item, line=item.line + offset) if offset else item)
@@ -166,12 +165,15 @@ _OPEN = (None, False, (), None, False)
 
 
 @memo(16384)
-def _read_block(block: str, setting: _Setting, state: tuple) -> tuple[tuple[Item, ...], tuple[Invalid, ...], tuple]:
-    """A block's items and invalid lines (numbered from its first line, 1) and what it leaves open."""
+def _read_block(block: str, setting: _Setting, state: tuple) -> tuple[tuple[tuple[Item, tuple], ...],
+                                                                      tuple[Invalid, ...], tuple]:
+    """A block's items, each with its :func:`_key`, and invalid lines (numbered from the block's first
+    line, 1), and what it leaves open."""
     run = _Run(setting, state)
     for unit in units(_lines_of(block)):
         run.unit(unit)
-    return tuple(run.items), tuple(run.invalid), run.state()
+    return (tuple((item, _key(item.kind, item.text, item.owners)) for item in run.items), tuple(run.invalid),
+            run.state())
 
 
 def writer(author: str | None, sender: str | None, people: People) -> str | None:
