@@ -21,14 +21,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from itertools import chain
 
 from . import dates, markers, owners, prose
 from .context import Calendar, Context, People
 from .items import ACTION, DECISION, INFO, TOPIC, Item
 from .markers import Invalid
 from .memo import memo
-from .sentences import BULLET, HEADING, LOG, PARA, Line, Unit, physical_lines, senders, sentences, units
+from .sentences import BULLET, HEADING, LOG, PARA, Line, Unit, physical_lines, senders_of_blocks, sentences, units
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ def analyse(text: str, context: Context | None = None) -> Extraction:
     context = context or Context()
     people = context.people.with_person(context.author)
     blocks = text.replace("\r\n", "\n").replace("\r", "\n").split("\n\n")
-    found = senders(_Lines([_lines_of(block) for block in blocks]))
+    found = senders_of_blocks(blocks, _lines_of)
     setting = _Setting.of(people, context.calendar, context.author,
                           writer(context.author, found.header or found.signature, people),
                           writer(context.author, found.attribution, people) if found.attribution else None)
@@ -138,19 +137,6 @@ class _Setting:
 
     def __hash__(self) -> int:
         return self._hash
-
-
-class _Lines:
-    """A note's physical lines, read block by block (what :func:`senders` reads, both ways)."""
-
-    def __init__(self, blocks: list[tuple[Line, ...]]):
-        self.blocks = blocks
-
-    def __iter__(self):
-        return chain.from_iterable(self.blocks)
-
-    def __reversed__(self):
-        return chain.from_iterable(reversed(block) for block in reversed(self.blocks))
 
 
 @memo(16384)

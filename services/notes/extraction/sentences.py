@@ -317,6 +317,37 @@ _SHORT_NAME = re.compile(r"^([A-Za-z][\w.'’\-]*(?:[ \t]+[A-Z][\w.'’\-]*){0,2
 _FOOTER = re.compile(r"mailing list|unsubscribe|listinfo|^_{5,}|^-{5,}|more information about", re.I)
 
 
+HEAD_LINES = 12  # the non-empty lines at the top where a From: or archive header line is looked for
+TAIL_LINES = 12  # the lines at the bottom where a signature is looked for
+
+
+def senders_of_blocks(blocks: list[str], lines_of) -> Senders:
+    """:func:`senders` of a text given as blocks (``lines_of(block)``: a block's lines), reading only
+    the blocks it looks at: those at the top holding the first :data:`HEAD_LINES` non-empty lines,
+    those that say "wrote", those at the bottom holding the last :data:`TAIL_LINES` lines a signature
+    may be in."""
+    chosen: set[int] = set()
+    count = 0
+    for index, block in enumerate(blocks):
+        if count >= HEAD_LINES:
+            break
+        chosen.add(index)
+        count += sum(1 for line in lines_of(block) if line.text.strip())
+    count = 0
+    for index in range(len(blocks) - 1, -1, -1):
+        if count >= TAIL_LINES:
+            break
+        chosen.add(index)
+        count += sum(1 for line in lines_of(blocks[index]) if _tail_line(line))
+    chosen.update(index for index, block in enumerate(blocks) if "wrote" in block)
+    return senders([line for index in sorted(chosen) for line in lines_of(blocks[index])])
+
+
+def _tail_line(line: Line) -> bool:
+    text = line.text.strip()
+    return bool(text) and not line.quoted and not _FOOTER.search(text)
+
+
 def senders(lines: list[Line]) -> Senders:
     """The writers a pasted mail names (see :class:`Senders`)."""
     header = signature = attribution = None
@@ -326,7 +357,7 @@ def senders(lines: list[Line]) -> Senders:
         if not text:
             continue
         seen += 1
-        if seen > 12:
+        if seen > HEAD_LINES:
             break
         if line.quoted:
             continue
@@ -342,10 +373,9 @@ def senders(lines: list[Line]) -> Senders:
                 break
     tail: list[str] = []
     for line in reversed(lines):
-        text = line.text.strip()
-        if text and not line.quoted and not _FOOTER.search(text):
-            tail.append(text)
-            if len(tail) == 12:
+        if _tail_line(line):
+            tail.append(line.text.strip())
+            if len(tail) == TAIL_LINES:
                 break
     tail.reverse()
     for i, text in enumerate(tail):
