@@ -9,7 +9,8 @@ prose. Pure functions, no I/O: text (and who wrote it, and the people ptghub kno
 Modules, one job each: :mod:`sentences` (the shapes of pad and mail text), :mod:`markers` (MeetBot
 markers and bare URLs), :mod:`owners` (who owns an item), :mod:`dates` (due dates), :mod:`prose`
 (commitments and decisions written as sentences), :mod:`identity` (items across saves), :mod:`engine`
-(putting them together), :mod:`context` (author, people, calendar).
+(putting them together, a note read block by block), :mod:`context` (author, people, calendar),
+:mod:`memo` (what a block, a marker line or a sentence gave, remembered across saves).
 """
 from .context import Calendar, Context, People
 from .engine import Extraction, InvalidNote, analyse, extract
