@@ -76,3 +76,15 @@ def test_a_remembered_reading_equals_a_first_reading(seed):
                 assert _shape(analyse(text, context)) == first, entry.file
     finally:
         caching(True)
+
+
+def test_a_block_too_long_to_remember_is_read_all_the_same():
+    from services.notes.extraction import engine
+
+    filler = "a line of talk about the gate jobs and what they test\n" * 400
+    text = f"#agreed move the meeting\n{filler}#action hrw test it\n\n#info done"
+    assert len(text.split("\n\n")[0]) > engine.MEMO_BLOCK
+    first = _shape(analyse(text, Context(people=People(["hrw"]))))
+    again = _shape(analyse(text, Context(people=People(["hrw"]))))
+    assert first == again and [(kind, line) for kind, _, line, *_ in first[0]] == [
+        ("decision", 1), ("action", 402), ("info", 404)]

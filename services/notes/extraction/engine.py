@@ -87,7 +87,7 @@ def analyse(text: str, context: Context | None = None) -> Extraction:
     context = context or Context()
     people = context.people.with_person(context.author)
     blocks = text.replace("\r\n", "\n").replace("\r", "\n").split("\n\n")
-    found = senders_of_blocks(blocks, _lines_of)
+    found = senders_of_blocks(blocks, _block_lines)
     setting = _Setting.of(people, context.calendar, context.author,
                           writer(context.author, found.header or found.signature, people),
                           writer(context.author, found.attribution, people) if found.attribution else None)
@@ -97,7 +97,8 @@ def analyse(text: str, context: Context | None = None) -> Extraction:
     seen: set[tuple] = set()
     offset = 0  # the note lines before the block
     for block in blocks:
-        block_items, block_invalid, state = _read_block(block, setting, state)
+        read = _read_block if len(block) <= MEMO_BLOCK else _read_block.uncached
+        block_items, block_invalid, state = read(block, setting, state)
         for item, key in block_items:
             if key not in seen:  # an item equal to one listed already is not listed twice
                 seen.add(key)
@@ -139,9 +140,18 @@ class _Setting:
         return self._hash
 
 
-@memo(16384)
+# The longest block remembered (characters): the memo holds a few thousand blocks, and a megabyte
+# block of each would hold gigabytes. A longer block is read again at each save.
+MEMO_BLOCK = 16 * 1024
+
+
+def _block_lines(block: str) -> tuple[Line, ...]:
+    """A block's physical lines, numbered from 1 (remembered for a block up to :data:`MEMO_BLOCK`)."""
+    return _lines_of(block) if len(block) <= MEMO_BLOCK else _lines_of.uncached(block)
+
+
+@memo(8192)
 def _lines_of(block: str) -> tuple[Line, ...]:
-    """A block's physical lines, numbered from 1."""
     return tuple(physical_lines(block))
 
 
@@ -150,13 +160,13 @@ def _lines_of(block: str) -> tuple[Line, ...]:
 _OPEN = (None, False, (), None, False)
 
 
-@memo(16384)
+@memo(8192)
 def _read_block(block: str, setting: _Setting, state: tuple) -> tuple[tuple[tuple[Item, tuple], ...],
                                                                       tuple[Invalid, ...], tuple]:
     """A block's items, each with its :func:`_key`, and invalid lines (numbered from the block's first
     line, 1), and what it leaves open."""
     run = _Run(setting, state)
-    for unit in units(_lines_of(block)):
+    for unit in units(_block_lines(block)):
         run.unit(unit)
     return (tuple((item, _key(item.kind, item.text, item.owners)) for item in run.items), tuple(run.invalid),
             run.state())

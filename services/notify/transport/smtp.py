@@ -55,10 +55,11 @@ class SmtpConnection:
     against the system's CAs, or ``?cafile=/path/ca.pem``; ``?verify=0`` turns the check off (a relay
     with a self-signed certificate on a trusted network only).
 
-    Each mail is one MAIL/RCPT/DATA transaction, pipelined (RFC 2920) when the server offers it. When the server answers 421 or drops the connection
-    before it has the whole message, the mail is sent again at once on a new connection (once); when
-    the connection is lost after the message went, the server may have it, so it is not sent again
-    now: it fails transiently and the retry schedule decides (never two copies from one attempt).
+    Each mail is one MAIL/RCPT/DATA transaction, pipelined (RFC 2920) when the server offers it.
+    When the server answers 421 or drops the connection before it has the whole message, the mail is
+    sent again at once on a new connection (once); when the connection is lost after the message
+    went, the server may have it, so it is not sent again now: it fails transiently and the retry
+    schedule decides (never two copies from one attempt).
     """
 
     def __init__(self, url: str, timeout: float = 30.0, idle: float = 60.0):
