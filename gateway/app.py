@@ -34,7 +34,7 @@ from services.kit.db import Database
 from services.kit.logs import request_id_var
 from services.kit.problems import PROBLEM_JSON, Forbidden, NotFound, Problem
 from services.kit.service import database as service_database
-from services.kit.web import PRINCIPAL_HEADER, REQUEST_ID_HEADER
+from services.kit.web import COMMITTED_EVENTS_HEADER, PRINCIPAL_HEADER, REQUEST_ID_HEADER
 
 from . import SERVICE, board, live, overview, public_reads, stream, tokens
 from .descriptor import DESCRIPTOR
@@ -147,10 +147,13 @@ def make_proxy(service: str, roles: list[str] | None):
                                             allow_redirects=False) as upstream:
                 payload = await upstream.read()
                 out_headers = {h: upstream.headers[h] for h in FORWARDED_RESPONSE_HEADERS if h in upstream.headers}
+                committed = upstream.headers.get(COMMITTED_EVENTS_HEADER)
         except (aiohttp.ClientError, TimeoutError) as exc:
             logger.warning("upstream %s unreachable: %r", service, exc)
             return problem(Problem("this part of ptghub is unavailable just now; try again shortly", status=503,
                                    title="Service Unavailable"))
+        if committed and READS is not None:
+            READS.made(committed.split(","))  # the header itself stays here (not forwarded)
         if upstream.status >= 500:  # whatever a failing service said stays in its log (the request id finds it)
             logger.warning("upstream %s answered %s", service, upstream.status)
             failed = problem(Problem("the request could not be completed just now; try again shortly",
@@ -372,7 +375,9 @@ READS: public_reads.PublicReads | None = None  # this process's kept public read
 def schedule_changed(cloud_event) -> None:
     """A change the live queue heard of: the public reads of its event are no longer sure (every
     public read is the schedule's)."""
-    if READS is not None and cloud_event.type.startswith("ptghub.schedule."):
+    if READS is None or READS.heard(cloud_event.id):
+        return  # a write through this worker made it: what it changed was dropped and fetched again
+    if cloud_event.type.startswith("ptghub.schedule."):
         READS.changed(live.scope_of(cloud_event)[0])
 
 
@@ -402,7 +407,8 @@ def create_app() -> AsyncApp:
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     if READS.ttl > 0:
         app.add_middleware(public_reads.PublicReadsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION,
-                           patterns=public_reads.public_get_paths(SPEC, BASE_PATH), reads=READS, base_path=BASE_PATH)
+                           patterns=public_reads.public_get_paths(SPEC, BASE_PATH), reads=READS, base_path=BASE_PATH,
+                           schedule_writes=public_reads.schedule_writes(SPEC, BASE_PATH))
     app.add_middleware(AllowedMethodsMiddleware, position=MiddlewarePosition.BEFORE_ROUTING, table=methods_by_path())
     app.add_middleware(LimitsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(RolesMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION, spec_file=SPEC)

@@ -16,7 +16,14 @@ through it (this worker's writer reads its write at once). An entry also expires
 After an invalidation the entries read lately are fetched again at once (refresh-ahead), so the
 first reader after a change finds the new answer made or being made; readers of an entry being
 fetched wait for that one fetch (single flight) instead of each asking the service. A fetch that an
-invalidation overtook (it may hold the old answer) is not kept.
+invalidation overtook (it may hold the old answer) is not kept, and is followed by another.
+
+A write of an event's path through this worker answers once those fetches are done (at most
+:data:`REFRESH_WAIT` seconds later): its writer, and every reader after it, then reads the new
+answer from memory. The
+services name the events a write committed (``Ptghub-Committed-Events``, kept from the client);
+when one of them reaches the live queue it drops nothing here (:meth:`PublicReads.heard`): this
+worker dropped what it changed when the write answered, and fetched it again after the commit.
 """
 from __future__ import annotations
 
@@ -35,23 +42,33 @@ logger = logging.getLogger(__name__)
 MAX_BODY = 4 * 1024 * 1024
 MAX_BYTES = 256 * 1024 * 1024
 DEFAULT_TTL = 30.0
+REFRESH_WAIT = 1.0  # seconds a write's answer waits, at most, for the public reads it made untrue
+OWN_EVENTS_KEPT = 4096  # ids of the events this worker's writes committed, not yet heard on the queue
 _EVENT_PATH = re.compile(r"^/events/([^/]+)")
 _UNCACHEABLE = re.compile(rb"no-store|private", re.IGNORECASE)
 _DROPPED_HEADERS = {b"content-length", b"date", b"server", b"x-request-id", b"set-cookie"}
 
 
+def _path_pattern(template: str, base_path: str) -> re.Pattern:
+    pattern = "".join("[^/]+" if part.startswith("{") else re.escape(part)
+                      for part in re.split(r"(\{[^}]+\})", template))
+    return re.compile(re.escape(base_path) + pattern + "$")
+
+
 def public_get_paths(spec_file: Path, base_path: str) -> list[re.Pattern]:
     """The path patterns of the document's public GETs (``security: []``)."""
     paths = yaml.safe_load(spec_file.read_text())["paths"]
-    patterns = []
-    for template, item in paths.items():
-        get = item.get("get")
-        if get is None or get.get("security") != []:
-            continue
-        pattern = "".join("[^/]+" if part.startswith("{") else re.escape(part)
-                          for part in re.split(r"(\{[^}]+\})", template))
-        patterns.append(re.compile(re.escape(base_path) + pattern + "$"))
-    return patterns
+    return [_path_pattern(template, base_path) for template, item in paths.items()
+            if item.get("get") is not None and item["get"].get("security") == []]
+
+
+def schedule_writes(spec_file: Path, base_path: str) -> list[tuple[str, re.Pattern]]:
+    """(method, path pattern) of the document's writes the schedule answers (``schedule.*`` operations):
+    the writes that can change a public read (every public read is the schedule's)."""
+    paths = yaml.safe_load(spec_file.read_text())["paths"]
+    return [(method.upper(), _path_pattern(template, base_path)) for template, item in paths.items()
+            for method in ("put", "post", "patch", "delete")
+            if str((item.get(method) or {}).get("operationId", "")).startswith("schedule.")]
 
 
 def event_of(path: str, base_path: str) -> str | None:
@@ -81,6 +98,8 @@ class PublicReads:
         self.size = 0
         self.generations: dict[str | None, int] = {}
         self.inflight: dict[tuple, asyncio.Future] = {}
+        self.inflight_events: dict[tuple, str | None] = {}  # the event of each key being fetched
+        self.own_events: OrderedDict[str, None] = OrderedDict()
         self.fetch_again = None  # set by the middleware: fetches a list of keys again, in the background
         self.hits = self.misses = 0
 
@@ -108,16 +127,17 @@ class PublicReads:
         while self.size > self.max_bytes and self.entries:
             self._drop(next(iter(self.entries)))
 
-    def changed(self, event: str | None = None) -> None:
+    def changed(self, event: str | None = None) -> list[asyncio.Future]:
         """``event`` changed (None: something did): drop what that may have made untrue and fetch the
-        entries read lately again. Call it in the gateway's event loop."""
+        entries read lately again; answers those fetches. Call it in the gateway's event loop."""
         again = self.drop(event)
         if again and self.fetch_again is not None:
-            self.fetch_again(again)
+            return self.fetch_again(again)
+        return []
 
     def drop(self, event: str | None = None) -> list[tuple]:
         """Drop ``event``'s entries and the eventless ones (all, for None); the keys read within the
-        TTL, to fetch again."""
+        TTL, to fetch again, and those being fetched (what they get may be the old answer)."""
         self.generations[None] = self.generations.get(None, 0) + 1
         if event is not None:
             self.generations[event] = self.generations.get(event, 0) + 1
@@ -128,7 +148,21 @@ class PublicReads:
                 if now - entry.read_at < self.ttl:
                     again.append(key)
                 self._drop(key)
+        again.extend(key for key, key_event in self.inflight_events.items()
+                     if (event is None or key_event in (event, None)) and key not in again)
         return again
+
+    def made(self, event_ids: list[str]) -> None:
+        """Events a write through this worker committed: :meth:`heard` knows them when they arrive."""
+        for event_id in event_ids:
+            self.own_events[event_id] = None
+        while len(self.own_events) > OWN_EVENTS_KEPT:
+            self.own_events.popitem(last=False)
+
+    def heard(self, event_id: str) -> bool:
+        """Whether the event heard on the live queue is one a write through this worker committed
+        (then its changes were dropped and fetched again here already); forgets it."""
+        return self.own_events.pop(event_id, False) is None
 
     def _drop(self, key: tuple) -> None:
         entry = self.entries.pop(key, None)
@@ -153,8 +187,10 @@ class PublicReadsMiddleware:
     """Serves kept public reads before connexion routes, validates or authenticates anything; keeps
     the answers it lets through; invalidates on writes. ``reads`` is shared with the stream's consumer."""
 
-    def __init__(self, app, patterns: list[re.Pattern], reads: PublicReads, base_path: str):
+    def __init__(self, app, patterns: list[re.Pattern], reads: PublicReads, base_path: str,
+                 schedule_writes: list[tuple[str, re.Pattern]] = ()):
         self.app, self.patterns, self.reads, self.base_path = app, patterns, reads, base_path
+        self.schedule_writes = schedule_writes
         self._tasks: set[asyncio.Task] = set()
         reads.fetch_again = self.fetch_again
 
@@ -200,6 +236,7 @@ class PublicReadsMiddleware:
         generation = self.reads.generation(event)
         future = asyncio.get_running_loop().create_future()
         self.reads.inflight[key] = future
+        self.reads.inflight_events[key] = event
         start: dict = {}
         chunks: list[bytes] = []
         held = 0
@@ -231,6 +268,7 @@ class PublicReadsMiddleware:
         finally:
             if self.reads.inflight.get(key) is future:
                 del self.reads.inflight[key]
+                del self.reads.inflight_events[key]
             future.set_result(entry)
 
     def _entry(self, start: dict, chunks: list[bytes], event: str | None) -> Entry | None:
@@ -247,7 +285,13 @@ class PublicReadsMiddleware:
 
     async def _write(self, scope, receive, send) -> None:
         """Pass a write on; drop what it may change before its answer starts (so its writer, reading
-        next, never gets the old copy from this worker), or when it ended without one."""
+        next, never gets the old copy from this worker), or when it ended without one. A schedule
+        write of an event's path (``/events/{event}/...``) that succeeded answers once what it
+        dropped and was read lately is fetched again (at most :data:`REFRESH_WAIT` s): the next
+        reader gets the new answer from memory. A write whose path names no event
+        (``/sessions/{id}``) drops every event's entries, so it answers at once and they are fetched
+        again behind it; so does a write of another service (notes, actions: public reads are the
+        schedule's)."""
         event = event_of(scope["path"], self.base_path)
         dropped = False
 
@@ -255,7 +299,11 @@ class PublicReadsMiddleware:
             nonlocal dropped
             if message["type"] == "http.response.start" and not dropped:
                 dropped = True
-                self.reads.changed(event)
+                fetches = self.reads.changed(event)
+                if fetches and event is not None and 200 <= message["status"] < 300 and any(
+                        method == scope["method"] and pattern.match(scope["path"])
+                        for method, pattern in self.schedule_writes):
+                    await asyncio.wait(fetches, timeout=REFRESH_WAIT)
             await send(message)
 
         try:
@@ -264,16 +312,22 @@ class PublicReadsMiddleware:
             if not dropped:
                 self.reads.changed(event)
 
-    def fetch_again(self, keys: list[tuple]) -> None:
-        """Fetch ``keys`` again in the background, one fetch per key."""
+    def fetch_again(self, keys: list[tuple]) -> list[asyncio.Task]:
+        """Fetch ``keys`` again in the background, one fetch per key (after the one under way, which
+        the change overtook); answers the fetches."""
+        tasks = []
         for key in keys:
-            if key in self.reads.inflight:
-                continue
-            task = asyncio.get_running_loop().create_task(self._refetch(key))
+            task = asyncio.get_running_loop().create_task(self._refetch(key, self.reads.inflight.get(key)))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+            tasks.append(task)
+        return tasks
 
-    async def _refetch(self, key: tuple) -> None:
+    async def _refetch(self, key: tuple, overtaken: asyncio.Future | None = None) -> None:
+        if overtaken is not None:
+            await asyncio.shield(overtaken)
+            if key in self.reads.entries or key in self.reads.inflight:
+                return  # kept after all, or fetched again already (by a reader or another refetch)
         path, query, accept = key
         headers = [(b"host", b"gateway")] + ([(b"accept", accept)] if accept is not None else [])
         scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",

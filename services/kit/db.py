@@ -7,6 +7,7 @@ then rings the loops that have work because of it (:mod:`.wake`: the relay, a de
 """
 from __future__ import annotations
 
+import contextvars
 import logging
 import select
 import sqlite3
@@ -26,6 +27,11 @@ from .cloudevents import CloudEvent
 from .wake import OUTBOX, Bells
 
 logger = logging.getLogger(__name__)
+
+# The ids of the events the units of work of the current request committed (None outside a request
+# that asked for them): a service answers them to the gateway (kit.web), which then knows the change
+# it hears of on its queue is one whose write it passed on itself.
+committed_events: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("committed_events", default=None)
 
 
 def utcnow() -> datetime:
@@ -248,6 +254,9 @@ class UnitOfWork:
             rings.add(OUTBOX)
         self.database.bells.before_commit(self.session, rings)
         self.session.commit()
+        committed = committed_events.get()
+        if committed is not None:
+            committed.extend(e.id for e in self.events)
         self.events = []
         self.rings = set()
         self.database.bells.after_commit(rings)

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import config, identity, logs
 from .amqp import broker_reachable
-from .db import Database
+from .db import Database, committed_events
 from .descriptor import ServiceDescriptor
 from .service import database
 from .logs import request_id_var
@@ -23,6 +23,9 @@ from .problems import PROBLEM_JSON, Problem
 logger = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-Id"
+# The ids of the events a write committed, for the gateway (which does not pass it on): it then knows
+# the events it hears of on its live queue that its own writes made.
+COMMITTED_EVENTS_HEADER = "Ptghub-Committed-Events"
 PRINCIPAL_HEADER = identity.HEADER
 # Reachable without a signed principal: probes and scrapers, never data.
 UNSIGNED_PATHS = ("/healthz", "/readyz", "/metrics")
@@ -86,6 +89,7 @@ def create_app(service: str, database: Database, blueprints: list[Blueprint], am
         g.started = time.perf_counter()
         g.request_id = request.headers.get(REQUEST_ID_HEADER) or str(uuid.uuid4())
         g.request_id_token = request_id_var.set(g.request_id)
+        g.committed_events_token = committed_events.set([])
 
     @app.before_request
     def _verify_principal():
@@ -104,6 +108,9 @@ def create_app(service: str, database: Database, blueprints: list[Blueprint], am
     @app.after_request
     def _finish(response: Response) -> Response:
         response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+        committed = committed_events.get()
+        if committed:
+            response.headers[COMMITTED_EVENTS_HEADER] = ",".join(committed)
         elapsed = time.perf_counter() - g.get("started", time.perf_counter())
         REQUESTS.labels(service, request.method, response.status_code).inc()
         LATENCY.labels(service, request.method).observe(elapsed)
@@ -116,6 +123,9 @@ def create_app(service: str, database: Database, blueprints: list[Blueprint], am
         token = g.pop("request_id_token", None)
         if token is not None:
             request_id_var.reset(token)
+        token = g.pop("committed_events_token", None)
+        if token is not None:
+            committed_events.reset(token)
 
     @app.errorhandler(Problem)
     def _problem(problem: Problem):

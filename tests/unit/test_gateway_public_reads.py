@@ -1,9 +1,10 @@
 """The gateway's kept public reads (gateway/public_reads.py): what a change drops, what an overtaken
-fetch may not keep, which paths are public, the weak ETag comparison."""
+fetch may not keep, which paths are public and which writes are the schedule's, the events a write
+through this worker made, the weak ETag comparison."""
 import time
 
 from gateway import app as gateway_app
-from gateway.public_reads import Entry, PublicReads, _etag_matches, event_of, public_get_paths
+from gateway.public_reads import Entry, PublicReads, _etag_matches, event_of, public_get_paths, schedule_writes
 
 BASE = "/api/v1"
 
@@ -55,3 +56,33 @@ def test_the_public_gets_are_the_documents_security_free_ones():
 def test_if_none_match_compares_weakly():
     assert _etag_matches(b'"1"', b'W/"1"') and _etag_matches(b'W/"0", W/"1"', b'W/"1"') and _etag_matches(b"*", b'"1"')
     assert not _etag_matches(b'W/"2"', b'W/"1"')
+
+
+def test_a_change_names_the_keys_being_fetched_of_its_event_to_fetch_again():
+    reads = PublicReads(ttl=30)
+    reads.inflight[("/api/v1/events/a/ptg.json",)] = object()
+    reads.inflight_events[("/api/v1/events/a/ptg.json",)] = "a"
+    reads.inflight[("/api/v1/events/b/ptg.json",)] = object()
+    reads.inflight_events[("/api/v1/events/b/ptg.json",)] = "b"
+    assert reads.drop("a") == [("/api/v1/events/a/ptg.json",)]
+    assert reads.drop(None) == [("/api/v1/events/a/ptg.json",), ("/api/v1/events/b/ptg.json",)]
+
+
+def test_the_events_a_write_made_are_known_once_when_heard_and_bounded():
+    reads = PublicReads(ttl=30)
+    reads.made(["e1", "e2"])
+    assert reads.heard("e1") and not reads.heard("e1") and not reads.heard("other") and reads.heard("e2")
+    reads.made([f"x{n}" for n in range(5000)])
+    assert len(reads.own_events) == 4096 and not reads.heard("x0") and reads.heard("x4999")
+
+
+def test_the_schedule_writes_are_the_documents_schedule_operations():
+    writes = schedule_writes(gateway_app.SPEC, BASE)
+
+    def schedule(method, path):
+        return any(m == method and p.match(path) for m, p in writes)
+
+    assert schedule("POST", "/api/v1/events/den/tracks/nova/status/now")
+    assert schedule("POST", "/api/v1/events/den/ptgbot/commands") and schedule("PATCH", "/api/v1/sessions/x")
+    assert not schedule("PUT", "/api/v1/events/den/tracks/nova/note")  # notes'
+    assert not schedule("POST", "/api/v1/actions") and not schedule("GET", "/api/v1/events/den/ptg.json")
