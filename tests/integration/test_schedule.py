@@ -49,6 +49,17 @@ def test_every_change_reaches_the_exchange_as_a_cloudevent(probe, schedule):
     probe.wait_for("ptghub.schedule.room.created")
 
 
+def test_a_write_names_the_events_it_committed_and_a_read_or_a_refused_write_names_none(probe, schedule):
+    response = schedule.client.post("/events/denver/sessions", json=session_body(), headers=ORGANISER)
+    assert response.status_code == 201
+    named = response.headers["Ptghub-Committed-Events"].split(",")
+    event = probe.wait_for("ptghub.schedule.session.scheduled", lambda e: e["data"]["id"] == response.get_json()["id"])
+    assert event["id"] in named
+    assert "Ptghub-Committed-Events" not in schedule.client.get("/events/denver/sessions", headers=ORGANISER).headers
+    refused = schedule.client.post("/events/denver/sessions", json=session_body(), headers=ORGANISER)  # same room
+    assert refused.status_code == 409 and "Ptghub-Committed-Events" not in refused.headers
+
+
 def test_room_double_booking_is_refused_naming_the_other_session(schedule):
     first = schedule.client.post("/events/denver/sessions", json=session_body(), headers=ORGANISER).get_json()
     clash = schedule.client.post("/events/denver/sessions", json=session_body("10:00", "11:00", "Clash"),
