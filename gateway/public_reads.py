@@ -18,7 +18,7 @@ first reader after a change finds the new answer made or being made; readers of 
 fetched wait for that one fetch (single flight) instead of each asking the service. A fetch that an
 invalidation overtook (it may hold the old answer) is not kept, and is followed by another.
 
-A write of an event's path through this worker answers once those fetches are done (at most
+A schedule write through this worker answers once those fetches are done (at most
 :data:`REFRESH_WAIT` seconds later): its writer, and every reader after it, then reads the new
 answer from memory. The
 services name the events a write committed (``Ptghub-Committed-Events``, kept from the client);
@@ -286,12 +286,12 @@ class PublicReadsMiddleware:
     async def _write(self, scope, receive, send) -> None:
         """Pass a write on; drop what it may change before its answer starts (so its writer, reading
         next, never gets the old copy from this worker), or when it ended without one. A schedule
-        write of an event's path (``/events/{event}/...``) that succeeded answers once what it
-        dropped and was read lately is fetched again (at most :data:`REFRESH_WAIT` s): the next
-        reader gets the new answer from memory. A write whose path names no event
-        (``/sessions/{id}``) drops every event's entries, so it answers at once and they are fetched
-        again behind it; so does a write of another service (notes, actions: public reads are the
-        schedule's)."""
+        write that succeeded answers once what it dropped and was read lately is fetched again (at
+        most :data:`REFRESH_WAIT` s): the next reader gets the new answer from memory, and writers
+        wait for the fetches they cause rather than piling them up. (A write whose path names no
+        event, ``/sessions/{id}``, drops and fetches again every event's.) A write of another
+        service (notes, actions) drops what it may change and answers at once: public reads are the
+        schedule's."""
         event = event_of(scope["path"], self.base_path)
         dropped = False
 
@@ -300,7 +300,7 @@ class PublicReadsMiddleware:
             if message["type"] == "http.response.start" and not dropped:
                 dropped = True
                 fetches = self.reads.changed(event)
-                if fetches and event is not None and 200 <= message["status"] < 300 and any(
+                if fetches and 200 <= message["status"] < 300 and any(
                         method == scope["method"] and pattern.match(scope["path"])
                         for method, pattern in self.schedule_writes):
                     await asyncio.wait(fetches, timeout=REFRESH_WAIT)
