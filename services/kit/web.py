@@ -24,8 +24,11 @@ logger = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-Id"
 # The ids of the events a write committed, for the gateway (which does not pass it on): it then knows
-# the events it hears of on its live queue that its own writes made.
+# the events it hears of on its live queue that its own writes made. Named up to COMMITTED_EVENTS_NAMED
+# (a header line stays well under the 8 KB HTTP clients accept); a write that committed more (an import)
+# names none, and the gateway treats its events as anyone's.
 COMMITTED_EVENTS_HEADER = "Ptghub-Committed-Events"
+COMMITTED_EVENTS_NAMED = 64
 PRINCIPAL_HEADER = identity.HEADER
 # Reachable without a signed principal: probes and scrapers, never data.
 UNSIGNED_PATHS = ("/healthz", "/readyz", "/metrics")
@@ -109,7 +112,7 @@ def create_app(service: str, database: Database, blueprints: list[Blueprint], am
     def _finish(response: Response) -> Response:
         response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
         committed = committed_events.get()
-        if committed:
+        if committed and len(committed) <= COMMITTED_EVENTS_NAMED:
             response.headers[COMMITTED_EVENTS_HEADER] = ",".join(committed)
         elapsed = time.perf_counter() - g.get("started", time.perf_counter())
         REQUESTS.labels(service, request.method, response.status_code).inc()
