@@ -20,10 +20,10 @@ invalidation overtook (it may hold the old answer) is not kept, and is followed 
 
 A schedule write through this worker answers once those fetches are done (at most
 :data:`REFRESH_WAIT` seconds later): its writer, and every reader after it, then reads the new
-answer from memory. The
-services name the events a write committed (``Ptghub-Committed-Events``, kept from the client);
-when one of them reaches the live queue it drops nothing here (:meth:`PublicReads.heard`): this
-worker dropped what it changed when the write answered, and fetched it again after the commit.
+answer from memory. The services name the events a write committed (``Ptghub-Committed-Events``,
+kept from the client; none for a write of many, an import): when one of them reaches the live queue
+it drops nothing here (:meth:`PublicReads.heard`): this worker dropped what it changed when the
+write answered, and fetched it again after the commit.
 """
 from __future__ import annotations
 
