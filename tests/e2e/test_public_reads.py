@@ -3,8 +3,6 @@ GETs served from memory (``Age``), revalidated with a 304 by the gateway itself,
 after a write through the gateway, never used for a caller with a token."""
 from __future__ import annotations
 
-import time
-
 import pytest
 import requests
 
@@ -45,15 +43,13 @@ def test_public_reads_are_kept_and_become_true_again_after_a_write(start_stack):
         "title": "Cells v2", "track": "nova", "room": "aspen",
         "start": "2031-05-05T09:00:00+00:00", "end": "2031-05-05T10:00:00+00:00"})
     assert created.status_code == 201, created.text
-    # The write answered once the reads it made untrue were fetched again: the next reader gets the
-    # new answers from the gateway's memory, and the write's own event on the live queue drops nothing.
+    # The next reader gets the new answers from the gateway (its copy, or the fetch it waits for).
+    # Whether the write waited for that fetch does not show here: bench/public_reads.py times it.
     after = public.get(stack.url("/events/cache/sessions"))
     assert [item["title"] for item in after.json()["items"]] == ["Cells v2"] and "age" in after.headers
     changed = public.get(stack.url("/events/cache/ptg.json"), headers={"If-None-Match": ptg.headers["etag"]})
     assert changed.status_code == 200 and changed.headers["etag"] != ptg.headers["etag"] and "age" in changed.headers
     assert "ptghub-committed-events" not in {k.lower() for k in created.headers}  # kept from the client
-    time.sleep(0.5)  # the write's events reach the live queue meanwhile
-    assert "age" in public.get(stack.url("/events/cache/ptg.json")).headers
 
     missing = public.get(stack.url("/events/nowhere/sessions"))
     assert missing.status_code == 404 and missing.headers["content-type"].startswith("application/problem+json")
