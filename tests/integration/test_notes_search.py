@@ -68,6 +68,15 @@ def test_search_ranks_filters_highlights_and_leaves_out(notes):
     assert notes.client.get("/events/denver/search", query_string={"q": "upgrades"}, headers=ORGANISER).status_code == 200
 
 
+def test_a_long_notes_snippet_shows_the_match_far_down_it(notes):
+    notes.track()
+    filler = "\n".join(f"* item {n}: the usual chatter about the week" for n in range(2000))
+    deep = saved(notes, filler + "\n* We agreed to retire the kayobe gate next cycle.\n" + filler, title="Long")
+    [result] = [r for r in search(notes, q="kayobe").get_json()["items"] if r["kind"] == "note"]
+    assert result["note"]["session_id"] == deep
+    assert "<mark>kayobe</mark> gate" in result["snippet"] and "chatter" not in result["snippet"]
+
+
 def test_migration_0005_indexes_existing_notes_and_goes_back(infra):
     url = infra.database_url("notes_migration_0005")
     migrations.upgrade(notes_service.package_dir, url, "0004")
@@ -83,6 +92,34 @@ def test_migration_0005_indexes_existing_notes_and_goes_back(infra):
     command.downgrade(migrations.alembic_config(notes_service.package_dir, url), "0004")
     columns = {column["name"] for column in sa.inspect(engine).get_columns("notes")}
     assert "search" not in columns and "body" in columns
+    engine.dispose()
+
+
+def test_migration_0009_keeps_the_vectors_in_their_rows_and_goes_back(infra):
+    url = infra.database_url("notes_migration_0009")
+    migrations.upgrade(notes_service.package_dir, url, "0008")
+    engine = sa.create_engine(url)
+    storage = "select attstorage from pg_attribute where attrelid = 'notes'::regclass and attname = 'search'"
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "insert into notes (id, kind, event, track, title, timezone, body, revision, created_at, updated_at) "
+            "values ('s1', 'session', 'denver', 'kolla', 'Py3', 'UTC', :body, 1, now(), now())"),
+            {"body": " ".join(f"kayobe{n}" for n in range(300))})  # a vector of ~4 KB
+        connection.execute(sa.text("update notes set search = to_tsvector('english', body)"))
+        assert connection.execute(sa.text(storage)).scalar() == "x"
+        toast = connection.execute(sa.text(
+            "select reltoastrelid::regclass::text from pg_class where oid = 'notes'::regclass")).scalar()
+        chunks = connection.execute(sa.text(f"select count(*) from {toast}")).scalar()  # the vector's among them
+    migrations.upgrade(notes_service.package_dir, url)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text(storage)).scalar() == "m"
+        assert connection.execute(sa.text(f"select count(*) from {toast}")).scalar() < chunks  # now in the row
+        assert connection.execute(sa.text(
+            "select id from notes where search @@ plainto_tsquery('english', 'kayobe299')")).all() == [("s1",)]
+        assert "ix_notes_searchable" in {index["name"] for index in sa.inspect(connection).get_indexes("notes")}
+    command.downgrade(migrations.alembic_config(notes_service.package_dir, url), "0008")
+    with engine.connect() as connection:
+        assert connection.execute(sa.text(storage)).scalar() == "x"
     engine.dispose()
 
 

@@ -290,7 +290,8 @@ def test_migration_0006_on_sqlite_keeps_the_search_triggers_and_goes_back(tmp_pa
     insert = sa.text("insert into notes (id, kind, event, track, slug, title, timezone, body, revision, created_at,"
                      " updated_at) values (:id, 'event', 'denver', '', 'retro', 'Retrospective', 'UTC', 'kayobe', 1,"
                      " '2019-01-01', '2019-01-01')")
-    match = "select note_id from notes_fts where notes_fts match :q"
+    match = ("select k.note_id from notes_fts join notes_fts_keys k on k.key = notes_fts.rowid"
+             " where notes_fts match :q")
     with engine.begin() as connection:
         connection.execute(insert, {"id": "f1"})
         assert connection.execute(sa.text(match), {"q": "retrospective"}).all() == [("f1",)]

@@ -155,14 +155,67 @@ def test_migration_0005_on_sqlite_fills_the_index_keeps_it_in_step_and_goes_back
             "values ('s1', 'session', 'denver', 'kolla', 'Py3', 'UTC', 'the kayobe gate', 1, '2019-01-01', "
             "'2019-01-01')"))
     migrations.upgrade(DESCRIPTOR.package_dir, url)
-    match = "select note_id from notes_fts where notes_fts match :q"
+    match = ("select k.note_id from notes_fts join notes_fts_keys k on k.key = notes_fts.rowid"
+             " where notes_fts match :q")
     with engine.begin() as connection:
         assert connection.execute(sa.text(match), {"q": "kayobe"}).all() == [("s1",)]
         connection.execute(sa.text("update notes set body = 'neutron' where id = 's1'"))
         assert connection.execute(sa.text(match), {"q": "kayobe"}).all() == []
         assert connection.execute(sa.text(match), {"q": "neutron"}).all() == [("s1",)]
     command.downgrade(migrations.alembic_config(DESCRIPTOR.package_dir, url), "0004")
-    assert not {"notes_fts", "note_items_fts"} & set(sa.inspect(engine).get_table_names())
+    assert not {"notes_fts", "note_items_fts", "notes_fts_keys", "note_items_fts_keys"} & set(
+        sa.inspect(engine).get_table_names())
     with engine.connect() as connection:
         assert connection.execute(sa.text("select count(*) from sqlite_master where type = 'trigger'")).scalar() == 0
     engine.dispose()
+
+
+def test_migration_0009_on_sqlite_keys_the_index_fills_it_and_goes_back(tmp_path):
+    url = f"sqlite:///{tmp_path / 'migrated.db'}"
+    migrations.upgrade(DESCRIPTOR.package_dir, url, "0008")
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "insert into notes (id, kind, event, track, title, timezone, body, revision, created_at, updated_at) "
+            "values ('s1', 'session', 'denver', 'kolla', 'Py3', 'UTC', 'the kayobe gate', 1, '2019-01-01', "
+            "'2019-01-01')"))
+        connection.execute(sa.text(
+            "insert into note_items (id, note_id, kind, text, source, line, owners, suggested, state, urls) "
+            "values ('i1', 's1', 'action', 'write the kayobe spec', 'x', 1, '[]', 0, 'dismissed', '[]')"))
+    migrations.upgrade(DESCRIPTOR.package_dir, url)
+    keyed = ("select k.note_id from notes_fts join notes_fts_keys k on k.key = notes_fts.rowid"
+             " where notes_fts match :q")
+    items = ("select k.item_id, k.dismissed from note_items_fts join note_items_fts_keys k"
+             " on k.key = note_items_fts.rowid where note_items_fts match :q")
+    with engine.begin() as connection:
+        assert connection.execute(sa.text(keyed), {"q": "kayobe"}).all() == [("s1",)]
+        assert connection.execute(sa.text(items), {"q": "kayobe"}).all() == [("i1", 1)]
+        connection.execute(sa.text("update note_items set state = 'open' where id = 'i1'"))
+        assert connection.execute(sa.text(items), {"q": "kayobe"}).all() == [("i1", 0)]
+        connection.execute(sa.text("update notes set body = 'neutron' where id = 's1'"))
+        assert connection.execute(sa.text(keyed), {"q": "kayobe"}).all() == []
+        assert connection.execute(sa.text(keyed), {"q": "neutron"}).all() == [("s1",)]
+    command.downgrade(migrations.alembic_config(DESCRIPTOR.package_dir, url), "0008")
+    assert not {"notes_fts_keys", "note_items_fts_keys"} & set(sa.inspect(engine).get_table_names())
+    with engine.begin() as connection:
+        assert connection.execute(sa.text("select note_id from notes_fts where notes_fts match 'neutron'")).all() == \
+            [("s1",)]
+        connection.execute(sa.text("update notes set body = 'cinder' where id = 's1'"))
+        assert connection.execute(sa.text("select note_id from notes_fts where notes_fts match 'cinder'")).all() == \
+            [("s1",)]
+    engine.dispose()
+
+
+def test_the_index_follows_saves_deletes_and_dismissals_without_a_copy_of_the_text(database):
+    key, data = schedule(database)
+    save(database, key, "#action hrw write the kayobe spec\nThe kayobe gate was discussed.\n")
+    results, _ = find(database, "kayobe")
+    assert sorted(r["kind"] for r in results) == ["item", "note"]
+    with database.engine.connect() as connection:  # the FTS5 tables read the notes' own rows
+        stored = {row[0] for row in connection.execute(sa.text("select name from sqlite_master"))}
+        assert "notes_fts_content" not in stored and "note_items_fts_content" not in stored
+    save(database, key, "The kayobe gate was discussed.\n", revision=1)  # the item is gone with its line
+    assert [r["kind"] for r in find(database, "kayobe")[0]] == ["note"]
+    assert find(database, "spec")[0] == []
+    run(database, copies.follow_session, SessionChange("deleted", data))
+    assert find(database, "kayobe")[0] == []

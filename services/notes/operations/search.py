@@ -47,10 +47,10 @@ def search_event(uow: UnitOfWork, request: SearchRequest) -> tuple[list[Result],
     if not store.event_known(uow.session, request.event):
         raise NotFound(f"no event {request.event!r} (notes knows the events the schedule announced)",
                        errors={"event": ["unknown event"]})
-    hits = store.find_matches(uow.session, request.event, request.track, words, offset + request.limit + 1)
-    hits.sort(key=lambda hit: (-hit.rank, hit.item is not None, hit.item.id if hit.item else hit.note.id))
-    shown = hits[offset:offset + request.limit]
-    more = len(hits) > offset + request.limit
+    matches = store.find_matches(uow.session, request.event, request.track, words, offset + request.limit + 1)
+    matches.sort(key=lambda match: (-match.rank, match.item_id is not None, match.item_id or match.note_id))
+    shown = store.hits_of(uow.session, matches[offset:offset + request.limit], words)
+    more = len(matches) > offset + request.limit
     results = [Result(hit.note, hit.item, hit.rank, search.safe_snippet(hit.highlighted)) for hit in shown]
     return results, encode_cursor([offset + request.limit]) if more else None
 

@@ -20,8 +20,8 @@ from .models import Base, Event, Note, NoteItem, NoteRevision, Summary, Track
 from .notes import (add_note, event_span, event_track_notes, find_session_note, find_track_note, get_session_note,
                     new_track_note, track_session_notes)
 from .revisions import get_revision, revision_authors, revisions_page, save_revision
-from .search import (NOTE_VECTOR, SEARCH_DDL, SEARCH_WAKE, Hit, event_known, find_matches, fts5_query, index_notes,
-                     postgres_query, unindexed_notes)
+from .search import (NOTE_VECTOR, SEARCH_DDL, SEARCH_WAKE, Hit, Match, event_known, find_matches, fts5_query, hits_of,
+                     index_notes, postgres_query, unindexed_notes)
 from .summaries import add_summary, get_summary, published_summaries, summary_notes
 
 __all__ = [
@@ -33,7 +33,7 @@ __all__ = [
     "add_note", "event_span", "event_track_notes", "find_session_note", "find_track_note", "get_session_note",
     "new_track_note", "track_session_notes",
     "get_revision", "revision_authors", "revisions_page", "save_revision",
-    "NOTE_VECTOR", "SEARCH_DDL", "SEARCH_WAKE", "Hit", "event_known", "find_matches", "fts5_query", "index_notes",
-    "postgres_query", "unindexed_notes",
+    "NOTE_VECTOR", "SEARCH_DDL", "SEARCH_WAKE", "Hit", "Match", "event_known", "find_matches", "fts5_query", "hits_of",
+    "index_notes", "postgres_query", "unindexed_notes",
     "add_summary", "get_summary", "published_summaries", "summary_notes",
 ]

@@ -59,6 +59,8 @@ class Note(Base):
     __tablename__ = "notes"
     __table_args__ = (
         sa.Index("ix_notes_event_track_start", "event", "track", "start"),
+        # which notes a search may show, read from the index alone (see migration 0009)
+        sa.Index("ix_notes_searchable", "event", "track", "status", "revision", "id"),
         sa.Index("ux_notes_track_note", "event", "track", unique=True,
                  sqlite_where=sa.text("kind = 'track'"), postgresql_where=sa.text("kind = 'track'")),
         sa.Index("ux_notes_free_note", "event", "slug", unique=True,
