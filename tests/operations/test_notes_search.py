@@ -145,15 +145,21 @@ def test_an_unknown_event_is_a_404_naming_event(database):
     assert "event" in raised.value.errors
 
 
-def test_migration_0005_on_sqlite_fills_the_index_keeps_it_in_step_and_goes_back(tmp_path):
-    url = f"sqlite:///{tmp_path / 'migrated.db'}"
-    migrations.upgrade(DESCRIPTOR.package_dir, url, "0004")
+def migrated_with_a_note(url):
+    """An engine on ``url`` (migrated to a past revision) holding one saved session note, ``s1``."""
     engine = sa.create_engine(url)
     with engine.begin() as connection:
         connection.execute(sa.text(
             "insert into notes (id, kind, event, track, title, timezone, body, revision, created_at, updated_at) "
             "values ('s1', 'session', 'denver', 'kolla', 'Py3', 'UTC', 'the kayobe gate', 1, '2019-01-01', "
             "'2019-01-01')"))
+    return engine
+
+
+def test_migration_0005_on_sqlite_fills_the_index_keeps_it_in_step_and_goes_back(tmp_path):
+    url = f"sqlite:///{tmp_path / 'migrated.db'}"
+    migrations.upgrade(DESCRIPTOR.package_dir, url, "0004")
+    engine = migrated_with_a_note(url)
     migrations.upgrade(DESCRIPTOR.package_dir, url)
     match = ("select k.note_id from notes_fts join notes_fts_keys k on k.key = notes_fts.rowid"
              " where notes_fts match :q")
@@ -173,12 +179,8 @@ def test_migration_0005_on_sqlite_fills_the_index_keeps_it_in_step_and_goes_back
 def test_migration_0009_on_sqlite_keys_the_index_fills_it_and_goes_back(tmp_path):
     url = f"sqlite:///{tmp_path / 'migrated.db'}"
     migrations.upgrade(DESCRIPTOR.package_dir, url, "0008")
-    engine = sa.create_engine(url)
+    engine = migrated_with_a_note(url)
     with engine.begin() as connection:
-        connection.execute(sa.text(
-            "insert into notes (id, kind, event, track, title, timezone, body, revision, created_at, updated_at) "
-            "values ('s1', 'session', 'denver', 'kolla', 'Py3', 'UTC', 'the kayobe gate', 1, '2019-01-01', "
-            "'2019-01-01')"))
         connection.execute(sa.text(
             "insert into note_items (id, note_id, kind, text, source, line, owners, suggested, state, urls) "
             "values ('i1', 's1', 'action', 'write the kayobe spec', 'x', 1, '[]', 0, 'dismissed', '[]')"))
