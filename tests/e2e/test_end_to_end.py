@@ -126,7 +126,7 @@ def test_scenario_on_the_sqlite_default(start_stack, smtp_server):
     assert smtp_server.messages[1][0] == [LIST] and smtp_server.messages[1][1]["Subject"].endswith(" summary")
 
 
-def test_killed_workers_lose_nothing_and_send_nothing_twice(start_stack, webhook_receiver, smtp_server):
+def test_killed_workers_lose_nothing_and_repeat_only_a_request_in_flight(start_stack, webhook_receiver, smtp_server):
     stack = start_stack(postgres=True)
     subscribe(stack, webhook_receiver)
     lay_out_event(stack)
@@ -158,6 +158,10 @@ def test_killed_workers_lose_nothing_and_send_nothing_twice(start_stack, webhook
     assert len(webhook_ids_by_event) == len(sessions), "one event per scheduled session"
     assert all(len(ids) == 1 for ids in webhook_ids_by_event.values()), "an event delivered under two webhook-ids"
     assert len({d["headers"]["webhook-id"] for d in webhook_receiver.deliveries}) == len(sessions)
-    assert len(webhook_receiver.deliveries) == len(sessions), "a webhook was delivered twice"
+    # A worker killed in the middle of a request sends that request again, under the same webhook-id
+    # (at least once; a receiver drops what it has seen by that id, as Standard Webhooks says). Only
+    # requests in flight at a kill can come twice: at most the per-endpoint limit of 4.
+    again = len(webhook_receiver.deliveries) - len(sessions)
+    assert 0 <= again <= 4, f"{again} webhooks delivered twice: more than were in flight at the kill"
     assert len(smtp_server.messages) == 1, "the summary was mailed twice"
     assert "- survive (before the kills)" in smtp_server.messages[0][1].get_body(("plain",)).get_content()
