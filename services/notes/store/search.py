@@ -74,12 +74,15 @@ SQLITE_SEARCH = (
     "CREATE VIRTUAL TABLE note_items_fts USING fts5(text, content='note_items_fts_source', content_rowid='key',"
     " tokenize='porter unicode61')",
     "CREATE TRIGGER note_items_fts_insert AFTER INSERT ON note_items BEGIN "
-    "INSERT INTO note_items_fts_keys (item_id, note_id, dismissed) VALUES (new.id, new.note_id, new.state = 'dismissed'); "
-    "INSERT INTO note_items_fts (rowid, text) SELECT key, new.text FROM note_items_fts_keys WHERE item_id = new.id; END",
+    "INSERT INTO note_items_fts_keys (item_id, note_id, dismissed)"
+    " VALUES (new.id, new.note_id, new.state = 'dismissed'); "
+    "INSERT INTO note_items_fts (rowid, text) SELECT key, new.text FROM note_items_fts_keys"
+    " WHERE item_id = new.id; END",
     "CREATE TRIGGER note_items_fts_update AFTER UPDATE OF text ON note_items WHEN old.text IS NOT new.text BEGIN "
     "INSERT INTO note_items_fts (note_items_fts, rowid, text) SELECT 'delete', key, old.text FROM note_items_fts_keys"
     " WHERE item_id = old.id; "
-    "INSERT INTO note_items_fts (rowid, text) SELECT key, new.text FROM note_items_fts_keys WHERE item_id = new.id; END",
+    "INSERT INTO note_items_fts (rowid, text) SELECT key, new.text FROM note_items_fts_keys"
+    " WHERE item_id = new.id; END",
     "CREATE TRIGGER note_items_fts_state AFTER UPDATE OF state ON note_items BEGIN "
     "UPDATE note_items_fts_keys SET dismissed = (new.state = 'dismissed') WHERE item_id = new.id; END",
     "CREATE TRIGGER note_items_fts_delete AFTER DELETE ON note_items BEGIN "
@@ -176,7 +179,8 @@ def hits_of(session: Session, matches: list[Match], words: list[str]) -> list[Hi
     item_ids = [match.item_id for match in matches if match.item_id is not None]
     items = {item.id: item for item in session.scalars(sa.select(NoteItem).where(
         NoteItem.id.in_(item_ids)))} if item_ids else {}
-    hits = [Hit(notes[match.note_id], items.get(match.item_id), match.rank, "") for match in matches]
+    hits = [Hit(notes[match.note_id], items.get(match.item_id), match.rank, "") for match in matches
+            if match.note_id in notes and (match.item_id is None or match.item_id in items)]  # gone meanwhile: left out
     make = _excerpts_postgres if session.get_bind().dialect.name == "postgresql" else _excerpts_sqlite
     for hit, excerpt in zip(hits, make(session, hits, words)):
         hit.highlighted = excerpt
@@ -268,7 +272,8 @@ def _search_postgres(session: Session, event: str, track: str | None, words: lis
 def _search_sqlite(session: Session, event: str, track: str | None, words: list[str], limit: int):
     # A match's note comes from its key, and the event's searchable notes from the covering index
     # ``ix_notes_searchable``: no note's row (nor its text) is read per match.
-    searchable = "SELECT n.id FROM notes n WHERE " + _SEARCHABLE + (" AND n.track = :track" if track is not None else "")
+    searchable = ("SELECT n.id FROM notes n WHERE " + _SEARCHABLE
+                  + (" AND n.track = :track" if track is not None else ""))
     params = {"event": event, "track": track, "match": fts5_query(words), "limit": limit}
     notes_found = session.execute(sa.text(
         "SELECT k.note_id AS note_id, -bm25(notes_fts, 10.0, 1.0) AS rank"

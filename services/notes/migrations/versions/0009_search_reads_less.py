@@ -58,12 +58,15 @@ SQLITE = (
     "CREATE VIRTUAL TABLE note_items_fts USING fts5(text, content='note_items_fts_source', content_rowid='key',"
     " tokenize='porter unicode61')",
     "CREATE TRIGGER note_items_fts_insert AFTER INSERT ON note_items BEGIN "
-    "INSERT INTO note_items_fts_keys (item_id, note_id, dismissed) VALUES (new.id, new.note_id, new.state = 'dismissed'); "
-    "INSERT INTO note_items_fts (rowid, text) SELECT key, new.text FROM note_items_fts_keys WHERE item_id = new.id; END",
+    "INSERT INTO note_items_fts_keys (item_id, note_id, dismissed)"
+    " VALUES (new.id, new.note_id, new.state = 'dismissed'); "
+    "INSERT INTO note_items_fts (rowid, text) SELECT key, new.text FROM note_items_fts_keys"
+    " WHERE item_id = new.id; END",
     "CREATE TRIGGER note_items_fts_update AFTER UPDATE OF text ON note_items WHEN old.text IS NOT new.text BEGIN "
     "INSERT INTO note_items_fts (note_items_fts, rowid, text) SELECT 'delete', key, old.text FROM note_items_fts_keys"
     " WHERE item_id = old.id; "
-    "INSERT INTO note_items_fts (rowid, text) SELECT key, new.text FROM note_items_fts_keys WHERE item_id = new.id; END",
+    "INSERT INTO note_items_fts (rowid, text) SELECT key, new.text FROM note_items_fts_keys"
+    " WHERE item_id = new.id; END",
     "CREATE TRIGGER note_items_fts_state AFTER UPDATE OF state ON note_items BEGIN "
     "UPDATE note_items_fts_keys SET dismissed = (new.state = 'dismissed') WHERE item_id = new.id; END",
     "CREATE TRIGGER note_items_fts_delete AFTER DELETE ON note_items BEGIN "
