@@ -208,7 +208,7 @@ def test_migration_0009_on_sqlite_keys_the_index_fills_it_and_goes_back(tmp_path
     engine.dispose()
 
 
-def test_the_index_follows_saves_deletes_and_dismissals_without_a_copy_of_the_text(database):
+def test_the_index_follows_saves_and_deletes_without_a_copy_of_the_text(database):
     key, data = schedule(database)
     save(database, key, "#action hrw write the kayobe spec\nThe kayobe gate was discussed.\n")
     results, _ = find(database, "kayobe")

@@ -197,25 +197,24 @@ def _excerpts_postgres(session: Session, hits: list[Hit], words: list[str]) -> l
         {"q": query, "texts": texts, "options": _PG_HEADLINE}).scalars().all()
 
 
+# SQLite's snippets, notes then items: (FTS5 table, its keys, the key's id column, the text's column)
+_SNIPPETS = (("notes_fts", "notes_fts_keys", "note_id", 1), ("note_items_fts", "note_items_fts_keys", "item_id", 0))
+
+
 def _excerpts_sqlite(session: Session, hits: list[Hit], words: list[str]) -> list[str]:
     params = {"match": fts5_query(words), "start": search.START, "stop": search.STOP,
               "tokens": _SQLITE_SNIPPET_TOKENS}
-    excerpts: dict[tuple[str, bool], str] = {}
-    note_ids = [hit.note.id for hit in hits if hit.item is None]
-    if note_ids:
-        excerpts.update(((row[0], False), row[1]) for row in session.execute(sa.text(
-            "SELECT k.note_id, snippet(notes_fts, 1, :start, :stop, '…', :tokens)"
-            " FROM notes_fts JOIN notes_fts_keys k ON k.key = notes_fts.rowid"
-            " WHERE notes_fts MATCH :match AND k.note_id IN :ids").bindparams(sa.bindparam("ids", expanding=True)),
-            {**params, "ids": note_ids}))
-    item_ids = [hit.item.id for hit in hits if hit.item is not None]
-    if item_ids:
-        excerpts.update(((row[0], True), row[1]) for row in session.execute(sa.text(
-            "SELECT k.item_id, snippet(note_items_fts, 0, :start, :stop, '…', :tokens)"
-            " FROM note_items_fts JOIN note_items_fts_keys k ON k.key = note_items_fts.rowid"
-            " WHERE note_items_fts MATCH :match AND k.item_id IN :ids").bindparams(sa.bindparam("ids", expanding=True)),
-            {**params, "ids": item_ids}))
-    return [excerpts.get((hit.item.id, True) if hit.item is not None else (hit.note.id, False), "") for hit in hits]
+    wanted = ([hit.note.id for hit in hits if hit.item is None], [hit.item.id for hit in hits if hit.item is not None])
+    excerpts: tuple[dict[str, str], dict[str, str]] = ({}, {})
+    for found, ids, (table, keys, column, text) in zip(excerpts, wanted, _SNIPPETS):
+        if ids:
+            found.update(session.execute(sa.text(
+                f"SELECT k.{column}, snippet({table}, {text}, :start, :stop, '…', :tokens)"
+                f" FROM {table} JOIN {keys} k ON k.key = {table}.rowid"
+                f" WHERE {table} MATCH :match AND k.{column} IN :ids"
+            ).bindparams(sa.bindparam("ids", expanding=True)), {**params, "ids": ids}).all())
+    notes, items = excerpts
+    return [items.get(hit.item.id, "") if hit.item is not None else notes.get(hit.note.id, "") for hit in hits]
 
 
 # The retired tracks are one set for the whole query (a hashed subplan, not a probe per match).
