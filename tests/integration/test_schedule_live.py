@@ -180,6 +180,28 @@ def test_now_announces_the_tracks_current_session_once(live, probe):
     assert len(live.outbox("session.started")) == 1
 
 
+def test_now_and_the_clock_racing_for_one_session_announce_it_once(start_service, monkeypatch):
+    """The clock claims sessions without the event's lock: here it claims the session after the
+    chair's ``now`` has read it as unannounced and before that ``now`` stamps it."""
+    from services.schedule.operations import live as live_operations
+    from services.schedule.store import live as live_queries
+
+    live = build_live_event(start_service(schedule_service, timers=lambda database: []))  # the test is the clock
+    now = datetime.now(timezone.utc)
+    session = live.session("swift", "ballroom", start=now - timedelta(minutes=30), end=now + timedelta(minutes=30))
+    current_session_of_track = live_queries.current_session_of_track
+
+    def read_then_let_the_clock_in(uow_session, track, at):
+        current = current_session_of_track(uow_session, track, at)
+        assert current is not None and current.started_published_at is None
+        assert timers.announce_due(live.service.database, at) == 1  # its own transaction, committed
+        return current
+
+    monkeypatch.setattr(live_operations.live_queries, "current_session_of_track", read_then_let_the_clock_in)
+    ok(live.client.post("/events/live/tracks/swift/status/now", json={"text": "we started"}, headers=SWIFT_CHAIR))
+    assert [e["data"]["id"] for e in live.outbox("session.started")] == [session["id"]]
+
+
 def test_new_day_on_demand_clears_every_track(live):
     for track in ("swift", "nova"):
         ok(live.client.post(f"/events/live/tracks/{track}/status/now", json={"text": "x"}, headers=ORGANISER))

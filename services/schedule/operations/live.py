@@ -56,9 +56,8 @@ def set_now(uow, event_slug: str, track_slug: str, text: str, at: datetime) -> s
     track = _track(uow, event_slug, track_slug)
     _write(uow, track, rules.set_now(live_queries.track_status(track), text), at)
     current = live_queries.current_session_of_track(uow.session, track, at)
-    if current is not None and current.started_published_at is None:
-        current.started_published_at = at
-        uow.session.flush()
+    if current is not None and current.started_published_at is None and store.claim_session_start(
+            uow.session, current, at):
         uow.publish(SESSION_STARTED, session_schema.dump(current), subject=current.id)
     return track
 

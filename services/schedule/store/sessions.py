@@ -116,6 +116,22 @@ def claim_due_sessions(session: Session, which: str, now: datetime, limit: int =
                                 .execution_options(populate_existing=True)))
 
 
+def claim_session_start(session: Session, row: SessionRow, at: datetime) -> bool:
+    """Stamp ``row`` as announced started at ``at`` unless someone already did; True when this caller did.
+
+    A compare-and-set (``UPDATE ... WHERE started_published_at IS NULL``) rather than a write of
+    the value read earlier: the worker's clock claims due sessions without the event's lock, so a
+    chair's ``now`` and the clock racing for one session announce it once between them.
+    """
+    claimed = session.execute(
+        sa.update(SessionRow).where(SessionRow.id == row.id, SessionRow.started_published_at.is_(None))
+        .values(started_published_at=at).returning(SessionRow.id)
+        .execution_options(synchronize_session=False)
+    ).scalars().all()
+    session.refresh(row)
+    return bool(claimed)
+
+
 def sessions_page(session: Session, event: Event, limit: int, cursor: str | None, *, track: Track | None = None,
                   room: Room | None = None, between: tuple[datetime, datetime] | None = None,
                   kind: str | None = None, status: str | None = None) -> tuple[list[SessionRow], str | None]:
