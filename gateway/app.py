@@ -20,7 +20,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
-import yaml
 from connexion import AsyncApp, request
 from connexion.context import context
 from connexion.exceptions import OAuthProblem
@@ -36,15 +35,15 @@ from services.kit.problems import PROBLEM_JSON, Forbidden, NotFound, Problem
 from services.kit.service import database as service_database
 from services.kit.web import COMMITTED_EVENTS_HEADER, PRINCIPAL_HEADER, REQUEST_ID_HEADER
 
-from . import SERVICE, board, live, overview, public_reads, stream, tokens
+from . import SERVICE, board, document, live, overview, public_reads, stream, tokens
 from .descriptor import DESCRIPTOR
+from .document import SPEC
 from .limits import LimitsMiddleware
 from .roles import RolesMiddleware
 from .validation import VALIDATORS
 
 logger = logging.getLogger(__name__)
 
-SPEC = Path(__file__).resolve().parent.parent / "openapi" / "gateway.yaml"
 BASE_PATH = "/api/v1"
 PUBLIC = identity.PUBLIC
 FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "if-match", "if-none-match", "if-modified-since")
@@ -244,16 +243,12 @@ class RoutingResolver(Resolver):
         return Resolution(make_proxy(owner, operation._operation.get("x-ptghub-roles")), operation_id)
 
 
-SPEC_METHODS = ("get", "put", "post", "delete", "patch")
-
-
 def methods_by_path(spec_file: Path = SPEC, base_path: str = BASE_PATH) -> list[tuple[re.Pattern, frozenset[str], int]]:
     """``[(path pattern, methods, templated segments)]`` of the gateway document: the methods each
     path defines, plus HEAD where GET is served and OPTIONS everywhere (it answers with the list)."""
-    paths = yaml.safe_load(spec_file.read_text())["paths"]
     table = []
-    for template, item in paths.items():
-        methods = {m.upper() for m in SPEC_METHODS if m in item}
+    for template, item in document.paths(spec_file).items():
+        methods = {m.upper() for m in document.METHODS if m in item}
         if "GET" in methods:
             methods.add("HEAD")
         methods.add("OPTIONS")
@@ -397,7 +392,7 @@ def create_app() -> AsyncApp:
     READS = public_reads.PublicReads(ttl=float(config.env("PUBLIC_CACHE_TTL", str(public_reads.DEFAULT_TTL))))
     logs.configure(SERVICE, config.env("LOG_LEVEL", "INFO"))
     app = AsyncApp(__name__, specification_dir=str(SPEC.parent), lifespan=live.lifespan)
-    app.add_api(SPEC.name, base_path=BASE_PATH, resolver=RoutingResolver(), strict_validation=True,
+    app.add_api(document.resolved(SPEC), base_path=BASE_PATH, resolver=RoutingResolver(), strict_validation=True,
                 validate_responses=False, validator_map=VALIDATORS)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/readyz", "readyz", readyz)

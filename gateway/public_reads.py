@@ -35,7 +35,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from . import document
 
 logger = logging.getLogger(__name__)
 
@@ -57,16 +57,14 @@ def _path_pattern(template: str, base_path: str) -> re.Pattern:
 
 def public_get_paths(spec_file: Path, base_path: str) -> list[re.Pattern]:
     """The path patterns of the document's public GETs (``security: []``)."""
-    paths = yaml.safe_load(spec_file.read_text())["paths"]
-    return [_path_pattern(template, base_path) for template, item in paths.items()
+    return [_path_pattern(template, base_path) for template, item in document.paths(spec_file).items()
             if item.get("get") is not None and item["get"].get("security") == []]
 
 
 def schedule_writes(spec_file: Path, base_path: str) -> list[tuple[str, re.Pattern]]:
     """(method, path pattern) of the document's writes the schedule answers (``schedule.*`` operations):
     the writes that can change a public read (every public read is the schedule's)."""
-    paths = yaml.safe_load(spec_file.read_text())["paths"]
-    return [(method.upper(), _path_pattern(template, base_path)) for template, item in paths.items()
+    return [(method.upper(), _path_pattern(template, base_path)) for template, item in document.paths(spec_file).items()
             for method in ("put", "post", "patch", "delete")
             if str((item.get(method) or {}).get("operationId", "")).startswith("schedule.")]
 

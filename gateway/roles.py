@@ -10,20 +10,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import yaml
-
 from services.kit.identity import PUBLIC
 from services.kit.problems import PROBLEM_JSON, Forbidden
 
-SPEC_METHODS = ("get", "put", "post", "delete", "patch")
+from . import document
 
 
 def roles_by_operation(spec_file: Path) -> dict[str, list[str]]:
     """``{operationId: the roles it admits}`` for the operations that name some."""
-    paths = yaml.safe_load(spec_file.read_text())["paths"]
     return {operation["operationId"]: operation["x-ptghub-roles"]
-            for item in paths.values() for method, operation in item.items()
-            if method in SPEC_METHODS and operation.get("x-ptghub-roles")}
+            for item in document.paths(spec_file).values() for method, operation in item.items()
+            if method in document.METHODS and operation.get("x-ptghub-roles")}
 
 
 def refusal(roles: list[str]) -> Forbidden:
