@@ -6,6 +6,7 @@ RabbitMQ on localhost. Production sets the URLs explicitly (see docs/configurati
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,15 @@ def var_dir() -> Path:
     return path
 
 
+# A worker's thread the GIL is handed to waits, at worst, this long for the running one to let go.
+# Python's default, 5 ms, is paid at each hop of the event path inside a worker (consumer thread ->
+# delivery loop -> its HTTP loop -> the thread that records the outcome): at 50 session changes per
+# second it made the median session -> webhook several times slower (bench/latency.py). The api
+# processes keep Python's default: their threads mostly wait on the database, and a shorter
+# interval there only made them trade the GIL more often.
+DEFAULT_SWITCH_INTERVAL = 0.0005
+
+
 @dataclass(frozen=True)
 class Settings:
     service: str
@@ -36,6 +46,7 @@ class Settings:
     delivery_limit: int
     log_level: str
     wake: bool = True  # ring the loops when there is work (PTGHUB_WAKE=off: they only poll)
+    switch_interval: float = DEFAULT_SWITCH_INTERVAL  # a worker's GIL switch interval, s (PTGHUB_SWITCH_INTERVAL)
 
     @property
     def queue_name(self) -> str:
@@ -75,7 +86,16 @@ def load(service: str) -> Settings:
         delivery_limit=int(env("DELIVERY_LIMIT", "5")),
         log_level=env("LOG_LEVEL", "INFO"),
         wake=env("WAKE", "on").lower() not in ("off", "0", "false", "no"),
+        switch_interval=float(env("SWITCH_INTERVAL", str(DEFAULT_SWITCH_INTERVAL))),
     )
+
+
+def apply_switch_interval(settings: Settings) -> None:
+    """Set the process's GIL switch interval (``sys.setswitchinterval``) from ``settings``; each
+    service's worker process calls this once at start."""
+    if settings.switch_interval <= 0:
+        raise ValueError(f"PTGHUB_SWITCH_INTERVAL must be > 0 seconds, not {settings.switch_interval}")
+    sys.setswitchinterval(settings.switch_interval)
 
 
 def public_url() -> str:

@@ -27,5 +27,6 @@ def build_worker(descriptor: ServiceDescriptor, settings: config.Settings | None
 
 def run_worker(descriptor: ServiceDescriptor, settings: config.Settings | None = None) -> None:
     settings = settings or config.load(descriptor.name)
+    config.apply_switch_interval(settings)
     logs.configure(f"{descriptor.name}-worker", settings.log_level)
     build_worker(descriptor, settings).run_forever()
