@@ -13,6 +13,7 @@ import subprocess
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +27,7 @@ from services.kit.cloudevents import CONTENT_TYPE, CloudEvent
 
 LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 LOCAL_AMQP = "amqp://guest:guest@127.0.0.1:5672/%2F"
+DROPPERS = 8  # connections dropping the run's databases at its end
 
 
 def docker_engine_answers() -> bool:
@@ -103,10 +105,16 @@ class Infrastructure:
             connection.close()
         except pika.exceptions.AMQPError:
             pass
-        engine = sa.create_engine(self.pg_admin_url, isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            for database in self._databases:
+        # Each DROP DATABASE waits for a checkpoint; dropped side by side they share them (a run's
+        # few hundred databases took 15-40 s one after another, a few seconds this way).
+        engine = sa.create_engine(self.pg_admin_url, isolation_level="AUTOCOMMIT", pool_size=DROPPERS)
+
+        def drop(database: str) -> None:
+            with engine.connect() as connection:
                 connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+
+        with ThreadPoolExecutor(DROPPERS) as droppers:
+            list(droppers.map(drop, self._databases))
         engine.dispose()
         for container in self._containers:
             container.stop()
