@@ -64,8 +64,8 @@ def public_get_paths(spec_file: Path, base_path: str) -> list[re.Pattern]:
 def schedule_writes(spec_file: Path, base_path: str) -> list[tuple[str, re.Pattern]]:
     """(method, path pattern) of the document's writes the schedule answers (``schedule.*`` operations):
     the writes that can change a public read (every public read is the schedule's)."""
-    return [(method.upper(), _path_pattern(template, base_path)) for template, item in document.paths(spec_file).items()
-            for method in ("put", "post", "patch", "delete")
+    return [(method.upper(), _path_pattern(template, base_path))
+            for template, item in document.paths(spec_file).items() for method in ("put", "post", "patch", "delete")
             if str((item.get(method) or {}).get("operationId", "")).startswith("schedule.")]
 
 

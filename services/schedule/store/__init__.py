@@ -13,8 +13,8 @@ from .links import event_links, get_link, links_page, renumber
 from .models import Base, Event, Link, Motd, Room, SessionRow, Slot, Track
 from .pages import cursor_values, keyset_page
 from .rooms import event_rooms, get_room, room_slug_taken, rooms_page
-from .sessions import (claim_due_sessions, claim_session_start, event_sessions, get_session, lock_event_of, room_sessions_overlapping,
-                       session_view, sessions_overlapping, sessions_page)
+from .sessions import (claim_due_sessions, claim_session_start, event_sessions, get_session, lock_event_of,
+                       room_sessions_overlapping, session_view, sessions_overlapping, sessions_page)
 from .tracks import event_tracks, get_track, track_slug_taken, tracks_page
 from .versions import EVENT_BOOKKEEPING, touch
 
@@ -25,8 +25,8 @@ __all__ = [
     "Base", "Event", "Link", "Motd", "Room", "SessionRow", "Slot", "Track",
     "cursor_values", "keyset_page",
     "event_rooms", "get_room", "room_slug_taken", "rooms_page",
-    "claim_due_sessions", "claim_session_start", "event_sessions", "get_session", "lock_event_of", "room_sessions_overlapping",
-    "session_view", "sessions_overlapping", "sessions_page",
+    "claim_due_sessions", "claim_session_start", "event_sessions", "get_session", "lock_event_of",
+    "room_sessions_overlapping", "session_view", "sessions_overlapping", "sessions_page",
     "event_tracks", "get_track", "track_slug_taken", "tracks_page",
     "EVENT_BOOKKEEPING", "touch",
 ]
