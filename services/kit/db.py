@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Callable
 
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
@@ -215,11 +215,13 @@ class UnitOfWork:
         self.session: Session | None = None
         self.events: list[CloudEvent] = []
         self.rings: set[str] = set()
+        self.committed: list[Callable[[], None]] = []
 
     def __enter__(self) -> "UnitOfWork":
         self.session = (self.database.read_sessions if self.readonly else self.database.sessions)()
         self.events = []
         self.rings = set()
+        self.committed = []
         return self
 
     def __exit__(self, *exc_info) -> None:
@@ -236,6 +238,11 @@ class UnitOfWork:
         """Wake the loops waiting on ``channel`` (any process) once this unit of work commits:
         it made work for them. Events published ring the relay's channel by themselves."""
         self.rings.add(channel)
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` in this thread once this unit of work has committed (never if it rolls
+        back): work handed on in-process only when what it needs is in the database for sure."""
+        self.committed.append(callback)
 
     def commit(self) -> None:
         if self.readonly:
@@ -260,6 +267,12 @@ class UnitOfWork:
         self.events = []
         self.rings = set()
         self.database.bells.after_commit(rings)
+        callbacks, self.committed = self.committed, []
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:  # committed: what failed to be handed on is found by its poll
+                logger.exception("a callback after a commit failed")
 
     def mark_processed(self, cloud_event: CloudEvent) -> bool:
         """Record in the inbox that this unit of work applies ``cloud_event``; False when it had

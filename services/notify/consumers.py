@@ -30,7 +30,7 @@ from services.kit.copies import ScheduleTrackSchema
 from services.kit.db import Database, UnitOfWork
 
 from . import config, domain
-from .delivery.bells import MAIL_WAKE, WEBHOOK_WAKE
+from .delivery.bells import MAIL_WAKE
 from .composing import sessions as session_notices
 from .operations import messages, notices, routing, subscriptions as webhook_subscriptions, suppressions
 from .schemas.consumed import (UNSUBSCRIBED, ActionStateEventSchema, DisabledWebhookEventSchema,
@@ -51,8 +51,7 @@ def token_revoked(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
 
 
 def fan_out(uow: UnitOfWork, cloud_event: CloudEvent) -> None:
-    if webhook_subscriptions.fan_out(uow, cloud_event):
-        uow.ring(WEBHOOK_WAKE)
+    webhook_subscriptions.fan_out(uow, cloud_event)  # rings the loop, or hands it the deliveries
 
 
 def track_changed(uow: UnitOfWork, cloud_event: CloudEvent) -> None:

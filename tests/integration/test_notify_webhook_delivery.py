@@ -406,3 +406,59 @@ def test_stopping_hands_back_the_deliveries_still_waiting_for_their_endpoint(not
     finally:
         again.close()
     assert all(d["status"] == "succeeded" for d in deliveries(notify, hook.id))
+
+
+# -- the consumer hands its deliveries to the loop of its process ---------------------------------
+
+def test_the_consumer_hands_its_deliveries_to_the_loop_without_a_ring_or_a_poll(start_service, infra, smtp,
+                                                                                   monkeypatch, endpoints):
+    """No ring (PTGHUB_WAKE=off) and a poll once a minute: only the hand-over can deliver at once."""
+    notify = start_notify(start_service, infra, monkeypatch, SMTP_URL=smtp.url, MAIL_FROM=MAIL_FROM,
+                          WEBHOOK_ALLOW="127.0.0.1/32", DELIVERY_INTERVAL="60", WAKE="off")
+    endpoint = endpoints()
+    hook = subscribe(notify, f"http://127.0.0.1:{endpoint.port}/handed", ["ptghub.schedule.#"])
+    time.sleep(0.3)  # the loop's first poll, at its start, is behind it
+    event = notify.publish("ptghub.schedule.session.scheduled", SESSION)
+    [post] = wait_until(lambda: endpoint.posts("/handed"), timeout=10, message="the handed delivery")
+    assert event.id in post["body"]
+    delivery = wait_until(lambda: [d for d in deliveries(notify, hook["id"]) if d["status"] == "succeeded"],
+                          timeout=10, message="the delivery recorded")[0]
+    assert post["headers"]["webhook-id"] == delivery["id"] and delivery["attempts"] == 1
+    Webhook(hook["secret"]).verify(post["body"], post["headers"])
+
+
+class LostHandover:
+    """A loop whose process dies between the consumer's commit and the attempt: it takes nothing."""
+
+    handoff_lease = timedelta(seconds=0.5)
+
+    def __init__(self):
+        self.offered: list = []
+
+    def take(self, claim, since, rows) -> None:
+        self.offered.extend(rows)
+
+
+def test_deliveries_whose_hand_over_was_lost_come_back_after_the_short_lease(notify, endpoints):
+    from services.notify.delivery import handoff
+
+    stop_worker(notify)  # its loop unregisters: the lost hand-over below is the only taker
+    endpoint = endpoints()
+    hook = subscribe(notify, f"http://127.0.0.1:{endpoint.port}/lost", ["ptghub.schedule.#"])
+    lost = LostHandover()
+    handoff.register(notify.database, lost)
+    try:
+        event = CloudEvent(type="ptghub.schedule.session.scheduled", source="/ptghub/schedule", data=SESSION)
+        assert EventRouter(notify.database, consumers.subscriptions(notify.database)).handle(event)
+    finally:
+        handoff.unregister(notify.database, lost)
+    assert [row.subscription_id for row in lost.offered] == [hook["id"]]
+    loop = WebhookDeliveryLoop(notify.database, settings())
+    try:
+        assert loop.deliver_once() == 0  # still claimed by the lost loop
+        time.sleep(0.6)
+        assert loop.deliver_once() == 1  # its lease ran out: claimed again, sent once
+    finally:
+        loop.close()
+    [post] = endpoint.posts("/lost")
+    assert post["headers"]["webhook-id"] == lost.offered[0].id == only_delivery(notify, hook["id"])["id"]

@@ -39,12 +39,15 @@ from services.kit.polling import poll
 
 from .. import domain, store
 from ..config import NotifySettings
+from . import handoff
 from .bells import WEBHOOK_WAKE
 from ..operations import subscriptions
 from ..transport.dns import Lookup, checked_addresses_async, pinned
 from ..transport.http import HttpLoop, read_capped
 
 logger = logging.getLogger(__name__)
+
+HANDOFF_LEASE = timedelta(seconds=10)
 
 
 
@@ -62,6 +65,9 @@ class WebhookDeliveryLoop:
         self.settings = settings
         self.batch_size = batch_size
         self.lease = lease
+        # handed rows (:meth:`take`) are claimed before any runner is free for them: should this
+        # process die first, they come back this soon, not after a whole lease
+        self.handoff_lease = min(lease, HANDOFF_LEASE)
         self.concurrency = concurrency or settings.webhook_concurrency
         self.endpoint_concurrency = endpoint_concurrency or settings.webhook_endpoint_concurrency
         self.lookup = lookup
@@ -125,13 +131,29 @@ class WebhookDeliveryLoop:
             if self.wake is not None:
                 self.wake.ring()
 
-    def _deliver(self, since, claim: str, rows) -> None:
+    def take(self, claim: str, since, rows: list[handoff.HandedDelivery]) -> None:
+        """Deliveries this process's consumer inserted claimed as ``claim`` at ``since`` (their
+        unit of work committed): attempted by a batch runner as a claimed batch is, without a
+        claim query. Queued behind busy runners they keep their lease (``handoff_lease``) only for
+        its first two thirds (:class:`LeaseKeeper`): past that they are handed back unattempted, never sent twice."""
+        try:
+            self._runners.submit(self._run_handed, since, claim, rows)
+        except RuntimeError:  # stopping: the rows come back when their lease ends
+            logger.info("webhook loop stopping; %d handed deliveries wait for their lease to end", len(rows))
+
+    def _run_handed(self, since, claim, rows) -> None:
+        try:
+            self._deliver(since, claim, rows, self.handoff_lease)
+        except Exception:
+            logger.exception("handed webhook deliveries failed; they come back when their lease ends")
+
+    def _deliver(self, since, claim: str, rows, lease_length: timedelta | None = None) -> None:
         table = self.table
         with self.database.sessions() as session:
             targets = store.delivery_targets(session, {r.subscription_id for r in rows})
         http = self.http()
         unattempted = []
-        with LeaseKeeper(self.database, table, claim, self.lease, since) as lease:
+        with LeaseKeeper(self.database, table, claim, lease_length or self.lease, since) as lease:
             pending = {http.submit(self.attempt(row, targets.get(row.subscription_id), lease)): row for row in rows}
             while pending:
                 # Every outcome in by now is recorded in one unit of work: a fan-out's answers arrive
@@ -254,10 +276,12 @@ class WebhookDeliveryLoop:
 
     def run(self, stop: threading.Event) -> None:
         self.wake = self.database.bells.wake(WEBHOOK_WAKE)
+        handoff.register(self.database, self)
         try:
             poll(self.step, stop, name="webhook delivery", interval=self.settings.interval,
                  batch_size=self.batch_size, wake=self.wake)
         finally:
+            handoff.unregister(self.database, self)
             self.close()
 
     def close(self) -> None:

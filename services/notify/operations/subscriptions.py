@@ -12,11 +12,13 @@ from typing import Any, Callable, Iterable
 
 from services.kit.auth import INTEGRATION, ORGANISER, is_organiser, require_role
 from services.kit.cloudevents import CloudEvent
-from services.kit.db import UnitOfWork, utcnow
+from services.kit.db import UnitOfWork, new_id, utcnow
 from services.kit.logs import log
 from services.kit.problems import Conflict, Invalid
 
 from .. import domain, event_catalogue, store
+from ..delivery import handoff
+from ..delivery.bells import WEBHOOK_WAKE
 from ..schemas.webhooks import WebhookSchema
 
 logger = logging.getLogger(__name__)
@@ -135,23 +137,33 @@ def list_deliveries(uow: UnitOfWork, who: dict, subscription_id: str, query: dic
 def fan_out(uow: UnitOfWork, cloud_event: CloudEvent) -> int:
     """One delivery of ``cloud_event`` per enabled subscription whose patterns match it and whose
     owner may receive it (:func:`domain.may_receive`), once per (subscription, event); returns how
-    many it added."""
-    payload, added = None, 0
+    many it added. With a webhook loop running in this process they go to it straight after the
+    commit, already claimed (:mod:`..delivery.handoff`); else the loop is rung to claim them."""
     receivers = [s for s in store.enabled_subscriptions(uow.session)
                  if domain.matches_any(s.event_types, cloud_event.type)
                  and domain.may_receive(s.owner, s.owner_role, cloud_event.type, cloud_event.data)
                  and domain.in_scope(s.event, s.track, cloud_event.type, cloud_event.data)]
     delivered = store.subscriptions_delivered(uow.session, [s.id for s in receivers], cloud_event.id) \
         if receivers else set()
-    for subscription in receivers:
-        if subscription.id in delivered:
-            continue
-        payload = payload or cloud_event.to_json()
-        uow.session.add(store.WebhookDelivery(
-            subscription_id=subscription.id, event_id=cloud_event.id, event_type=cloud_event.type, payload=payload,
-            status=domain.PENDING, attempts=0, next_attempt_at=utcnow()))
-        added += 1
-    return added
+    fresh = [s for s in receivers if s.id not in delivered]
+    if not fresh:
+        return 0
+    payload, now = cloud_event.to_json(), utcnow()
+    taker = handoff.taker_for(uow.database)
+    claim = new_id() if taker is not None else None
+    claimed_until = now + taker.handoff_lease if taker is not None else None
+    added = [store.WebhookDelivery(
+        subscription_id=subscription.id, event_id=cloud_event.id, event_type=cloud_event.type, payload=payload,
+        status=domain.PENDING, attempts=0, next_attempt_at=now, claim=claim, claimed_until=claimed_until)
+        for subscription in fresh]
+    uow.session.add_all(added)
+    if taker is None:
+        uow.ring(WEBHOOK_WAKE)
+        return len(added)
+    uow.session.flush()  # their ids
+    handed = [handoff.HandedDelivery(d.id, d.subscription_id, payload) for d in added]
+    uow.after_commit(lambda: taker.take(claim, now, handed))
+    return len(added)
 
 
 def record_attempt(uow: UnitOfWork, claim: str, delivery_id: str, result: domain.AttemptResult,
