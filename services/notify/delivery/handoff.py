@@ -3,8 +3,8 @@
 The consumer that fans an event out (:func:`..operations.subscriptions.fan_out`) would otherwise
 queue its deliveries for the loop to find: a ring, a claim transaction, a batch. When a loop runs
 in this process (it registers itself while :meth:`..delivery.webhooks.WebhookDeliveryLoop.run`
-runs) the consumer inserts them already claimed by the loop, under a short lease (``handoff_lease``), and once its
-unit of work commits hands them over (:meth:`Taker.take`). Nothing depends on the hand-over: rows
+runs) the consumer inserts them already claimed by the loop, under a short lease (``handoff_lease``),
+and once its unit of work commits hands them over (:meth:`Taker.take`). Nothing depends on the hand-over: rows
 whose hand-over fails, or whose process dies, come back when the lease runs out, as a crashed
 loop's claimed batch does. Names only: the consumer does not load the loop.
 """

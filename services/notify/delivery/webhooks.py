@@ -18,6 +18,10 @@ workers share the work and a crashed worker's rows come back) and keeps the leas
 batch over and sends it again). It talks to the endpoints with no database transaction open,
 then records each outcome, and any event it causes, in one unit of work
 (:func:`operations.subscriptions.record_attempt`), only if the claim is still its own.
+
+Deliveries the consumer of this process queues skip the claim: they are inserted claimed by this
+loop and handed to it after the consumer's commit (:meth:`WebhookDeliveryLoop.take`,
+:mod:`.handoff`), and worked as a claimed batch is.
 """
 from __future__ import annotations
 
@@ -48,7 +52,6 @@ from ..transport.http import HttpLoop, read_capped
 logger = logging.getLogger(__name__)
 
 HANDOFF_LEASE = timedelta(seconds=10)
-
 
 
 class WebhookDeliveryLoop:
@@ -135,7 +138,8 @@ class WebhookDeliveryLoop:
         """Deliveries this process's consumer inserted claimed as ``claim`` at ``since`` (their
         unit of work committed): attempted by a batch runner as a claimed batch is, without a
         claim query. Queued behind busy runners they keep their lease (``handoff_lease``) only for
-        its first two thirds (:class:`LeaseKeeper`): past that they are handed back unattempted, never sent twice."""
+        its first two thirds (:class:`LeaseKeeper`): past that they are handed back unattempted,
+        never sent twice."""
         try:
             self._runners.submit(self._run_handed, since, claim, rows)
         except RuntimeError:  # stopping: the rows come back when their lease ends
