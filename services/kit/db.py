@@ -187,6 +187,8 @@ class Database:
         self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
         self.outbox = metadata.tables.get("outbox")  # the gateway's database has neither
         self.inbox = metadata.tables.get("inbox")
+        # built once: the statement of every consumed event (building it costs more than running it)
+        self.inbox_insert = _inbox_insert(self.inbox, self.engine.dialect.name) if self.inbox is not None else None
         # the loops waiting for this database's work; ``wake=False``: they only poll
         self.bells = Bells(url, enabled=wake)
 
@@ -279,13 +281,16 @@ class UnitOfWork:
         been applied before (nothing is written then). One statement, check and mark together
         (``INSERT ... ON CONFLICT DO NOTHING RETURNING``): a consumer applying the same event
         meanwhile makes this one wait for its commit, and then it is a duplicate here too."""
-        inbox = self.database.inbox
-        insert = postgresql_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        statement = (insert(inbox)
-                     .values(event_id=cloud_event.id, event_type=cloud_event.type, processed_at=utcnow())
-                     .on_conflict_do_nothing(index_elements=[inbox.c.event_id])
-                     .returning(inbox.c.event_id))
-        return self.session.execute(statement).first() is not None
+        values = {"event_id": cloud_event.id, "event_type": cloud_event.type, "processed_at": utcnow()}
+        return self.session.connection().execute(self.database.inbox_insert, values).first() is not None
+
+
+def _inbox_insert(inbox: sa.Table, dialect: str) -> sa.Insert:
+    """``INSERT INTO inbox ... ON CONFLICT (event_id) DO NOTHING RETURNING event_id``, its values bound
+    at each execution (:meth:`UnitOfWork.mark_processed`)."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return (insert(inbox).values({name: sa.bindparam(name) for name in ("event_id", "event_type", "processed_at")})
+            .on_conflict_do_nothing(index_elements=[inbox.c.event_id]).returning(inbox.c.event_id))
 
 
 def claim_batch(

@@ -18,11 +18,15 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class HandedDelivery:
-    """What the loop needs of a delivery to attempt it (the columns a claimed row gives it)."""
+    """What the loop needs of a delivery to attempt it: the columns a claimed row gives it, and
+    its subscription's URL and signing secrets as the consumer's unit of work read them (the loop
+    then reads no subscription before the attempt)."""
 
     id: str
     subscription_id: str
     payload: str
+    url: str
+    secrets: tuple[str, ...]
 
 
 class Taker(Protocol):

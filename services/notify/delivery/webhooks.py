@@ -52,6 +52,9 @@ from ..transport.http import HttpLoop, read_capped
 logger = logging.getLogger(__name__)
 
 HANDOFF_LEASE = timedelta(seconds=10)
+# handed deliveries are sent where the consumer read their subscription to be, unless they waited
+# this long for a runner: then the subscription is read again (changed or disabled meanwhile)
+HANDED_TARGETS_FRESH = timedelta(seconds=1)
 
 
 class WebhookDeliveryLoop:
@@ -153,8 +156,12 @@ class WebhookDeliveryLoop:
 
     def _deliver(self, since, claim: str, rows, lease_length: timedelta | None = None) -> None:
         table = self.table
-        with self.database.sessions() as session:
-            targets = store.delivery_targets(session, {r.subscription_id for r in rows})
+        if utcnow() - since < HANDED_TARGETS_FRESH and all(isinstance(row, handoff.HandedDelivery) for row in rows):
+            # their targets came with them, read a moment ago
+            targets = {row.subscription_id: (row.url, row.secrets, True) for row in rows}
+        else:
+            with self.database.sessions() as session:
+                targets = store.delivery_targets(session, {r.subscription_id for r in rows})
         http = self.http()
         unattempted = []
         with LeaseKeeper(self.database, table, claim, lease_length or self.lease, since) as lease:

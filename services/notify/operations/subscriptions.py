@@ -138,8 +138,9 @@ def fan_out(uow: UnitOfWork, cloud_event: CloudEvent) -> int:
     """One delivery of ``cloud_event`` per enabled subscription whose patterns match it and whose
     owner may receive it (:func:`domain.may_receive`), once per (subscription, event); returns how
     many it added. With a webhook loop running in this process they go to it straight after the
-    commit, already claimed (:mod:`..delivery.handoff`); else the loop is rung to claim them."""
-    receivers = [s for s in store.enabled_subscriptions(uow.session)
+    commit, already claimed, with where to send them and how to sign them as this unit of work read
+    it (:mod:`..delivery.handoff`); else the loop is rung to claim them."""
+    receivers = [s for s in store.receiving_subscriptions(uow.session)
                  if domain.matches_any(s.event_types, cloud_event.type)
                  and domain.may_receive(s.owner, s.owner_role, cloud_event.type, cloud_event.data)
                  and domain.in_scope(s.event, s.track, cloud_event.type, cloud_event.data)]
@@ -152,16 +153,20 @@ def fan_out(uow: UnitOfWork, cloud_event: CloudEvent) -> int:
     taker = handoff.taker_for(uow.database)
     claim = new_id() if taker is not None else None
     claimed_until = now + taker.handoff_lease if taker is not None else None
-    added = [store.WebhookDelivery(
-        subscription_id=subscription.id, event_id=cloud_event.id, event_type=cloud_event.type, payload=payload,
-        status=domain.PENDING, attempts=0, next_attempt_at=now, claim=claim, claimed_until=claimed_until)
-        for subscription in fresh]
-    uow.session.add_all(added)
+    added = [{"id": new_id(), "subscription_id": subscription.id, "event_id": cloud_event.id,
+              "event_type": cloud_event.type, "payload": payload, "status": domain.PENDING, "attempts": 0,
+              "last_status_code": None, "last_error": None, "next_attempt_at": now, "last_attempt_at": None,
+              "created_at": now, "claim": claim, "claimed_until": claimed_until}
+             for subscription in fresh]
+    store.add_deliveries(uow.session, added)
     if taker is None:
         uow.ring(WEBHOOK_WAKE)
         return len(added)
-    uow.session.flush()  # their ids
-    handed = [handoff.HandedDelivery(d.id, d.subscription_id, payload) for d in added]
+    handed = [handoff.HandedDelivery(
+        delivery["id"], subscription.id, payload, subscription.url,
+        domain.signing_secrets(subscription.secret, subscription.previous_secret,
+                               subscription.previous_secret_until, now))
+        for delivery, subscription in zip(added, fresh)]
     uow.after_commit(lambda: taker.take(claim, now, handed))
     return len(added)
 

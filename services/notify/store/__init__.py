@@ -14,10 +14,10 @@ Everything is importable from here (``store.OutgoingMail``, ``store.get_mail``).
 from .models import (BOUNCED, EVENT_SUMMARY, MANUAL, REASONS, UNSUBSCRIBED, ActionState, Base, EventRoute, MailRoute,
                      OutgoingMail, PendingSummary, ReminderDigest, SessionCopy, Suppression, WebhookAttempt,
                      WebhookDelivery, WebhookSubscription)
-from .webhooks import (claimed_delivery, clear_failing, delete_subscription, delivery_targets, due_deliveries,
-                       enabled_subscriptions, enabled_subscriptions_of, first_attempted_at, get_delivery,
+from .webhooks import (add_deliveries, claimed_delivery, clear_failing, delete_subscription, delivery_targets,
+                       due_deliveries, enabled_subscriptions_of, first_attempted_at, get_delivery,
                        get_subscription, list_deliveries, list_subscriptions, locked_subscription, requeue_deliveries,
-                       subscriptions_delivered)
+                       receiving_subscriptions, subscriptions_delivered)
 from .routing import get_event_route, get_route, get_session_copy, route_for_summary
 from .summaries import (due_pending_summaries, pending_summaries_due, pending_summary_exists, wake_event_summaries,
                         wake_pending_summaries)
@@ -30,9 +30,10 @@ __all__ = [
     "BOUNCED", "EVENT_SUMMARY", "MANUAL", "REASONS", "UNSUBSCRIBED", "ActionState", "Base", "EventRoute",
     "MailRoute", "OutgoingMail", "PendingSummary", "ReminderDigest", "SessionCopy", "Suppression",
     "WebhookAttempt", "WebhookDelivery", "WebhookSubscription",
-    "claimed_delivery", "clear_failing", "delete_subscription", "delivery_targets", "due_deliveries", "enabled_subscriptions",
-    "enabled_subscriptions_of", "first_attempted_at", "get_delivery", "get_subscription", "list_deliveries", "list_subscriptions",
-    "locked_subscription", "requeue_deliveries", "subscriptions_delivered",
+    "add_deliveries", "claimed_delivery", "clear_failing", "delete_subscription", "delivery_targets",
+    "due_deliveries", "enabled_subscriptions_of", "first_attempted_at", "get_delivery", "get_subscription",
+    "list_deliveries", "list_subscriptions", "locked_subscription", "receiving_subscriptions", "requeue_deliveries",
+    "subscriptions_delivered",
     "get_event_route", "get_route", "get_session_copy", "route_for_summary",
     "due_pending_summaries", "pending_summaries_due", "pending_summary_exists", "wake_event_summaries",
     "wake_pending_summaries",

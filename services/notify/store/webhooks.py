@@ -36,8 +36,31 @@ def list_subscriptions(session: Session, *, owner: str | None, enabled: bool | N
     return paginate(session, statement, limit=limit, cursor=cursor, **by_creation(WebhookSubscription))
 
 
-def enabled_subscriptions(session: Session) -> list[WebhookSubscription]:
-    return list(session.scalars(sa.select(WebhookSubscription).where(WebhookSubscription.enabled.is_(True))))
+_subscriptions = WebhookSubscription.__table__
+_deliveries = WebhookDelivery.__table__
+_attempts = WebhookAttempt.__table__
+
+# The statements of every consumed event and every delivery, built once (building and keying
+# one costs more than running it): columns only, no ORM objects.
+_RECEIVERS = sa.select(*(_subscriptions.c[name] for name in (
+    "id", "owner", "owner_role", "event_types", "event", "track", "url", "secret", "previous_secret",
+    "previous_secret_until"))).where(_subscriptions.c.enabled.is_(True))
+_DELIVERED = sa.select(_deliveries.c.subscription_id).where(
+    _deliveries.c.subscription_id.in_(sa.bindparam("subscription_ids", expanding=True)),
+    _deliveries.c.event_id == sa.bindparam("event_id"))
+_ADD_DELIVERY = _deliveries.insert()
+
+
+def receiving_subscriptions(session: Session) -> list[sa.Row]:
+    """The enabled subscriptions as a fan-out reads them: ``id``, ``owner``, ``owner_role``,
+    ``event_types``, ``event``, ``track`` (who may receive what) and ``url``, ``secret``,
+    ``previous_secret``, ``previous_secret_until`` (where and how to send it)."""
+    return list(session.connection().execute(_RECEIVERS))
+
+
+def add_deliveries(session: Session, rows: list[dict]) -> None:
+    """Insert deliveries (every column given, ids included) in one statement, no ORM objects."""
+    session.connection().execute(_ADD_DELIVERY, rows)
 
 
 def enabled_subscriptions_of(session: Session, owner: str) -> list[WebhookSubscription]:
@@ -64,8 +87,8 @@ def delete_subscription(session: Session, subscription: WebhookSubscription) -> 
 def subscriptions_delivered(session: Session, subscription_ids: list[str], event_id: str) -> set[str]:
     """Those of ``subscription_ids`` that already have a delivery of event ``event_id``: one query
     for all of them (on the (subscription_id, event_id) unique index)."""
-    return set(session.scalars(sa.select(WebhookDelivery.subscription_id).where(
-        WebhookDelivery.subscription_id.in_(subscription_ids), WebhookDelivery.event_id == event_id)))
+    return set(session.connection().execute(
+        _DELIVERED, {"subscription_ids": list(subscription_ids), "event_id": event_id}).scalars())
 
 
 def list_deliveries(session: Session, subscription_id: str, *, status: str | None, limit: int,
