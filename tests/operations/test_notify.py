@@ -204,7 +204,9 @@ def test_410_disables_the_webhook_and_a_lost_claim_records_nothing(database):
     with database.unit_of_work() as uow:
         delivery = subscriptions.record_attempt(uow, claim, row.id, domain.AttemptResult(utcnow(), 410, "HTTP 410"))
         uow.commit()
-    assert delivery.status == domain.FAILED and delivery.attempts == 1 and delivery.claim is None
+    assert delivery.status == domain.FAILED and delivery.attempts == 1
+    with database.sessions() as session:
+        assert session.get(store.WebhookDelivery, row.id).claim is None
     with database.sessions() as session:
         disabled = session.get(store.WebhookSubscription, hook.id)
         assert disabled.enabled is False and "410" in disabled.disabled_reason

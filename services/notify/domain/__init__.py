@@ -27,8 +27,9 @@ from .signing import (ROTATION_GRACE, SECRET_MAX_BYTES, SECRET_MIN_BYTES, SECRET
                       signing_secrets, webhook_headers)
 from .deliveries import (DISABLE_AFTER_FAILING, FAILED_THROUGH_SCHEDULE, RESPONSE_EXCERPT_LIMIT, RESPONSE_READ_LIMIT,
                          RETRY_AFTER_STATUSES, WEBHOOK_JITTER, WEBHOOK_RETRY_AFTER_MAX, WEBHOOK_RETRY_DELAYS,
-                         AttemptResult, failed_past_schedule, failing_too_long, http_failure, parse_retry_after,
-                         response_excerpt, succeeded, webhook_retry_delay, webhook_verdict, WebhookVerdict)
+                         AttemptResult, RecordedAttempt, failed_past_schedule, failing_too_long, http_failure,
+                         parse_retry_after, response_excerpt, succeeded, webhook_retry_delay, webhook_verdict,
+                         WebhookVerdict)
 from .url_safety import METADATA_ADDRESSES, address_refusal, AllowList, host_refusal
 from .mail import (CONTROL, MAIL_GIVE_UP_AFTER, MAIL_POLICY, MAIL_RETRY_DELAYS, MAIL_RETRY_EVERY, envelope_sender,
                    mail_address, mail_domain, mail_retry_at, sender_address, smtp_permanent)
@@ -48,6 +49,7 @@ __all__ = [
     "signing_secrets", "webhook_headers",
     "DISABLE_AFTER_FAILING", "FAILED_THROUGH_SCHEDULE", "RESPONSE_EXCERPT_LIMIT", "RESPONSE_READ_LIMIT",
     "RETRY_AFTER_STATUSES", "WEBHOOK_JITTER", "WEBHOOK_RETRY_AFTER_MAX", "WEBHOOK_RETRY_DELAYS", "AttemptResult",
+    "RecordedAttempt",
     "failed_past_schedule", "failing_too_long", "http_failure", "parse_retry_after", "response_excerpt",
     "succeeded", "webhook_retry_delay", "webhook_verdict", "WebhookVerdict",
     "METADATA_ADDRESSES", "address_refusal", "AllowList", "host_refusal",

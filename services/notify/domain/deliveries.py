@@ -59,6 +59,17 @@ class AttemptResult:
 
 
 @dataclass(frozen=True)
+class RecordedAttempt:
+    """A delivery as recording an attempt left it (its claim given up)."""
+
+    id: str
+    subscription_id: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime | None
+
+
+@dataclass(frozen=True)
 class WebhookVerdict:
     """What follows an attempt: the delivery's new status, when to try again, whether to disable."""
 

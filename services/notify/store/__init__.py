@@ -16,8 +16,9 @@ from .models import (BOUNCED, EVENT_SUMMARY, MANUAL, REASONS, UNSUBSCRIBED, Acti
                      WebhookDelivery, WebhookSubscription)
 from .webhooks import (add_deliveries, claimed_delivery, clear_failing, delete_subscription, delivery_targets,
                        due_deliveries, enabled_subscriptions_of, first_attempted_at, get_delivery,
-                       get_subscription, list_deliveries, list_subscriptions, locked_subscription, requeue_deliveries,
-                       receiving_subscriptions, subscriptions_delivered)
+                       get_subscription, list_deliveries, list_subscriptions, locked_subscription,
+                       receiving_subscriptions, record_delivery_attempt, requeue_deliveries, skip_delivery,
+                       subscriptions_delivered)
 from .routing import get_event_route, get_route, get_session_copy, route_for_summary
 from .summaries import (due_pending_summaries, pending_summaries_due, pending_summary_exists, wake_event_summaries,
                         wake_pending_summaries)
@@ -32,8 +33,8 @@ __all__ = [
     "WebhookAttempt", "WebhookDelivery", "WebhookSubscription",
     "add_deliveries", "claimed_delivery", "clear_failing", "delete_subscription", "delivery_targets",
     "due_deliveries", "enabled_subscriptions_of", "first_attempted_at", "get_delivery", "get_subscription",
-    "list_deliveries", "list_subscriptions", "locked_subscription", "receiving_subscriptions", "requeue_deliveries",
-    "subscriptions_delivered",
+    "list_deliveries", "list_subscriptions", "locked_subscription", "receiving_subscriptions",
+    "record_delivery_attempt", "requeue_deliveries", "skip_delivery", "subscriptions_delivered",
     "get_event_route", "get_route", "get_session_copy", "route_for_summary",
     "due_pending_summaries", "pending_summaries_due", "pending_summary_exists", "wake_event_summaries",
     "wake_pending_summaries",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 from sqlalchemy.orm import Session
 
 from services.kit.db import utcnow
@@ -129,12 +128,43 @@ def requeue_deliveries(session: Session, subscription_id: str, statuses: tuple[s
     return result.rowcount
 
 
-def claimed_delivery(session: Session, delivery_id: str, claim: str) -> WebhookDelivery | None:
-    """The delivery, locked, if ``claim`` still holds it (None: deleted, or another worker took it over).
-    Its ``history`` is not read (reading it raises): a new attempt is added to the session on its own."""
-    delivery = session.get(WebhookDelivery, delivery_id, with_for_update=True, populate_existing=True,
-                           options=[orm.raiseload(WebhookDelivery.history)])
-    return delivery if delivery is not None and delivery.claim == claim else None
+_CLAIMED = sa.select(_deliveries.c.id, _deliveries.c.subscription_id, _deliveries.c.attempts).where(
+    _deliveries.c.id == sa.bindparam("delivery_id"), _deliveries.c.claim == sa.bindparam("held_by")).with_for_update()
+_UNCLAIMED = {"claim": None, "claimed_until": None}
+_SKIPPED = _deliveries.update().where(_deliveries.c.id == sa.bindparam("delivery_id")).values(
+    status=sa.bindparam("new_status"), next_attempt_at=None, last_error=sa.bindparam("reason"), **_UNCLAIMED)
+_ATTEMPTED = _deliveries.update().where(_deliveries.c.id == sa.bindparam("delivery_id")).values(
+    status=sa.bindparam("new_status"), next_attempt_at=sa.bindparam("next_at"), attempts=sa.bindparam("number"),
+    last_attempt_at=sa.bindparam("started_at"), last_status_code=sa.bindparam("code"), last_error=sa.bindparam("error"),
+    **_UNCLAIMED)
+_ADD_ATTEMPT = _attempts.insert()
+_CLEAR_FAILING = _subscriptions.update().where(
+    _subscriptions.c.id == sa.bindparam("subscription_id"), _subscriptions.c.failing_since.is_not(None)).values(
+    failing_since=None)
+
+
+def claimed_delivery(session: Session, delivery_id: str, claim: str) -> sa.Row | None:
+    """``id``, ``subscription_id`` and ``attempts`` of the delivery, locked, if ``claim`` still holds
+    it (None: deleted, or another worker took it over)."""
+    return session.connection().execute(_CLAIMED, {"delivery_id": delivery_id, "held_by": claim}).first()
+
+
+def skip_delivery(session: Session, delivery_id: str, status: str, reason: str) -> None:
+    """End a claimed delivery unattempted (``status``, ``reason`` as its last error), its claim given up."""
+    session.connection().execute(_SKIPPED, {"delivery_id": delivery_id, "new_status": status, "reason": reason})
+
+
+def record_delivery_attempt(session: Session, delivery_id: str, number: int, started_at: datetime,
+                            status_code: int | None, error: str | None, duration_ms: int,
+                            response_excerpt: str | None, status: str, next_attempt_at: datetime | None) -> None:
+    """Attempt ``number`` of a claimed delivery in its log, and the delivery as it left it (``status``,
+    due again at ``next_attempt_at``), its claim given up."""
+    connection = session.connection()
+    connection.execute(_ATTEMPTED, {"delivery_id": delivery_id, "new_status": status, "next_at": next_attempt_at,
+                                    "number": number, "started_at": started_at, "code": status_code, "error": error})
+    connection.execute(_ADD_ATTEMPT, {"delivery_id": delivery_id, "number": number, "attempted_at": started_at,
+                                      "status_code": status_code, "error": error, "duration_ms": duration_ms,
+                                      "response_excerpt": response_excerpt})
 
 
 def first_attempted_at(session: Session, delivery_id: str) -> datetime | None:
@@ -145,9 +175,7 @@ def first_attempted_at(session: Session, delivery_id: str) -> datetime | None:
 
 def clear_failing(session: Session, subscription_id: str) -> None:
     """A subscription that was failing is healthy again; one that was not is neither read nor locked."""
-    session.execute(sa.update(WebhookSubscription).where(
-        WebhookSubscription.id == subscription_id, WebhookSubscription.failing_since.is_not(None)).values(
-        failing_since=None).execution_options(synchronize_session=False))
+    session.connection().execute(_CLEAR_FAILING, {"subscription_id": subscription_id})
 
 
 def locked_subscription(session: Session, subscription_id: str) -> WebhookSubscription | None:
