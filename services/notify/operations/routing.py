@@ -69,22 +69,17 @@ def follow_session(uow: UnitOfWork, data: dict, event_type: str, source_event_id
     if not data.get("event") or not data.get("track"):
         log(logger, logging.INFO, "session event without event or track; not followed", session=data["id"])
         return None
-    session = uow.session
-    copy = store.get_session_copy(session, data["id"], lock=True)
+    copy = store.get_session_copy(uow.session, data["id"])
     if copy is not None and domain.is_older(event_time, copy.source_time):
         log(logger, logging.INFO, "older session event ignored", session=data["id"], event_time=event_time)
         return None
     before = None if copy is None or copy.deleted_at is not None else notices.SessionPlace(
         start=copy.start, end=copy.end, room=copy.room, status=copy.status)
     after = _place(data)
-    if copy is None:
-        copy = store.SessionCopy(id=data["id"])
-        session.add(copy)
-    copy.event, copy.track = data["event"], data["track"]
-    copy.room, copy.start, copy.end, copy.status = after.room, after.start, after.end, after.status
-    copy.source_time = event_time or ""
-    copy.deleted_at = utcnow() if event_type == notices.DELETED_EVENT else None
-    session.flush()
+    store.keep_session_copy(uow.session, data["id"], {
+        "event": data["event"], "track": data["track"], "room": after.room, "start": after.start, "end": after.end,
+        "status": after.status, "source_time": event_time or "",
+        "deleted_at": utcnow() if event_type == notices.DELETED_EVENT else None}, exists=copy is not None)
     change = notices.change_of(event_type, before, after, utcnow())
     if change is None:
         return None

@@ -19,7 +19,7 @@ from .webhooks import (add_deliveries, claimed_delivery, clear_failing, delete_s
                        get_subscription, list_deliveries, list_subscriptions, locked_subscription,
                        receiving_subscriptions, record_delivery_attempt, requeue_deliveries, skip_delivery,
                        subscriptions_delivered)
-from .routing import get_event_route, get_route, get_session_copy, route_for_summary
+from .routing import get_event_route, get_route, get_session_copy, keep_session_copy, route_for_summary
 from .summaries import (due_pending_summaries, pending_summaries_due, pending_summary_exists, wake_event_summaries,
                         wake_pending_summaries)
 from .messages import claimed_mail, due_mail, get_mail, kind_condition, list_mail, mail_exists
@@ -35,7 +35,7 @@ __all__ = [
     "due_deliveries", "enabled_subscriptions_of", "first_attempted_at", "get_delivery", "get_subscription",
     "list_deliveries", "list_subscriptions", "locked_subscription", "receiving_subscriptions",
     "record_delivery_attempt", "requeue_deliveries", "skip_delivery", "subscriptions_delivered",
-    "get_event_route", "get_route", "get_session_copy", "route_for_summary",
+    "get_event_route", "get_route", "get_session_copy", "keep_session_copy", "route_for_summary",
     "due_pending_summaries", "pending_summaries_due", "pending_summary_exists", "wake_event_summaries",
     "wake_pending_summaries",
     "claimed_mail", "due_mail", "get_mail", "kind_condition", "list_mail", "mail_exists",

@@ -27,5 +27,22 @@ def get_event_route(session: Session, event: str, lock: bool = False) -> EventRo
     return session.get(EventRoute, event, with_for_update=True if lock else None)
 
 
-def get_session_copy(session: Session, session_id: str, lock: bool = False) -> SessionCopy | None:
-    return session.get(SessionCopy, session_id, with_for_update=True if lock else None)
+_copies = SessionCopy.__table__
+# built once: every session event reads and writes its copy (columns only, no ORM objects)
+_COPY = sa.select(_copies).where(_copies.c.id == sa.bindparam("session_id")).with_for_update()
+_ADD_COPY = _copies.insert()
+_CHANGE_COPY = _copies.update().where(_copies.c.id == sa.bindparam("session_id"))
+
+
+def get_session_copy(session: Session, session_id: str) -> sa.Row | None:
+    """The copy of session ``session_id`` (its columns), locked, or None."""
+    return session.connection().execute(_COPY, {"session_id": session_id}).first()
+
+
+def keep_session_copy(session: Session, session_id: str, values: dict, exists: bool) -> None:
+    """Write the copy of session ``session_id``: every column but the id in ``values``; ``exists``:
+    whether :func:`get_session_copy` found one (locked) to change, else it is added."""
+    if exists:
+        session.connection().execute(_CHANGE_COPY, {"session_id": session_id, **values})
+    else:
+        session.connection().execute(_ADD_COPY, {"id": session_id, **values})
