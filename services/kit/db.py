@@ -293,6 +293,57 @@ def _inbox_insert(inbox: sa.Table, dialect: str) -> sa.Insert:
             .on_conflict_do_nothing(index_elements=[inbox.c.event_id]).returning(inbox.c.event_id))
 
 
+# The time a claim is made, bound when it runs: a ready condition built once (:class:`Claimer`)
+# compares with it, not with a time fixed when the condition was built.
+CLAIM_NOW = sa.bindparam("claim_now", type_=UTCDateTime())
+
+
+class Claimer:
+    """Claims up to ``limit`` ready rows of a work table for a lease, in one short transaction;
+    its statement is built once (a loop keeps its claimer: building and keying this statement
+    costs more than running it).
+
+    The table needs ``claim`` and ``claimed_until`` columns; ``ready`` says which rows are work
+    (it may compare with :data:`CLAIM_NOW`, the claim's time). On PostgreSQL the candidate rows are
+    locked with ``FOR UPDATE SKIP LOCKED``, so concurrent claimers take disjoint rows; on SQLite the
+    single UPDATE statement runs under the database's write lock. The claimability condition is
+    repeated in the UPDATE so a row claimed in between is never taken twice. A claimer that dies
+    leaves its rows to come back when the lease runs out; one whose work on a batch may outlast
+    the lease keeps it with a :class:`LeaseKeeper`. The claimed rows come back from the UPDATE
+    itself (``RETURNING``, SQLite 3.35+), sorted by ``order_by``: no second query.
+    """
+
+    def __init__(self, table: sa.Table, order_by: sa.ColumnElement, ready: sa.ColumnElement, limit: int):
+        self.table = table
+        self.order_by = order_by
+        claimable = sa.and_(ready, sa.or_(table.c.claimed_until.is_(None), table.c.claimed_until < CLAIM_NOW))
+        primary_key = list(table.primary_key.columns)[0]
+        # A CTE, evaluated once: as an ``IN (subquery)`` PostgreSQL may rescan the subquery for each
+        # row it updates, and a rescan's SKIP LOCKED skips the rows this UPDATE just changed, so the
+        # LIMIT window slid on and one claim took every ready row (however many ``limit`` said).
+        candidates = (
+            sa.select(primary_key).where(claimable).order_by(order_by).limit(limit).with_for_update(skip_locked=True)
+            .cte(f"{table.name}_candidates").prefix_with("MATERIALIZED")
+        )
+        self.statement = (
+            table.update()
+            .where(claimable, primary_key.in_(sa.select(candidates.c[primary_key.name])))
+            .values(claim=sa.bindparam("new_claim"), claimed_until=sa.bindparam("claimed_till", type_=UTCDateTime()))
+            .returning(*table.columns)
+        )
+
+    def claim(self, database: "Database", lease: timedelta, now: datetime | None = None) -> tuple[str, list[sa.Row]]:
+        """Claim a batch at ``now`` (default: now) for ``lease``: the claim's id and its rows."""
+        now = now or utcnow()
+        claim = new_id()
+        with database.engine.begin() as connection:
+            rows = connection.execute(
+                self.statement, {"claim_now": now, "new_claim": claim, "claimed_till": now + lease}).all()
+        # RETURNING names the claimed rows in no particular order
+        order_by = self.order_by
+        return claim, sorted(rows, key=lambda row: (row._mapping[order_by] is None, row._mapping[order_by]))
+
+
 def claim_batch(
     database: Database,
     table: sa.Table,
@@ -301,36 +352,8 @@ def claim_batch(
     limit: int,
     lease: timedelta,
 ) -> tuple[str, list[sa.Row]]:
-    """Claim up to ``limit`` ready rows of a work table for ``lease``, in one short transaction.
-
-    The table needs ``claim`` and ``claimed_until`` columns. On PostgreSQL the candidate rows are
-    locked with ``FOR UPDATE SKIP LOCKED``, so concurrent claimers take disjoint rows; on SQLite the
-    single UPDATE statement runs under the database's write lock. The claimability condition is
-    repeated in the UPDATE so a row claimed in between is never taken twice. A claimer that dies
-    leaves its rows to come back when the lease runs out; one whose work on a batch may outlast
-    the lease keeps it with a :class:`LeaseKeeper`. The claimed rows come back from the UPDATE
-    itself (``RETURNING``, SQLite 3.35+), sorted by ``order_by``: no second query.
-    """
-    now = utcnow()
-    claim = new_id()
-    claimable = sa.and_(ready, sa.or_(table.c.claimed_until.is_(None), table.c.claimed_until < now))
-    primary_key = list(table.primary_key.columns)[0]
-    # A CTE, evaluated once: as an ``IN (subquery)`` PostgreSQL may rescan the subquery for each
-    # row it updates, and a rescan's SKIP LOCKED skips the rows this UPDATE just changed, so the
-    # LIMIT window slid on and one claim took every ready row (however many ``limit`` said).
-    candidates = (
-        sa.select(primary_key).where(claimable).order_by(order_by).limit(limit).with_for_update(skip_locked=True)
-        .cte(f"{table.name}_candidates").prefix_with("MATERIALIZED")
-    )
-    with database.engine.begin() as connection:
-        rows = connection.execute(
-            table.update()
-            .where(claimable, primary_key.in_(sa.select(candidates.c[primary_key.name])))
-            .values(claim=claim, claimed_until=now + lease)
-            .returning(*table.columns)
-        ).all()
-    # RETURNING names the claimed rows in no particular order
-    return claim, sorted(rows, key=lambda row: (row._mapping[order_by] is None, row._mapping[order_by]))
+    """Claim up to ``limit`` ready rows of a work table for ``lease``, once (:class:`Claimer`)."""
+    return Claimer(table, order_by, ready, limit).claim(database, lease)
 
 
 def release_claim(database: Database, table: sa.Table, claim: str, keys: list[Any]) -> None:

@@ -8,7 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from .amqp import ConfirmingPublisher, OutgoingMessage, PublishError
-from .db import Database, claim_batch, release_claim, utcnow
+from .db import Claimer, Database, UTCDateTime, release_claim, utcnow
 from .polling import TRANSIENT, poll
 from .wake import OUTBOX
 
@@ -33,14 +33,17 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.lease = lease
         self.interval = interval
+        outbox = database.outbox
+        # both statements of every round, built once
+        self.claimer = Claimer(outbox, order_by=outbox.c.seq, ready=outbox.c.sent_at.is_(None), limit=batch_size)
+        self.mark_sent = outbox.update().where(
+            outbox.c.seq.in_(sa.bindparam("sent", expanding=True)), outbox.c.claim == sa.bindparam("held_by")
+        ).values(sent_at=sa.bindparam("sent_time", type_=UTCDateTime()), claim=None, claimed_until=None)
 
     def relay_once(self) -> int:
         """Relay one batch; returns how many events the broker confirmed."""
         outbox = self.database.outbox
-        claim, rows = claim_batch(
-            self.database, outbox, order_by=outbox.c.seq, ready=outbox.c.sent_at.is_(None),
-            limit=self.batch_size, lease=self.lease,
-        )
+        claim, rows = self.claimer.claim(self.database, self.lease)
         if not rows:
             return 0
         messages = [OutgoingMessage(r.event_id, r.event_type, r.payload.encode()) for r in rows]
@@ -48,10 +51,7 @@ class OutboxRelay:
         sent = [r.seq for r in rows if r.event_id in confirmed]
         if sent:
             with self.database.engine.begin() as connection:
-                connection.execute(
-                    outbox.update().where(outbox.c.seq.in_(sent), outbox.c.claim == claim)
-                    .values(sent_at=utcnow(), claim=None, claimed_until=None)
-                )
+                connection.execute(self.mark_sent, {"sent": sent, "held_by": claim, "sent_time": utcnow()})
         release_claim(self.database, outbox, claim, [r.seq for r in rows if r.event_id not in confirmed])
         if not sent:
             raise PublishError(f"the broker confirmed none of {len(rows)} events; they stay in the outbox")

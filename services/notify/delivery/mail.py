@@ -15,7 +15,7 @@ import logging
 import threading
 from datetime import timedelta
 
-from services.kit.db import Database, LeaseKeeper, claim_batch, release_claim, utcnow
+from services.kit.db import CLAIM_NOW, Claimer, Database, LeaseKeeper, release_claim, utcnow
 from services.kit.logs import log
 from services.kit.polling import poll
 
@@ -41,7 +41,8 @@ class MailDeliveryLoop:
         self.batch_size = batch_size
         self.lease = lease
         self.smtp = SmtpConnection(settings.smtp_url, timeout=settings.smtp_timeout)
-        self.table = store.OutgoingMail.__table__
+        self.table = table = store.OutgoingMail.__table__
+        self.claimer = Claimer(table, table.c.next_attempt_at, store.due_mail(table, CLAIM_NOW), batch_size)
 
     def step(self) -> int:
         """One round: pending summaries into mail, then one batch of sending; returns how many it handled."""
@@ -61,8 +62,7 @@ class MailDeliveryLoop:
         """Send one batch of due mail; returns how many were claimed."""
         table = self.table
         since = utcnow()
-        claim, rows = claim_batch(self.database, table, order_by=table.c.next_attempt_at,
-                                  ready=store.due_mail(table, since), limit=self.batch_size, lease=self.lease)
+        claim, rows = self.claimer.claim(self.database, self.lease, since)
         if not rows:
             return 0
         unreachable: SmtpFailure | None = None

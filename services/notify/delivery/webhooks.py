@@ -12,7 +12,7 @@ thread): at most ``concurrency`` at once, and at most ``endpoint_concurrency`` t
 :meth:`WebhookDeliveryLoop.run` keeps claiming new batches while earlier ones still wait on a slow
 endpoint (up to ``max_batches`` batches in flight).
 
-The loop claims due deliveries with :func:`services.kit.db.claim_batch` (a lease, so several
+The loop claims due deliveries with a :class:`services.kit.db.Claimer` (a lease, so several
 workers share the work and a crashed worker's rows come back) and keeps the lease while it works
 (:class:`services.kit.db.LeaseKeeper`: however slow the endpoints, no other worker takes the
 batch over and sends it again). It talks to the endpoints with no database transaction open,
@@ -37,7 +37,7 @@ from datetime import timedelta
 import aiohttp
 from yarl import URL
 
-from services.kit.db import Database, LeaseKeeper, claim_batch, release_claim, utcnow
+from services.kit.db import CLAIM_NOW, Claimer, Database, LeaseKeeper, release_claim, utcnow
 from services.kit.logs import log
 from services.kit.polling import poll
 
@@ -77,7 +77,8 @@ class WebhookDeliveryLoop:
         self.concurrency = concurrency or settings.webhook_concurrency
         self.endpoint_concurrency = endpoint_concurrency or settings.webhook_endpoint_concurrency
         self.lookup = lookup
-        self.table = store.WebhookDelivery.__table__
+        self.table = table = store.WebhookDelivery.__table__
+        self.claimer = Claimer(table, table.c.next_attempt_at, store.due_deliveries(table, CLAIM_NOW), batch_size)
         self._http: HttpLoop | None = None
         self._http_lock = threading.Lock()
         self._batches = threading.BoundedSemaphore(max_batches)
@@ -96,10 +97,8 @@ class WebhookDeliveryLoop:
     # -- claiming and recording ------------------------------------------------------------
 
     def _claim(self):
-        table = self.table
         since = utcnow()
-        claim, rows = claim_batch(self.database, table, order_by=table.c.next_attempt_at,
-                                  ready=store.due_deliveries(table, since), limit=self.batch_size, lease=self.lease)
+        claim, rows = self.claimer.claim(self.database, self.lease, since)
         return since, claim, rows
 
     def deliver_once(self) -> int:
