@@ -59,11 +59,11 @@ def check_bookable(session, room: store.Room, slot: store.Slot, track: store.Tra
                        room_slot=name, conflicting_session=other.id, reason="room",
                        errors={"slot": [f"taken by session {other.id}"]})
     # the service's clash rules: a track is not in two rooms at once (unless an organiser allowed it)
-    others = store.sessions_overlapping(session, room.event, slot.start, slot.end)
+    others = store.views_overlapping(session, room.event, slot.start, slot.end)
     try:
         domain.check_clashes(domain.SessionView(id=None, title=f"{track.name} (booked)", track=track.slug,
                                                 room=room.slug, start=slot.start, end=slot.end),
-                             [store.session_view(other) for other in others])
+                             others)
     except Conflict as problem:
         problem.detail = f"{name}: {problem.detail}"
         problem.extra["room_slot"] = name

@@ -41,8 +41,8 @@ def _times(uow: UnitOfWork, event: store.Event, codes: list[str] | None, start: 
 
 
 def _check_clashes(uow: UnitOfWork, event: store.Event, candidate: domain.SessionView) -> None:
-    others = store.sessions_overlapping(uow.session, event, candidate.start, candidate.end, exclude_id=candidate.id)
-    domain.check_clashes(candidate, [store.session_view(row) for row in others])
+    domain.check_clashes(candidate, store.views_overlapping(uow.session, event, candidate.start, candidate.end,
+                                                            exclude_id=candidate.id))
 
 
 def create_session(uow: UnitOfWork, who: dict, event_slug: str, data: dict) -> store.SessionRow:

@@ -14,7 +14,7 @@ from .models import Base, Event, Link, Motd, Room, SessionRow, Slot, Track
 from .pages import cursor_values, keyset_page
 from .rooms import event_rooms, get_room, room_slug_taken, rooms_page
 from .sessions import (claim_due_sessions, claim_session_start, event_sessions, get_session, lock_event_of,
-                       room_sessions_overlapping, session_view, sessions_overlapping, sessions_page)
+                       room_sessions_overlapping, session_view, sessions_page, views_overlapping)
 from .tracks import event_tracks, get_track, track_slug_taken, tracks_page
 from .versions import EVENT_BOOKKEEPING, touch
 
@@ -26,7 +26,7 @@ __all__ = [
     "cursor_values", "keyset_page",
     "event_rooms", "get_room", "room_slug_taken", "rooms_page",
     "claim_due_sessions", "claim_session_start", "event_sessions", "get_session", "lock_event_of",
-    "room_sessions_overlapping", "session_view", "sessions_overlapping", "sessions_page",
+    "room_sessions_overlapping", "session_view", "sessions_page", "views_overlapping",
     "event_tracks", "get_track", "track_slug_taken", "tracks_page",
     "EVENT_BOOKKEEPING", "touch",
 ]

@@ -64,18 +64,30 @@ def session_view(row: SessionRow) -> domain.SessionView:
                               slots=tuple(row.slot_codes or ()))
 
 
-def sessions_overlapping(session: Session, event: Event, start: datetime, end: datetime,
-                         exclude_id: str | None = None) -> list[SessionRow]:
-    """The event's sessions, not cancelled, overlapping ``[start, end)``: what a new one may clash with."""
-    statement = sa.select(SessionRow).where(
-        SessionRow.event_id == event.id,
-        SessionRow.status != domain.CANCELLED,
-        SessionRow.start < end,
-        SessionRow.end > start,
-    ).order_by(SessionRow.start, SessionRow.id)
-    if exclude_id:
-        statement = statement.where(SessionRow.id != exclude_id)
-    return list(session.scalars(statement))
+_sessions, _tracks, _rooms = SessionRow.__table__, Track.__table__, Room.__table__
+# built once: every session written is checked against the sessions overlapping it, as columns
+_OVERLAPPING = (
+    sa.select(_sessions.c.id, _sessions.c.title, _tracks.c.slug.label("track"), _rooms.c.slug.label("room"),
+              _sessions.c.start, _sessions.c.end, _sessions.c.moderators, _sessions.c.allow_conflict,
+              _sessions.c.status, _sessions.c.slot_codes)
+    .join(_tracks, _tracks.c.id == _sessions.c.track_id).join(_rooms, _rooms.c.id == _sessions.c.room_id)
+    .where(_sessions.c.event_id == sa.bindparam("event_id"), _sessions.c.status != domain.CANCELLED,
+           _sessions.c.start < sa.bindparam("until"), _sessions.c.end > sa.bindparam("since"),
+           _sessions.c.id != sa.bindparam("exclude_id"))
+    .order_by(_sessions.c.start, _sessions.c.id)
+)
+
+
+def views_overlapping(session: Session, event: Event, start: datetime, end: datetime,
+                      exclude_id: str | None = None) -> list[domain.SessionView]:
+    """The event's sessions, not cancelled, overlapping ``[start, end)`` (but ``exclude_id``), as the
+    clash rules see them: what a new one may clash with. One query, no ORM objects."""
+    rows = session.connection().execute(_OVERLAPPING, {"event_id": event.id, "until": end, "since": start,
+                                                       "exclude_id": exclude_id or ""})
+    return [domain.SessionView(id=row.id, title=row.title, track=row.track, room=row.room, start=row.start,
+                               end=row.end, moderators=tuple(row.moderators or ()),
+                               allow_conflict=bool(row.allow_conflict), status=row.status,
+                               slots=tuple(row.slot_codes or ())) for row in rows]
 
 
 def event_sessions(session: Session, event: Event, *, room: Room | None = None, track: Track | None = None,
