@@ -187,6 +187,7 @@ class Database:
         self.read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
         self.outbox = metadata.tables.get("outbox")  # the gateway's database has neither
         self.inbox = metadata.tables.get("inbox")
+        self.outbox_insert = self.outbox.insert() if self.outbox is not None else None
         # built once: the statement of every consumed event (building it costs more than running it)
         self.inbox_insert = _inbox_insert(self.inbox, self.engine.dialect.name) if self.inbox is not None else None
         # the loops waiting for this database's work; ``wake=False``: they only poll
@@ -253,8 +254,8 @@ class UnitOfWork:
         rings = set(self.rings)
         if self.events:
             now = utcnow()
-            self.session.execute(
-                self.database.outbox.insert(),
+            self.session.connection().execute(
+                self.database.outbox_insert,
                 [
                     {"event_id": e.id, "event_type": e.type, "payload": e.to_json(), "created_at": now}
                     for e in self.events

@@ -36,10 +36,11 @@ def touch(event: Event) -> None:
     if event.id in touched:
         return
     touched.add(event.id)
-    event.version = Event.version + 1
+    event.version = _NEXT_VERSION
     event.updated_at = utcnow()
 
 
+_NEXT_VERSION = Event.version + 1  # built once: the increment every write of an event runs
 _TOUCHED = "ptghub.schedule.touched_events"
 _RESEQUENCED = "ptghub.schedule.resequenced_sessions"
 # A session's columns behind domain.SEQUENCED_FIELDS ("room" is the room's id).
