@@ -44,14 +44,16 @@ def follow_track(uow: UnitOfWork, change: TrackChange, chairs: list[dict] | None
     return store.follow_track(uow.session, change, chairs)
 
 
-def follow_session(uow: UnitOfWork, change: SessionChange) -> store.Note | None:
+def follow_session(uow: UnitOfWork, change: SessionChange) -> None:
     """Create the session's (empty) note, or bring its copy of the session up to date.
 
     An older version of the session than the copy (events reordered) changes nothing; a deleted
     session keeps its note, marked deleted (out of summaries).
     """
     data = change.session
-    note = store.find_session_note(uow.session, data["id"], lock=True)
+    note = store.session_note_copy(uow.session, data["id"])
+    if note is not None and note.kind != domain.SESSION:
+        raise ValueError(f"note {data['id']} is a {note.kind} note, not session {data['id']}'s")
     if note is not None and domain.is_stale(data["updated_at"], note.session_updated_at):
-        return note
-    return store.copy_session(uow.session, note, data, domain.copied_status(change.verb, data["status"]))
+        return
+    store.copy_session(uow.session, note is not None, data, domain.copied_status(change.verb, data["status"]))

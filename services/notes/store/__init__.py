@@ -12,7 +12,7 @@
 Everything is importable from here (``store.Note``, ``store.get_free_note``).
 """
 from .copies import (copy_event, copy_session, event_tracks, find_event_copy, find_track_copy, follow_track,
-                     get_track_copy, require_event_copy)
+                     get_track_copy, require_event_copy, session_note_copy)
 from .free_notes import (FreeNoteEntry, add_free_note, event_free_notes, find_free_note, free_notes_page,
                          get_free_note)
 from .items import add_item, get_item, items_by_note, note_items, remove_item, update_item
@@ -26,6 +26,7 @@ from .summaries import add_summary, get_summary, published_summaries, summary_no
 
 __all__ = [
     "copy_event", "copy_session", "event_tracks", "find_event_copy", "find_track_copy", "follow_track",
+    "session_note_copy",
     "get_track_copy", "require_event_copy",
     "FreeNoteEntry", "add_free_note", "event_free_notes", "find_free_note", "free_notes_page", "get_free_note",
     "add_item", "get_item", "items_by_note", "note_items", "remove_item", "update_item",

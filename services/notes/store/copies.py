@@ -68,18 +68,27 @@ def event_tracks(session: Session, event: str) -> list[Track]:
     return list(session.scalars(sa.select(Track).where(Track.event == event).order_by(Track.slug)))
 
 
-def copy_session(session: Session, note: Note | None, data: dict[str, Any], status: str) -> Note:
-    """Create the session's (empty) note, or update its copy of the session."""
-    if note is None:
-        note = Note(id=data["id"], kind=domain.SESSION, body="", revision=0)
-        session.add(note)
-    note.event = data["event"]
-    note.track = data["track"]
-    note.room = data["room"]
-    note.title = data["title"]
-    note.start = data["start"]
-    note.end = data["end"]
-    note.status = status
-    note.timezone = data.get("timezone") or "UTC"
-    note.session_updated_at = data.get("updated_at")
-    return note
+_notes = Note.__table__
+# built once: every session event of the schedule reads and writes its session's note (columns only)
+_SESSION_NOTE = sa.select(_notes.c.kind, _notes.c.session_updated_at).where(
+    _notes.c.id == sa.bindparam("session_id")).with_for_update()
+_ADD_SESSION_NOTE = _notes.insert()
+_CHANGE_SESSION_NOTE = _notes.update().where(_notes.c.id == sa.bindparam("session_id"))
+
+
+def session_note_copy(session: Session, session_id: str) -> sa.Row | None:
+    """``kind`` and ``session_updated_at`` of the note of id ``session_id``, locked, or None."""
+    return session.connection().execute(_SESSION_NOTE, {"session_id": session_id}).first()
+
+
+def copy_session(session: Session, exists: bool, data: dict[str, Any], status: str) -> None:
+    """Create the session's (empty) note, or update its copy of the session (``exists``: the note
+    is there, :func:`session_note_copy` locked it)."""
+    values = {"event": data["event"], "track": data["track"], "room": data["room"], "title": data["title"],
+              "start": data["start"], "end": data["end"], "status": status,
+              "timezone": data.get("timezone") or "UTC", "session_updated_at": data.get("updated_at")}
+    if exists:
+        session.connection().execute(_CHANGE_SESSION_NOTE, {"session_id": data["id"], **values})
+    else:
+        session.connection().execute(_ADD_SESSION_NOTE, {"id": data["id"], "kind": domain.SESSION, "body": "",
+                                                         "revision": 0, **values})
