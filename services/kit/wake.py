@@ -90,8 +90,17 @@ class Bells:
 
     def before_commit(self, session, channels: set[str]) -> None:
         """Inside the committing transaction (PostgreSQL: the ``NOTIFY``, delivered on commit)."""
-        if self._transport is not None and channels:
-            self._transport.before_commit(session, channels)
+        statement = self.notify_statement(channels)
+        if statement is not None:
+            session.execute(statement)
+
+    def notify_statement(self, channels: set[str]) -> sa.Select | None:
+        """The statement that rings ``channels`` inside the committing transaction, or None when
+        none is needed (SQLite rings after the commit; ringing off): :meth:`before_commit` runs it,
+        or a unit of work runs it as part of a statement of its own (one round trip less)."""
+        if self._transport is None or not channels:
+            return None
+        return self._transport.notify_statement(channels)
 
     def after_commit(self, channels: set[str]) -> None:
         """After the commit: this process's wakes, then the other processes' (SQLite). Never raises."""
@@ -221,8 +230,8 @@ class _SocketDoorbells:
         listener = self._listeners.get(channel)
         return listener is not None and listener.thread.is_alive()
 
-    def before_commit(self, session, channels: set[str]) -> None:
-        pass
+    def notify_statement(self, channels: set[str]) -> None:
+        return None  # rung after the commit
 
     def after_commit(self, channels: set[str]) -> None:
         try:
@@ -321,9 +330,11 @@ class _PostgresNotify:
         listener = self._listeners.get(channel)
         return listener is not None and listener.ready.is_set()
 
-    def before_commit(self, session, channels: Iterable[str]) -> None:
-        for channel in sorted(channels):
-            session.execute(sa.text("SELECT pg_notify(:channel, '')"), {"channel": postgres_channel(channel)})
+    def notify_statement(self, channels: Iterable[str]) -> sa.Select:
+        """``SELECT pg_notify(...)`` of every channel, in one statement."""
+        names = sa.values(sa.column("channel", sa.String), name="rung").data(
+            [(postgres_channel(channel),) for channel in sorted(channels)])
+        return sa.select(sa.func.pg_notify(names.c.channel, ""))
 
     def after_commit(self, channels: set[str]) -> None:
         pass  # PostgreSQL delivers the NOTIFY with the commit

@@ -175,6 +175,15 @@ def create_app(service: str, database: Database, blueprints: list[Blueprint], am
     return app
 
 
+def api_process_app(descriptor: ServiceDescriptor) -> Flask:
+    """The app of a service's api process as gunicorn builds it (``services.<name>.app:create_app()``):
+    the process's GIL switch interval set first (``PTGHUB_SWITCH_INTERVAL``: a write holding its
+    event's lock gets the GIL back sooner after each database round trip), then :func:`service_app`."""
+    settings = config.load(descriptor.name)
+    config.apply_switch_interval(settings)
+    return service_app(descriptor, settings)
+
+
 def service_app(descriptor: ServiceDescriptor, settings: config.Settings | None = None) -> Flask:
     """A service's api process, wired from its descriptor."""
     settings = settings or config.load(descriptor.name)

@@ -1,8 +1,8 @@
 """The schedule api process: ``gunicorn 'services.schedule.app:create_app()'`` (as the launcher starts it)."""
-from services.kit.web import service_app
+from services.kit.web import api_process_app
 
 from .descriptor import DESCRIPTOR
 
 
 def create_app():
-    return service_app(DESCRIPTOR)
+    return api_process_app(DESCRIPTOR)

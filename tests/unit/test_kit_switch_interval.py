@@ -1,5 +1,5 @@
-"""A worker's GIL switch interval: PTGHUB_SWITCH_INTERVAL, 0.5 ms unless set, applied first thing
-when a worker starts; a value that is not positive is refused before anything runs."""
+"""A process's GIL switch interval: PTGHUB_SWITCH_INTERVAL, 0.5 ms unless set, applied first thing
+when a worker or an api process starts; a value that is not positive is refused before anything runs."""
 import subprocess
 import sys
 
@@ -41,3 +41,22 @@ def test_a_worker_applies_it_first_and_refuses_a_non_positive_one_before_anythin
     assert refused.returncode != 0 and "PTGHUB_SWITCH_INTERVAL must be > 0" in refused.stderr
     assert not any(tmp_path.iterdir())
 
+
+
+@pytest.mark.parametrize("service", ["schedule", "notify"])
+def test_an_api_process_applies_it_before_building_its_app(tmp_path, service):
+    """The app factory gunicorn calls (``services.<name>.app:create_app()``): the setting is the
+    process's interval once the app is built, and "0" is refused before anything is opened."""
+    code = (f"import sys; from services.{service}.app import create_app; create_app(); "
+            "print(sys.getswitchinterval())")
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": ".", "PTGHUB_VAR_DIR": str(tmp_path)}
+    built = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                           env={**env, "PTGHUB_SWITCH_INTERVAL": "0.003",
+                                f"PTGHUB_{service.upper()}_DATABASE_URL": f"sqlite:///{tmp_path / 'api.db'}"})
+    assert built.returncode == 0, built.stderr
+    assert float(built.stdout.strip().splitlines()[-1]) == pytest.approx(0.003)
+    (tmp_path / "refused").mkdir()
+    refused = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                             env={**env, "PTGHUB_SWITCH_INTERVAL": "0", "PTGHUB_VAR_DIR": str(tmp_path / "refused")})
+    assert refused.returncode != 0 and "PTGHUB_SWITCH_INTERVAL must be > 0" in refused.stderr
+    assert not any((tmp_path / "refused").iterdir())  # no database opened
