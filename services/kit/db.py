@@ -254,16 +254,15 @@ class UnitOfWork:
         rings = set(self.rings)
         if self.events:
             now = utcnow()
-            rows = [{"event_id": e.id, "event_type": e.type, "payload": e.to_json(), "created_at": now}
-                    for e in self.events]
+            self.session.connection().execute(
+                self.database.outbox_insert,
+                [
+                    {"event_id": e.id, "event_type": e.type, "payload": e.to_json(), "created_at": now}
+                    for e in self.events
+                ],
+            )
             rings.add(OUTBOX)
-            notify = self.database.bells.notify_statement(rings)
-            if notify is None:
-                self.session.connection().execute(self.database.outbox_insert, rows)
-            else:  # PostgreSQL: the events and their rings in one statement, one round trip
-                self.session.connection().execute(notify.add_cte(self.database.outbox.insert().values(rows).cte()))
-        else:
-            self.database.bells.before_commit(self.session, rings)
+        self.database.bells.before_commit(self.session, rings)
         self.session.commit()
         committed = committed_events.get()
         if committed is not None:

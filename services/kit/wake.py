@@ -29,7 +29,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Iterable
 
 import sqlalchemy as sa
 
@@ -90,17 +89,8 @@ class Bells:
 
     def before_commit(self, session, channels: set[str]) -> None:
         """Inside the committing transaction (PostgreSQL: the ``NOTIFY``, delivered on commit)."""
-        statement = self.notify_statement(channels)
-        if statement is not None:
-            session.execute(statement)
-
-    def notify_statement(self, channels: set[str]) -> sa.Select | None:
-        """The statement that rings ``channels`` inside the committing transaction, or None when
-        none is needed (SQLite rings after the commit; ringing off): :meth:`before_commit` runs it,
-        or a unit of work runs it as part of a statement of its own (one round trip less)."""
-        if self._transport is None or not channels:
-            return None
-        return self._transport.notify_statement(channels)
+        if self._transport is not None and channels:
+            self._transport.before_commit(session, channels)
 
     def after_commit(self, channels: set[str]) -> None:
         """After the commit: this process's wakes, then the other processes' (SQLite). Never raises."""
@@ -230,8 +220,8 @@ class _SocketDoorbells:
         listener = self._listeners.get(channel)
         return listener is not None and listener.thread.is_alive()
 
-    def notify_statement(self, channels: set[str]) -> None:
-        return None  # rung after the commit
+    def before_commit(self, session, channels: set[str]) -> None:
+        pass  # rung after the commit
 
     def after_commit(self, channels: set[str]) -> None:
         try:
@@ -259,6 +249,10 @@ class _SocketDoorbells:
 
 
 # -- PostgreSQL: NOTIFY / LISTEN ------------------------------------------------------------------
+
+# every channel of a commit rung in one statement (``:channels``, a list of NOTIFY channel names)
+_NOTIFY = sa.text("SELECT pg_notify(channel, '') FROM unnest(CAST(:channels AS text[])) AS channel")
+
 
 def postgres_channel(channel: str) -> str:
     """The PostgreSQL ``NOTIFY`` channel of ``channel`` (what a trigger notifies to ring it)."""
@@ -330,11 +324,9 @@ class _PostgresNotify:
         listener = self._listeners.get(channel)
         return listener is not None and listener.ready.is_set()
 
-    def notify_statement(self, channels: Iterable[str]) -> sa.Select:
-        """``SELECT pg_notify(...)`` of every channel, in one statement."""
-        names = sa.values(sa.column("channel", sa.String), name="rung").data(
-            [(postgres_channel(channel),) for channel in sorted(channels)])
-        return sa.select(sa.func.pg_notify(names.c.channel, ""))
+    def before_commit(self, session, channels: set[str]) -> None:
+        """Every channel's ``NOTIFY`` in one statement, delivered when the transaction commits."""
+        session.connection().execute(_NOTIFY, {"channels": [postgres_channel(channel) for channel in sorted(channels)]})
 
     def after_commit(self, channels: set[str]) -> None:
         pass  # PostgreSQL delivers the NOTIFY with the commit
