@@ -156,6 +156,12 @@ def test_the_same_event_twice_is_fanned_out_once(database):
         assert subscriptions.fan_out(uow, event) == 0
         uow.commit()
     assert delivered(database) == {hook.id: ["ptghub.schedule.session.scheduled"]}
+    later = subscribe(database, integration())
+    with database.unit_of_work() as uow:  # again, later: only the webhook that has none gets one
+        assert subscriptions.fan_out(uow, event) == 1
+        uow.commit()
+    assert delivered(database) == {hook.id: ["ptghub.schedule.session.scheduled"],
+                                   later.id: ["ptghub.schedule.session.scheduled"]}
 
 
 # -- revocation ----------------------------------------------------------------------------------

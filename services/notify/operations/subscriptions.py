@@ -144,10 +144,7 @@ def fan_out(uow: UnitOfWork, cloud_event: CloudEvent) -> int:
                  if domain.matches_any(s.event_types, cloud_event.type)
                  and domain.may_receive(s.owner, s.owner_role, cloud_event.type, cloud_event.data)
                  and domain.in_scope(s.event, s.track, cloud_event.type, cloud_event.data)]
-    delivered = store.subscriptions_delivered(uow.session, [s.id for s in receivers], cloud_event.id) \
-        if receivers else set()
-    fresh = [s for s in receivers if s.id not in delivered]
-    if not fresh:
+    if not receivers:
         return 0
     payload, now = cloud_event.to_json(), utcnow()
     taker = handoff.taker_for(uow.database)
@@ -157,18 +154,21 @@ def fan_out(uow: UnitOfWork, cloud_event: CloudEvent) -> int:
               "event_type": cloud_event.type, "payload": payload, "status": domain.PENDING, "attempts": 0,
               "last_status_code": None, "last_error": None, "next_attempt_at": now, "last_attempt_at": None,
               "created_at": now, "claim": claim, "claimed_until": claimed_until}
-             for subscription in fresh]
-    store.add_deliveries(uow.session, added)
+             for subscription in receivers]
+    inserted = store.add_deliveries(uow.session, added)  # none where one of this event is there already
+    kept = [(delivery, subscription) for delivery, subscription in zip(added, receivers) if delivery["id"] in inserted]
+    if not kept:
+        return 0
     if taker is None:
         uow.ring(WEBHOOK_WAKE)
-        return len(added)
+        return len(kept)
     handed = [handoff.HandedDelivery(
         delivery["id"], subscription.id, payload, subscription.url,
         domain.signing_secrets(subscription.secret, subscription.previous_secret,
                                subscription.previous_secret_until, now))
-        for delivery, subscription in zip(added, fresh)]
+        for delivery, subscription in kept]
     uow.after_commit(lambda: taker.take(claim, now, handed))
-    return len(added)
+    return len(kept)
 
 
 def record_attempt(uow: UnitOfWork, claim: str, delivery_id: str, result: domain.AttemptResult,

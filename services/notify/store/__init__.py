@@ -17,8 +17,7 @@ from .models import (BOUNCED, EVENT_SUMMARY, MANUAL, REASONS, UNSUBSCRIBED, Acti
 from .webhooks import (add_deliveries, claimed_delivery, clear_failing, delete_subscription, delivery_targets,
                        due_deliveries, enabled_subscriptions_of, first_attempted_at, get_delivery,
                        get_subscription, list_deliveries, list_subscriptions, locked_subscription,
-                       receiving_subscriptions, record_delivery_attempt, requeue_deliveries, skip_delivery,
-                       subscriptions_delivered)
+                       receiving_subscriptions, record_delivery_attempt, requeue_deliveries, skip_delivery)
 from .routing import get_event_route, get_route, get_session_copy, keep_session_copy, route_for_summary
 from .summaries import (due_pending_summaries, pending_summaries_due, pending_summary_exists, wake_event_summaries,
                         wake_pending_summaries)
@@ -34,7 +33,7 @@ __all__ = [
     "add_deliveries", "claimed_delivery", "clear_failing", "delete_subscription", "delivery_targets",
     "due_deliveries", "enabled_subscriptions_of", "first_attempted_at", "get_delivery", "get_subscription",
     "list_deliveries", "list_subscriptions", "locked_subscription", "receiving_subscriptions",
-    "record_delivery_attempt", "requeue_deliveries", "skip_delivery", "subscriptions_delivered",
+    "record_delivery_attempt", "requeue_deliveries", "skip_delivery",
     "get_event_route", "get_route", "get_session_copy", "keep_session_copy", "route_for_summary",
     "due_pending_summaries", "pending_summaries_due", "pending_summary_exists", "wake_event_summaries",
     "wake_pending_summaries",

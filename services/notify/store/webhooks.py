@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from services.kit.db import utcnow
@@ -44,10 +46,10 @@ _attempts = WebhookAttempt.__table__
 _RECEIVERS = sa.select(*(_subscriptions.c[name] for name in (
     "id", "owner", "owner_role", "event_types", "event", "track", "url", "secret", "previous_secret",
     "previous_secret_until"))).where(_subscriptions.c.enabled.is_(True))
-_DELIVERED = sa.select(_deliveries.c.subscription_id).where(
-    _deliveries.c.subscription_id.in_(sa.bindparam("subscription_ids", expanding=True)),
-    _deliveries.c.event_id == sa.bindparam("event_id"))
-_ADD_DELIVERY = _deliveries.insert()
+# once per (subscription, event): a delivery already there is left alone, and not returned
+_ADD_DELIVERY = {dialect: insert(_deliveries).on_conflict_do_nothing(
+    index_elements=[_deliveries.c.subscription_id, _deliveries.c.event_id]).returning(_deliveries.c.id)
+    for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))}
 
 
 def receiving_subscriptions(session: Session) -> list[sa.Row]:
@@ -57,9 +59,11 @@ def receiving_subscriptions(session: Session) -> list[sa.Row]:
     return list(session.connection().execute(_RECEIVERS))
 
 
-def add_deliveries(session: Session, rows: list[dict]) -> None:
-    """Insert deliveries (every column given, ids included) in one statement, no ORM objects."""
-    session.connection().execute(_ADD_DELIVERY, rows)
+def add_deliveries(session: Session, rows: list[dict]) -> set[str]:
+    """Insert deliveries (every column given, ids included) in one statement, no ORM objects, but
+    none for a (subscription, event) that has one already; returns the ids of those inserted."""
+    connection = session.connection()
+    return set(connection.execute(_ADD_DELIVERY[connection.dialect.name], rows).scalars())
 
 
 def enabled_subscriptions_of(session: Session, owner: str) -> list[WebhookSubscription]:
@@ -81,13 +85,6 @@ def delete_subscription(session: Session, subscription: WebhookSubscription) -> 
     """A subscription goes with its deliveries (and their attempts, by cascade)."""
     session.execute(sa.delete(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription.id))
     session.delete(subscription)
-
-
-def subscriptions_delivered(session: Session, subscription_ids: list[str], event_id: str) -> set[str]:
-    """Those of ``subscription_ids`` that already have a delivery of event ``event_id``: one query
-    for all of them (on the (subscription_id, event_id) unique index)."""
-    return set(session.connection().execute(
-        _DELIVERED, {"subscription_ids": list(subscription_ids), "event_id": event_id}).scalars())
 
 
 def list_deliveries(session: Session, subscription_id: str, *, status: str | None, limit: int,
