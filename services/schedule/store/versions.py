@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from services.kit.db import utcnow
+from services.kit.db import UTCDateTime, utcnow
 
 from .. import domain
 from .models import Base, Event, SessionRow
@@ -36,11 +37,16 @@ def touch(event: Event) -> None:
     if event.id in touched:
         return
     touched.add(event.id)
-    event.version = _NEXT_VERSION
-    event.updated_at = utcnow()
+    # one statement, its new values set on the object as loaded: no ORM UPDATE of the event at flush
+    version, updated_at = session.connection().execute(_TOUCH, {"event_id": event.id, "now": utcnow()}).one()
+    set_committed_value(event, "version", version)
+    set_committed_value(event, "updated_at", updated_at)
 
 
-_NEXT_VERSION = Event.version + 1  # built once: the increment every write of an event runs
+# built once: the increment every write of an event runs
+_TOUCH = (sa.update(Event.__table__).where(Event.__table__.c.id == sa.bindparam("event_id"))
+          .values(version=Event.__table__.c.version + 1, updated_at=sa.bindparam("now", type_=UTCDateTime()))
+          .returning(Event.__table__.c.version, Event.__table__.c.updated_at))
 _TOUCHED = "ptghub.schedule.touched_events"
 _RESEQUENCED = "ptghub.schedule.resequenced_sessions"
 # A session's columns behind domain.SEQUENCED_FIELDS ("room" is the room's id).
