@@ -58,10 +58,14 @@ def lock_event_of(session: Session, session_id: str) -> tuple[Event, SessionRow]
 
 def session_view(row: SessionRow) -> domain.SessionView:
     """What the rules need of a stored session."""
-    return domain.SessionView(id=row.id, title=row.title, track=row.track.slug, room=row.room.slug,
-                              start=row.start, end=row.end, moderators=tuple(row.moderators or ()),
-                              allow_conflict=bool(row.allow_conflict), status=row.status,
-                              slots=tuple(row.slot_codes or ()))
+    return _view(row, row.track.slug, row.room.slug)
+
+
+def _view(row, track: str, room: str) -> domain.SessionView:
+    """The rules' view of a session's columns (an ORM row or a row of :data:`_OVERLAPPING`)."""
+    return domain.SessionView(id=row.id, title=row.title, track=track, room=room, start=row.start, end=row.end,
+                              moderators=tuple(row.moderators or ()), allow_conflict=bool(row.allow_conflict),
+                              status=row.status, slots=tuple(row.slot_codes or ()))
 
 
 _sessions, _tracks, _rooms = SessionRow.__table__, Track.__table__, Room.__table__
@@ -84,10 +88,7 @@ def views_overlapping(session: Session, event: Event, start: datetime, end: date
     clash rules see them: what a new one may clash with. One query, no ORM objects."""
     rows = session.connection().execute(_OVERLAPPING, {"event_id": event.id, "until": end, "since": start,
                                                        "exclude_id": exclude_id or ""})
-    return [domain.SessionView(id=row.id, title=row.title, track=row.track, room=row.room, start=row.start,
-                               end=row.end, moderators=tuple(row.moderators or ()),
-                               allow_conflict=bool(row.allow_conflict), status=row.status,
-                               slots=tuple(row.slot_codes or ())) for row in rows]
+    return [_view(row, row.track, row.room) for row in rows]
 
 
 def event_sessions(session: Session, event: Event, *, room: Room | None = None, track: Track | None = None,
