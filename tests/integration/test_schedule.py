@@ -736,3 +736,69 @@ def test_a_broker_outage_delays_events_and_loses_none(schedule, probe):
     back.publisher.close()
     probe.wait_for("ptghub.schedule.session.scheduled", lambda e: e["data"]["id"] == created["id"])
     assert back.pending() == 0
+
+
+# == a session's write reads before it locks its event ==============================================
+
+def between_read_and_lock(monkeypatch, query: str, write):
+    """Replace ``store.<query>`` (what a session's creation or change reads before its event's lock)
+    so that ``write()`` runs and commits, in another thread, right after the first read. Returns the
+    calls of the query made: 2 when the write read again, locked, as it must have."""
+    original = getattr(store, query)
+    calls = []
+
+    def read_then_let_a_write_in(*args, **kwargs):
+        calls.append(args[1:])
+        found = original(*args, **kwargs)
+        if len(calls) == 1:
+            done = []
+            thread = threading.Thread(target=lambda: done.append(write()))
+            thread.start()
+            thread.join(10)
+            assert done and done[0].status_code in (200, 201, 204), done and done[0].get_json()
+        return found
+
+    monkeypatch.setattr(store, query, read_then_let_a_write_in)
+    return calls
+
+
+def test_a_room_removed_between_a_creations_reads_and_its_lock_is_404_and_nothing_is_written(schedule, monkeypatch):
+    assert post(schedule, "/events/denver/rooms", {"slug": "birch", "name": "Birch"}).status_code == 201
+    before = version(schedule)
+    calls = between_read_and_lock(monkeypatch, "event_track_room", lambda: schedule.app.test_client().delete(
+        "/events/denver/rooms/birch", headers=ORGANISER))
+    problem(post(schedule, "/events/denver/sessions", session_body(room="birch")), 404, "room")
+    assert len(calls) == 2
+    assert version(schedule) == before + 1  # the room's removal only
+    assert schedule.client.get("/events/denver/sessions").get_json()["items"] == []
+
+
+def test_a_clash_committed_between_a_creations_reads_and_its_lock_is_refused(schedule, monkeypatch):
+    calls = between_read_and_lock(monkeypatch, "event_track_room", lambda: schedule.app.test_client().post(
+        "/events/denver/sessions", json=session_body(title="first"), headers=ORGANISER))
+    refused = problem(post(schedule, "/events/denver/sessions", session_body(title="second")), 409, "room")
+    assert len(calls) == 3  # the creation let in read once too
+    titles = [s["title"] for s in schedule.client.get("/events/denver/sessions").get_json()["items"]]
+    assert titles == ["first"], refused
+
+
+def test_event_dates_shortened_between_a_changes_reads_and_its_lock_are_checked_again(schedule, monkeypatch):
+    session = post(schedule, "/events/denver/sessions", session_body()).get_json()
+    calls = between_read_and_lock(monkeypatch, "session_of_event", lambda: schedule.app.test_client().patch(
+        "/events/denver", json={"end_date": "2019-05-03"}, headers=ORGANISER))
+    problem(patch(schedule, f"/sessions/{session['id']}", session_body(day="2019-05-04")), 422, "start")
+    assert len(calls) == 2
+    stored = schedule.client.get(f"/sessions/{session['id']}").get_json()
+    assert stored["start"] == session["start"] and stored["end"] == session["end"]
+
+
+def test_a_change_with_nothing_read_changed_meanwhile_reads_once_and_one_that_changes_nothing_keeps_the_version(
+        schedule, monkeypatch):
+    session = post(schedule, "/events/denver/sessions", session_body()).get_json()
+    original, calls = store.session_of_event, []
+    monkeypatch.setattr(store, "session_of_event", lambda *args: calls.append(args[1:]) or original(*args))
+    before = version(schedule)
+    assert patch(schedule, f"/sessions/{session['id']}", {"title": "Python 3 images"}).status_code == 200
+    assert version(schedule) == before and len(calls) == 1
+    assert patch(schedule, f"/sessions/{session['id']}", {"title": "Python 3 only"}).status_code == 200
+    assert version(schedule) == before + 1 and len(calls) == 2
