@@ -1,16 +1,13 @@
 """Sessions: schedule one (at start/end or in slots of the grid), change, cancel or delete it, list
 an event's sessions and the clashes it accepted. Organisers, or a chair of the session's track.
 
-The writes of one event are serialised by the event's row lock, so the clash checks see each
-other's result. A session's creation or change holds it for as short a time as it can
-(:func:`_read_then_lock`): it reads and checks what it needs (the event, track, room, grid and the
-session) first, then locks, and only the clash query, the write and its event go in under the
-lock. Other writes lock the event first (``store.get_event(..., lock=True)``,
-``store.lock_event_of``).
+Every write locks the event first (``store.get_event(..., lock=True)``, ``store.event_track_room``,
+``store.lock_event_of``), so the writes of one event are serialised and the clash checks see each
+other's result.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
@@ -43,45 +40,6 @@ def _times(uow: UnitOfWork, event: store.Event, codes: list[str] | None, start: 
     return interval, ordered
 
 
-@dataclass
-class _Write:
-    """What a session's creation or change read and checked before its event's lock: the event, the
-    session as it will be (its track, room, interval, slot codes, moderators and the clash rules'
-    view of it), and for a change the stored row and the columns that change."""
-
-    event: store.Event
-    track: store.Track
-    room: store.Room
-    interval: domain.Interval
-    codes: list[str]
-    moderators: list[str]
-    candidate: domain.SessionView
-    row: store.SessionRow | None = None
-    changed: dict = field(default_factory=dict)
-
-    @property
-    def unchanged(self) -> bool:
-        """A change that changes nothing: it writes nothing, so it needs no lock."""
-        return self.row is not None and not self.changed
-
-
-def _read_then_lock(uow: UnitOfWork, read: Callable[[], _Write]) -> _Write:
-    """``read()`` (a write's reads and checks, raising its 4xx) before the event's lock, then the lock.
-
-    What was read is trusted when nothing of the event changed meanwhile: every write of an event
-    moves its version, so the lock's own increment being the only one since the read proves it
-    (``store.lock_as_read``). Otherwise ``read()`` runs again, under the lock, on fresh rows. Under
-    the lock then: the clash query, the write, its event in the outbox and the commit. A change
-    that changes nothing takes no lock (in the rare case it turns out so only when read again,
-    locked, the event's version has moved on with the lock).
-    """
-    write = read()
-    if write.unchanged or store.lock_as_read(write.event):
-        return write
-    uow.session.expire_all()
-    return read()
-
-
 def _check_clashes(uow: UnitOfWork, event: store.Event, candidate: domain.SessionView) -> None:
     domain.check_clashes(candidate, store.views_overlapping(uow.session, event, candidate.start, candidate.end,
                                                             exclude_id=candidate.id))
@@ -92,22 +50,16 @@ def create_session(uow: UnitOfWork, who: dict, event_slug: str, data: dict) -> s
     require_track_writer(who, event_slug, data["track"])
     domain.check_allow_conflict_right(data["allow_conflict"], False, is_organiser(who, event_slug))
     domain.check_new_status(data.get("status", domain.SCHEDULED))
-
-    def read() -> _Write:
-        event, track, room = store.event_track_room(uow.session, event_slug, data["track"], data["room"])
-        interval, codes = _times(uow, event, data.get("slots"), data.get("start"), data.get("end"))
-        moderators = domain.normalise_moderators(data["moderators"])
-        return _Write(event, track, room, interval, codes, moderators, domain.SessionView(
-            id=None, title=data["title"], track=track.slug, room=room.slug, start=interval.start,
-            end=interval.end, moderators=tuple(moderators), allow_conflict=data["allow_conflict"]))
-
-    write = _read_then_lock(uow, read)
-    _check_clashes(uow, write.event, write.candidate)
-    row = store.SessionRow(event_id=write.event.id, track_id=write.track.id, room_id=write.room.id,
-                           event=write.event, track=write.track, room=write.room, start=write.interval.start,
-                           end=write.interval.end, title=data["title"], description=data["description"],
-                           status=domain.SCHEDULED, kind=data["kind"], moderators=write.moderators,
-                           video_url=data["video_url"], slot_codes=write.codes,
+    event, track, room = store.event_track_room(uow.session, event_slug, data["track"], data["room"])  # locked
+    interval, codes = _times(uow, event, data.get("slots"), data.get("start"), data.get("end"))
+    moderators = domain.normalise_moderators(data["moderators"])
+    _check_clashes(uow, event, domain.SessionView(
+        id=None, title=data["title"], track=track.slug, room=room.slug, start=interval.start, end=interval.end,
+        moderators=tuple(moderators), allow_conflict=data["allow_conflict"]))
+    row = store.SessionRow(event_id=event.id, track_id=track.id, room_id=room.id, event=event, track=track,
+                           room=room, start=interval.start, end=interval.end, title=data["title"],
+                           description=data["description"], status=domain.SCHEDULED, kind=data["kind"],
+                           moderators=moderators, video_url=data["video_url"], slot_codes=codes,
                            allow_conflict=data["allow_conflict"], sequence=0)
     uow.session.add(row)
     uow.session.flush()
@@ -148,54 +100,47 @@ def update_session(uow: UnitOfWork, who: dict, session_id: str, changes: dict) -
 
     A chair needs the session's track (and the new one when it moves); only an organiser changes
     ``allow_conflict``. New ``slots`` set the times; new times drop the slot codes. Publishes
-    ``session.cancelled`` when it becomes cancelled, else ``session.updated``; nothing (and no
-    lock, no check of clashes) when nothing changed. The sequence rule and the event's version
-    follow at flush (``store.versions``).
+    ``session.cancelled`` when it becomes cancelled, else ``session.updated``; nothing when nothing
+    changed. The sequence rule and the event's version follow at flush (``store.versions``).
     """
-
-    def read() -> _Write:
-        event, row = store.session_of_event(uow.session, session_id)
-        require_track_writer(who, event.slug, row.track.slug)
-        track, room = row.track, row.room
-        if "track" in changes and changes["track"] != track.slug:
-            require_track_writer(who, event.slug, changes["track"])
-            track = store.get_track(uow.session, event, changes["track"])
-        if "room" in changes and changes["room"] != room.slug:
-            room = store.get_room(uow.session, event, changes["room"])
-        allow_conflict = changes.get("allow_conflict", row.allow_conflict)
-        domain.check_allow_conflict_right(allow_conflict, row.allow_conflict, is_organiser(who, event.slug))
-        codes = list(row.slot_codes or [])
-        if changes.get("slots"):
-            interval, codes = _times(uow, event, changes["slots"], row.start, row.end)
-        else:
-            interval, _ = _times(uow, event, None, changes.get("start", row.start), changes.get("end", row.end))
-            if "slots" in changes or (interval.start, interval.end) != (row.start, row.end):
-                codes = []
-        moderators = (domain.normalise_moderators(changes["moderators"]) if "moderators" in changes
-                      else list(row.moderators or []))
-        status = changes.get("status", row.status)
-        title = changes.get("title", row.title)
-        proposed = {"track_id": track.id, "room_id": room.id, "start": interval.start, "end": interval.end,
-                    "slot_codes": codes, "title": title, "moderators": moderators, "status": status,
-                    "allow_conflict": allow_conflict,
-                    **{name: changes[name] for name in ("description", "kind", "video_url") if name in changes}}
-        return _Write(event, track, room, interval, codes, moderators, domain.SessionView(
-            id=row.id, title=title, track=track.slug, room=room.slug, start=interval.start, end=interval.end,
-            moderators=tuple(moderators), allow_conflict=allow_conflict, status=status), row=row,
-            changed=domain.changed_fields({name: getattr(row, name) for name in proposed}, proposed))
-
-    write = _read_then_lock(uow, read)
-    if write.unchanged:
-        return write.row
-    _check_clashes(uow, write.event, write.candidate)
-    row, old_status = write.row, write.row.status
-    for name, value in write.changed.items():
+    event, row = store.lock_event_of(uow.session, session_id)
+    require_track_writer(who, event.slug, row.track.slug)
+    track, room = row.track, row.room
+    if "track" in changes and changes["track"] != track.slug:
+        require_track_writer(who, event.slug, changes["track"])
+        track = store.get_track(uow.session, event, changes["track"])
+    if "room" in changes and changes["room"] != room.slug:
+        room = store.get_room(uow.session, event, changes["room"])
+    allow_conflict = changes.get("allow_conflict", row.allow_conflict)
+    domain.check_allow_conflict_right(allow_conflict, row.allow_conflict, is_organiser(who, event.slug))
+    codes = list(row.slot_codes or [])
+    if changes.get("slots"):
+        interval, codes = _times(uow, event, changes["slots"], row.start, row.end)
+    else:
+        interval, _ = _times(uow, event, None, changes.get("start", row.start), changes.get("end", row.end))
+        if "slots" in changes or (interval.start, interval.end) != (row.start, row.end):
+            codes = []
+    moderators = (domain.normalise_moderators(changes["moderators"]) if "moderators" in changes
+                  else list(row.moderators or []))
+    status = changes.get("status", row.status)
+    title = changes.get("title", row.title)
+    _check_clashes(uow, event, domain.SessionView(
+        id=row.id, title=title, track=track.slug, room=room.slug, start=interval.start, end=interval.end,
+        moderators=tuple(moderators), allow_conflict=allow_conflict, status=status))
+    proposed = {"track_id": track.id, "room_id": room.id, "start": interval.start, "end": interval.end,
+                "slot_codes": codes, "title": title, "moderators": moderators, "status": status,
+                "allow_conflict": allow_conflict,
+                **{name: changes[name] for name in ("description", "kind", "video_url") if name in changes}}
+    changed = domain.changed_fields({name: getattr(row, name) for name in proposed}, proposed)
+    if not changed:
+        return row
+    old_status = row.status
+    for name, value in changed.items():
         if name not in ("track_id", "room_id"):
             setattr(row, name, value)
-    row.track, row.room = write.track, write.room
+    row.track, row.room = track, room
     uow.session.flush()
-    publish(uow, "session", domain.change_verb(old_status, write.candidate.status), session_schema.dump(row),
-            row.id)
+    publish(uow, "session", domain.change_verb(old_status, status), session_schema.dump(row), row.id)
     return row
 
 

@@ -1,8 +1,7 @@
 """Schedule persistence: the SQLAlchemy models and every query of the service.
 
 - :mod:`.models`: the tables;
-- :mod:`.versions`: the event's version and a session's sequence follow changes at flush (:func:`touch`),
-  and a write's lock of its event taken with its version's increment (:func:`lock_as_read`);
+- :mod:`.versions`: the event's version and a session's sequence follow changes at flush (:func:`touch`);
 - :mod:`.pages`: keyset pages with checked cursors;
 - :mod:`.events`, :mod:`.rooms`, :mod:`.tracks`, :mod:`.grid`, :mod:`.links`, :mod:`.sessions`: the queries.
 
@@ -15,9 +14,9 @@ from .models import Base, Event, Link, Motd, Room, SessionRow, Slot, Track
 from .pages import cursor_values, keyset_page
 from .rooms import event_rooms, get_room, room_slug_taken, rooms_page
 from .sessions import (claim_due_sessions, claim_session_start, event_sessions, get_session, lock_event_of,
-                       room_sessions_overlapping, session_of_event, session_view, sessions_page, views_overlapping)
+                       room_sessions_overlapping, session_view, sessions_page, views_overlapping)
 from .tracks import event_tracks, get_track, track_slug_taken, tracks_page
-from .versions import EVENT_BOOKKEEPING, lock_as_read, touch
+from .versions import EVENT_BOOKKEEPING, touch
 
 __all__ = [
     "counts", "delete_event_lists", "event_slug_taken", "event_track_room", "events_page", "get_event",
@@ -27,7 +26,7 @@ __all__ = [
     "cursor_values", "keyset_page",
     "event_rooms", "get_room", "room_slug_taken", "rooms_page",
     "claim_due_sessions", "claim_session_start", "event_sessions", "get_session", "lock_event_of",
-    "room_sessions_overlapping", "session_of_event", "session_view", "sessions_page", "views_overlapping",
+    "room_sessions_overlapping", "session_view", "sessions_page", "views_overlapping",
     "event_tracks", "get_track", "track_slug_taken", "tracks_page",
-    "EVENT_BOOKKEEPING", "lock_as_read", "touch",
+    "EVENT_BOOKKEEPING", "touch",
 ]

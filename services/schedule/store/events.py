@@ -26,21 +26,22 @@ def get_event(session: Session, slug: str, lock: bool = False) -> Event:
     return event
 
 
-# built once (every session written runs it): the event, with its track and room
+# built once (every session written runs it): the event locked, with its track and room
 _EVENT_TRACK_ROOM = (
     sa.select(Event, Track, Room).where(Event.slug == sa.bindparam("event_slug"))
     .outerjoin(Track, sa.and_(Track.event_id == Event.id, Track.slug == sa.bindparam("track_slug")))
     .outerjoin(Room, sa.and_(Room.event_id == Event.id, Room.slug == sa.bindparam("room_slug")))
-    # their event is the one read here: no second join of it for each
+    # their event is the one locked here: no second join of it for each
     .options(lazyload(Track.event), lazyload(Room.event))
-    .execution_options(populate_existing=True)
+    .with_for_update(of=Event)
 )
 
 
 def event_track_room(session: Session, slug: str, track: str, room: str) -> tuple[Event, Track, Room]:
-    """The event by slug with its track and room of those slugs, in one query, not locked: what a
-    session's creation reads before it takes the event's lock (``versions.lock_as_read``). 404
-    naming the first one missing."""
+    """The event by slug, locked as :func:`get_event` with ``lock`` does, with its track and room of
+    those slugs, in one query: a session's write holds the event's lock from this query to its
+    commit, and every round trip in between (on a loaded machine each waits for the server to be
+    scheduled) lengthens the queue of the event's writers. 404 naming the first one missing."""
     found = session.execute(_EVENT_TRACK_ROOM, {"event_slug": slug, "track_slug": track, "room_slug": room}).first()
     if found is None:
         raise NotFound(f"no event {slug!r}", errors={"event": ["unknown event"]})

@@ -56,24 +56,6 @@ def lock_event_of(session: Session, session_id: str) -> tuple[Event, SessionRow]
     return event, row
 
 
-# built once (every session changed runs it): the session with its event, track and room
-_SESSION_OF_EVENT = (
-    sa.select(SessionRow).where(SessionRow.id == sa.bindparam("session_id"))
-    .options(orm.joinedload(SessionRow.event, innerjoin=True), orm.joinedload(SessionRow.track, innerjoin=True)
-             .lazyload(Track.event), orm.joinedload(SessionRow.room, innerjoin=True).lazyload(Room.event))
-    .execution_options(populate_existing=True)
-)
-
-
-def session_of_event(session: Session, session_id: str) -> tuple[Event, SessionRow]:
-    """A session with its event, track and room, in one query, not locked: what a session's change
-    reads before it takes the event's lock (``versions.lock_as_read``)."""
-    row = session.scalar(_SESSION_OF_EVENT, {"session_id": session_id})
-    if row is None:
-        raise NotFound(f"no session {session_id!r}", errors={"id": ["unknown session"]})
-    return row.event, row
-
-
 def session_view(row: SessionRow) -> domain.SessionView:
     """What the rules need of a stored session."""
     return _view(row, row.track.slug, row.room.slug)

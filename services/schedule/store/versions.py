@@ -43,21 +43,6 @@ def touch(event: Event) -> None:
     set_committed_value(event, "updated_at", updated_at)
 
 
-def lock_as_read(event: Event) -> bool:
-    """Take ``event``'s row lock for a write, with the write's :func:`touch` (its version moves on
-    now, not at flush), and tell whether the event is still as it was read: True when no other
-    write of it committed since (its version moved by this increment alone, as every write of an
-    event moves it), or when this transaction locked it before. False: what was read of it (its
-    dates, grid, tracks, rooms, sessions) may be stale, and the caller reads it again, locked now.
-    """
-    session = object_session(event)
-    if event.id in session.info.get(_TOUCHED, ()):
-        return True
-    seen = event.version
-    touch(event)
-    return event.version == seen + 1
-
-
 # built once: the increment every write of an event runs
 _TOUCH = (sa.update(Event.__table__).where(Event.__table__.c.id == sa.bindparam("event_id"))
           .values(version=Event.__table__.c.version + 1, updated_at=sa.bindparam("now", type_=UTCDateTime()))
