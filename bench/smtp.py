@@ -1,6 +1,6 @@
 """SMTP: one pooled connection per delivery loop against one connection per mail.
 
-    python bench/smtp.py [--mails 10000] [--size 4000] [--tls] [--loop 0]
+    python bench/smtp.py [--mails 10000] [--size 4000] [--tls | --smtp-sink PATH] [--loop 0]
 
 A local aiosmtpd server (its own process, so it does not share the client's interpreter lock)
 receives ``--mails`` messages of about ``--size`` bytes twice: through notify's
