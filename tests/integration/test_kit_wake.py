@@ -129,3 +129,20 @@ def test_the_consumer_that_queues_a_delivery_wakes_the_webhook_loop(slow_polling
             assert time.monotonic() - began < 1.0
     finally:
         receiver.close()
+
+
+def test_the_consumer_that_queues_a_mail_wakes_the_mail_loop(start_service, infra, smtp, monkeypatch):
+    """A summary queued by the consumer is mailed at once, though the mail loop polls every 5 s."""
+    from .conftest import MAIL_FROM, start_notify
+    from .test_notify import summary, track
+
+    service = start_notify(start_service, infra, monkeypatch, SMTP_URL=smtp.url, MAIL_FROM=MAIL_FROM,
+                           DELIVERY_INTERVAL="5")
+    wait_until(lambda: service.database.bells.listening("notify.mail"), timeout=5)
+    service.publish("ptghub.schedule.track.created", track("kolla", "openstack-discuss@lists.example", "kolla"))
+    time.sleep(0.5)  # the track's route is in: each summary below is mailable when it is queued
+    for n in range(3):
+        service.publish("ptghub.notes.summary.published", summary("kolla", f"Train PTG summary, day {n + 1}"))
+        began = time.monotonic()
+        wait_until(lambda: len(smtp.to("openstack-discuss@lists.example")) == n + 1, timeout=6.0, interval=0.005)
+        assert time.monotonic() - began < 1.5
