@@ -2,6 +2,8 @@
 merge patch), rotating the secret, pinging, redelivering; the data of ``ptghub.notify.webhook.*``."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from services.kit.schemas import PageQuery, StrictSchema, page_schema
@@ -45,6 +47,15 @@ class WebhookSchema(StrictSchema):
     previous_secret_until = fields.AwareDateTime(dump_only=True, allow_none=True, metadata={
         "description": "after a secret rotation: deliveries carry a signature with the previous secret too until then"})
     created_at = fields.AwareDateTime(dump_only=True)
+
+    @validates("url")
+    def _port(self, value: str, **_kwargs) -> None:
+        try:
+            port = urlsplit(value).port
+        except ValueError:
+            port = 0
+        if port == 0:
+            raise ValidationError("the port must be a number from 1 to 65535")
 
     @validates("contact")
     def _one_address(self, value: str | None, **_kwargs) -> None:
