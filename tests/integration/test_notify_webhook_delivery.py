@@ -381,6 +381,19 @@ def test_an_endpoint_failing_through_the_whole_schedule_is_disabled_and_its_cont
     assert event.id in posts[0]["body"]
 
 
+def test_a_webhook_with_a_contact_of_its_own_tells_that_contact_and_not_the_operators(notify, endpoints, smtp, probe):
+    endpoint = endpoints(answer=lambda path, number: (503, {}, b"maintenance"))
+    hook = subscribe(notify, f"http://127.0.0.1:{endpoint.port}/own", ["ptghub.schedule.#"],
+                     description="the board", contact="board-team@ptg.example")
+    notify.publish("ptghub.schedule.session.scheduled", SESSION)
+    probe.wait_for(domain.WEBHOOK_DISABLED, lambda e: e["data"]["id"] == hook["id"], timeout=30)
+    [notice] = wait_until(lambda: smtp.to("board-team@ptg.example"), timeout=15, message="the notice mail")
+    assert str(notice["Subject"]) == f"[ptghub] Webhook disabled: http://127.0.0.1:{endpoint.port}/own"
+    assert hook["id"] in notice.get_body(("plain",)).get_content()
+    time.sleep(0.5)  # the fallback address gets nothing, now or a moment later
+    assert smtp.to("integrations@ptg.example") == []
+
+
 def test_stopping_hands_back_the_deliveries_still_waiting_for_their_endpoint(notify, endpoints):
     stop_worker(notify)
     endpoint = endpoints(delay=1.0)
