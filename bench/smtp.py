@@ -232,10 +232,13 @@ def main(argv: list[str]) -> int:
         if args.loop:
             elapsed, opened = through_the_loop(url, args.loop, args.size)
             print(f"{'mail loop (SQLite)':>24}: {args.loop} mails in {elapsed:6.2f} s = {args.loop / elapsed:7.0f} "
-                  f"mails/s ({opened} connection{'s' if opened != 1 else ''}; claims and one unit of work per mail)")
+                  f"mails/s ({plural(opened, 'connection')}; claims and one unit of work per mail)")
     finally:
         server.terminate()
-        server.wait(5) if args.smtp_sink else server.join(5)
+        if args.smtp_sink:
+            server.wait(5)
+        else:
+            server.join(5)
         scratch.cleanup()
     return 0
 
