@@ -20,11 +20,13 @@ TRANSIENT = (sa.exc.SQLAlchemyError, OSError)
 
 def poll(step: Callable[[], int], stop: threading.Event, *, name: str, interval: float, batch_size: int,
          max_backoff: float = 5.0, transient: tuple[type[BaseException], ...] = TRANSIENT,
-         wake: Wake | None = None) -> None:
+         wake: Wake | None = None, settle: float = 0.0) -> None:
     """Run ``step`` until ``stop`` is set. ``step`` handles one batch and returns how many items
     it handled: a full batch runs the next one at once, a short one waits ``interval`` or, given
     ``wake``, until it is rung if that comes first. A transient failure waits ``interval`` doubled
-    per failure in a row, up to ``max_backoff`` seconds (rings do not cut a back-off short)."""
+    per failure in a row, up to ``max_backoff`` seconds (rings do not cut a back-off short).
+    ``settle``: seconds to wait after a ring before the step, so that the rings of a burst are
+    served by one step (for work that may wait a moment; a delivery's loop does not)."""
     failures = 0
     while not stop.is_set():
         try:
@@ -39,6 +41,8 @@ def poll(step: Callable[[], int], stop: threading.Event, *, name: str, interval:
         if failures:
             stop.wait(min(interval * (2 ** failures), max_backoff))
         elif wake is not None:
-            wake.wait(interval, stop)
+            if wake.wait(interval, stop) and settle:
+                stop.wait(settle)
+                wake.forget()  # the rings meanwhile: the step about to run serves them too
         else:
             stop.wait(interval)

@@ -49,6 +49,10 @@ class Wake:
     def ring(self) -> None:
         self._event.set()
 
+    def forget(self) -> None:
+        """Drop the rings so far: the caller is about to do what they asked for."""
+        self._event.clear()
+
     def wait(self, timeout: float, stop: threading.Event | None = None) -> bool:
         """Wait until rung (True, and the ring is used up), ``timeout`` seconds passed or ``stop``
         is set (False). Rings while the caller was busy are kept: the next wait returns at once."""

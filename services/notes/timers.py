@@ -2,8 +2,9 @@
 
 A save empties the note's ``search`` vector and its trigger rings ``notes.search`` on commit; the
 indexer, woken by that ring (or every ``PTGHUB_SEARCH_INDEX_INTERVAL`` seconds, 5, if a ring is
-lost), fills the vectors batch by batch, each batch a unit of work of its own. Any number of
-workers may index at once: a vector is only stored for the row version it was computed from.
+lost), lets the rings of a burst settle for :data:`SETTLE` seconds, then fills the vectors batch
+by batch, each batch a unit of work of its own. Any number of workers may index at once: a vector
+is only stored for the row version it was computed from.
 On SQLite the FTS5 triggers index in the save and the indexer finds nothing to do.
 """
 from __future__ import annotations
@@ -19,6 +20,10 @@ from . import store
 from .operations import search
 
 DEFAULT_INTERVAL = 5.0
+# After a ring, the indexer waits this long, so a burst of saves (a session copy per session of an
+# import or a grid, a pad's keystrokes) is indexed in one statement rather than one transaction per
+# save. A search does not wait for it: a note not indexed yet is matched on its vector computed then.
+SETTLE = 0.2
 
 
 def search_indexer(database: Database, every: float | None = None) -> Callable[[threading.Event], None]:
@@ -32,7 +37,7 @@ def search_indexer(database: Database, every: float | None = None) -> Callable[[
 
     def search_indexer(stop: threading.Event) -> None:
         poll(index_batch, stop, name="search indexer", interval=every, batch_size=search.INDEX_BATCH,
-             wake=database.bells.wake(store.SEARCH_WAKE))
+             wake=database.bells.wake(store.SEARCH_WAKE), settle=SETTLE)
 
     return search_indexer
 

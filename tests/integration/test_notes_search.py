@@ -1,5 +1,6 @@
 """Search over notes and items on real PostgreSQL (tsvector, ts_rank, ts_headline) through the
 service's Flask client, and migration 0005 up and down."""
+import time
 import uuid
 
 import pytest
@@ -152,6 +153,22 @@ def test_a_saved_note_is_found_before_the_indexer_fills_its_vector_and_after(sta
     assert session_id in unindexed(notes)  # a new body: the old vector is gone with it
     assert search(notes, q="kayobe gate").get_json()["items"] == []
     assert [r["kind"] for r in search(notes, q="kolla images").get_json()["items"]] == ["note"]
+
+
+def test_a_burst_of_saves_is_indexed_in_a_few_steps_not_one_per_save(notes, monkeypatch):
+    from services.notes import timers
+    from services.notes.operations import search as search_operations
+
+    notes.event()
+    notes.track()
+    index, steps = search_operations.index_saved_notes, []
+    monkeypatch.setattr(search_operations, "index_saved_notes", lambda uow: steps.append(index(uow)) or steps[-1])
+    time.sleep(timers.SETTLE + 0.3)  # the indexer is idle, waiting for a ring
+    started = time.monotonic()
+    ids = [saved(notes, f"the kayobe gate, part {n}", title=f"Part {n}") for n in range(12)]
+    wait_until(lambda: not unindexed(notes) & set(ids), timeout=5, message="every vector filled")
+    took = time.monotonic() - started
+    assert sum(steps) >= 12 and len(steps) <= 1 + 2 * took / timers.SETTLE, (steps, took)
 
 
 def test_the_worker_indexes_a_note_as_soon_as_it_is_saved(notes):
