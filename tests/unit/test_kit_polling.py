@@ -83,21 +83,23 @@ def test_with_settle_the_rings_of_a_burst_are_served_by_one_step():
     stop = threading.Event()
     thread = threading.Thread(target=poll, args=(lambda: calls.append(time.monotonic()) or 0, stop),
                               kwargs={"name": "test", "interval": 5.0, "batch_size": 10, "wake": wake,
-                                      "settle": 0.15}, daemon=True)
+                                      "settle": 0.3}, daemon=True)
     thread.start()
     try:
         deadline = time.monotonic() + 2
         while not calls and time.monotonic() < deadline:
             time.sleep(0.005)
         first = time.monotonic()
-        for _ in range(10):  # a burst of rings over 50 ms
+        for _ in range(5):  # a burst of rings: five, a short pause, five more
             wake.ring()
-            time.sleep(0.005)
+        time.sleep(0.02)
+        for _ in range(5):
+            wake.ring()
         while len(calls) < 2 and time.monotonic() < deadline:
             time.sleep(0.005)
-        time.sleep(0.3)  # whatever else the burst would run
+        time.sleep(0.5)  # whatever else the burst would run
         assert len(calls) == 2  # the first step at start, then one for the whole burst
-        assert 0.14 <= calls[1] - first < 0.5
+        assert 0.29 <= calls[1] - first < 1.0
     finally:
         stop.set()
         thread.join(1)
