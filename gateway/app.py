@@ -389,7 +389,7 @@ live.hub().on_connect(queue_bound)
 def create_app() -> AsyncApp:
     global STATE, READS
     STATE = None  # built lazily, from the configuration of the app being created
-    READS = public_reads.PublicReads(ttl=float(config.env("PUBLIC_CACHE_TTL", str(public_reads.DEFAULT_TTL))))
+    READS = public_reads.PublicReads(ttl=config.number("PUBLIC_CACHE_TTL", public_reads.DEFAULT_TTL))
     logs.configure(SERVICE, config.env("LOG_LEVEL", "INFO"))
     app = AsyncApp(__name__, specification_dir=str(SPEC.parent), lifespan=live.lifespan)
     app.add_api(document.resolved(SPEC), base_path=BASE_PATH, resolver=RoutingResolver(), strict_validation=True,

@@ -81,21 +81,9 @@ class Limits:
 
     @classmethod
     def from_environment(cls) -> "Limits":
-        return cls(rate=_number("RATE_LIMIT", DEFAULT_RATE), burst=_number("RATE_BURST", DEFAULT_BURST),
-                   max_body=int(_number("MAX_BODY", DEFAULT_MAX_BODY)))
-
-
-def _number(name: str, default: float) -> float:
-    value = config.env(name)
-    if value in (None, ""):
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        raise SystemExit(f"PTGHUB_{name} must be a number, not {value!r}") from None
-    if number < 0:
-        raise SystemExit(f"PTGHUB_{name} must not be negative, not {value!r}")
-    return number
+        return cls(rate=config.number("RATE_LIMIT", DEFAULT_RATE, what="requests a second"),
+                   burst=config.number("RATE_BURST", DEFAULT_BURST, what="requests"),
+                   max_body=config.count("MAX_BODY", DEFAULT_MAX_BODY, minimum=0))
 
 
 def problem_message(status: int, title: str, detail: str, errors: dict, headers: list | None = None):

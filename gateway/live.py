@@ -335,8 +335,8 @@ class Hub:
 
 
 def settings_hub() -> Hub:
-    return Hub(heartbeat=float(config.env("STREAM_HEARTBEAT", str(DEFAULT_HEARTBEAT))),
-               replay=float(config.env("STREAM_REPLAY", str(DEFAULT_REPLAY))))
+    return Hub(heartbeat=config.number("STREAM_HEARTBEAT", DEFAULT_HEARTBEAT, positive=True),
+               replay=config.number("STREAM_REPLAY", DEFAULT_REPLAY))
 
 
 HUB: Hub | None = None

@@ -34,7 +34,7 @@ class SweepTotals:
 
 
 def interval() -> float:
-    return float(config.env("REMINDER_INTERVAL", str(DEFAULT_INTERVAL)))
+    return config.number("REMINDER_INTERVAL", DEFAULT_INTERVAL, positive=True)
 
 
 def sweep_due(database: Database, now: datetime | None = None, batch: int = reminders.BATCH) -> SweepTotals:

@@ -5,6 +5,7 @@ RabbitMQ on localhost. Production sets the URLs explicitly (see docs/configurati
 """
 from __future__ import annotations
 
+import math
 import os
 import sys
 from dataclasses import dataclass
@@ -17,6 +18,36 @@ DEFAULT_PORTS = {"gateway": 8080, "schedule": 8081, "notes": 8082, "actions": 80
 def env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(f"PTGHUB_{name}")
     return value if value not in (None, "") else default
+
+
+class SettingError(ValueError):
+    """A ``PTGHUB_*`` variable whose value cannot be used: the process does not start."""
+
+
+def number(name: str, default: float, *, positive: bool = False, what: str = "a number of seconds") -> float:
+    """``PTGHUB_<name>`` as a finite number >= 0 (> 0 when ``positive``), ``default`` when unset; any
+    other value stops the start with a :class:`SettingError` naming the variable."""
+    raw = env(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or not (value > 0 if positive else value >= 0):
+        raise SettingError(f"PTGHUB_{name} must be {'> 0' if positive else '>= 0'} ({what}), not {raw!r}")
+    return value
+
+
+def count(name: str, default: int, *, minimum: int = 1) -> int:
+    """``PTGHUB_<name>`` as a whole number >= ``minimum``, ``default`` when unset; any other value
+    stops the start with a :class:`SettingError` naming the variable."""
+    raw = env(name)
+    if raw is None:
+        return default
+    if not raw.strip().isdigit() or int(raw) < minimum:
+        raise SettingError(f"PTGHUB_{name} must be a whole number >= {minimum}, not {raw!r}")
+    return int(raw)
 
 
 def var_dir() -> Path:
@@ -82,11 +113,11 @@ def load(service: str) -> Settings:
         exchange=env("EXCHANGE", "ptghub.events"),
         queue_prefix=env("QUEUE_PREFIX", "ptghub"),
         port=service_port(service),
-        relay_interval=float(env("RELAY_INTERVAL", "0.25")),
-        delivery_limit=int(env("DELIVERY_LIMIT", "5")),
+        relay_interval=number("RELAY_INTERVAL", 0.25, positive=True),
+        delivery_limit=count("DELIVERY_LIMIT", 5),
         log_level=env("LOG_LEVEL", "INFO"),
         wake=env("WAKE", "on").lower() not in ("off", "0", "false", "no"),
-        switch_interval=float(env("SWITCH_INTERVAL", str(DEFAULT_SWITCH_INTERVAL))),
+        switch_interval=number("SWITCH_INTERVAL", DEFAULT_SWITCH_INTERVAL, positive=True),
     )
 
 

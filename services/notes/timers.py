@@ -27,7 +27,7 @@ SETTLE = 0.2
 
 
 def search_indexer(database: Database, every: float | None = None) -> Callable[[threading.Event], None]:
-    every = float(config.env("SEARCH_INDEX_INTERVAL", str(DEFAULT_INTERVAL))) if every is None else every
+    every = config.number("SEARCH_INDEX_INTERVAL", DEFAULT_INTERVAL, positive=True) if every is None else every
 
     def index_batch() -> int:
         with database.unit_of_work() as uow:

@@ -3,11 +3,10 @@ process: the api when it registers its routes, the worker when it builds its del
 Nothing reads them again per event or per request."""
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from services.kit.config import env
+from services.kit.config import count, env, number
 
 from . import domain
 
@@ -31,31 +30,6 @@ class NotifySettings:
     template_dir: str | None = None             # mail template overrides, looked at before the packaged ones
 
 
-def _number(name: str, default: float, positive: bool = True, what: str = "a number of seconds") -> float:
-    """``PTGHUB_<name>`` as a number (> 0, or >= 0 unless ``positive``); anything else is refused at
-    start, naming the variable."""
-    raw = env(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value) or not (value > 0 if positive else value >= 0):
-        raise ValueError(f"PTGHUB_{name} must be {what} {'> 0' if positive else '>= 0'}, not {raw!r}")
-    return value
-
-
-def _count(name: str, default: int) -> int:
-    """``PTGHUB_<name>`` as a whole number >= 1, refused at start otherwise, naming the variable."""
-    raw = env(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.strip().isdigit() or int(raw) < 1:
-        raise ValueError(f"PTGHUB_{name} must be a whole number >= 1, not {raw!r}")
-    return int(raw)
-
-
 def load() -> NotifySettings:
     """Read notify's settings from the environment (call it once, when the process is wired). A
     number that is no number, or out of range, stops the start with the variable's name."""
@@ -65,17 +39,18 @@ def load() -> NotifySettings:
         mail_from=env("MAIL_FROM", default.mail_from),
         webhook_allow=domain.AllowList.parse(env("WEBHOOK_ALLOW", "")),
         # PTGHUB_DISPATCH_INTERVAL is the setting's former name, still read.
-        interval=_number("DELIVERY_INTERVAL" if env("DELIVERY_INTERVAL") else "DISPATCH_INTERVAL", default.interval),
-        webhook_retry_scale=_number("WEBHOOK_RETRY_SCALE", 1.0, what="a factor"),
-        mail_retry_scale=_number("MAIL_RETRY_SCALE", 1.0, what="a factor"),
-        webhook_timeout=_number("WEBHOOK_TIMEOUT", default.webhook_timeout),
-        smtp_timeout=_number("SMTP_TIMEOUT", default.smtp_timeout),
-        dns_timeout=_number("DNS_TIMEOUT", default.dns_timeout),
-        webhook_concurrency=_count("WEBHOOK_CONCURRENCY", default.webhook_concurrency),
-        webhook_endpoint_concurrency=_count("WEBHOOK_ENDPOINT_CONCURRENCY", default.webhook_endpoint_concurrency),
-        route_wait=timedelta(seconds=_number("MAIL_ROUTE_WAIT", default.route_wait.total_seconds(), positive=False)),
-        webhook_rotation_grace=timedelta(seconds=_number(
-            "WEBHOOK_ROTATION_GRACE", default.webhook_rotation_grace.total_seconds(), positive=False)),
+        interval=number("DELIVERY_INTERVAL" if env("DELIVERY_INTERVAL") else "DISPATCH_INTERVAL", default.interval,
+                        positive=True),
+        webhook_retry_scale=number("WEBHOOK_RETRY_SCALE", 1.0, positive=True, what="a factor"),
+        mail_retry_scale=number("MAIL_RETRY_SCALE", 1.0, positive=True, what="a factor"),
+        webhook_timeout=number("WEBHOOK_TIMEOUT", default.webhook_timeout, positive=True),
+        smtp_timeout=number("SMTP_TIMEOUT", default.smtp_timeout, positive=True),
+        dns_timeout=number("DNS_TIMEOUT", default.dns_timeout, positive=True),
+        webhook_concurrency=count("WEBHOOK_CONCURRENCY", default.webhook_concurrency),
+        webhook_endpoint_concurrency=count("WEBHOOK_ENDPOINT_CONCURRENCY", default.webhook_endpoint_concurrency),
+        route_wait=timedelta(seconds=number("MAIL_ROUTE_WAIT", default.route_wait.total_seconds())),
+        webhook_rotation_grace=timedelta(seconds=number("WEBHOOK_ROTATION_GRACE",
+                                                        default.webhook_rotation_grace.total_seconds())),
         webhook_contact=domain.mail_address(env("WEBHOOK_CONTACT", "")),
         template_dir=env("TEMPLATE_DIR"),
     )

@@ -3,6 +3,7 @@ import pytest
 
 from gateway import limits, roles
 from gateway.app import SPEC
+from services.kit import config
 
 
 class Clock:
@@ -41,7 +42,7 @@ def test_the_defaults_and_a_bad_setting(monkeypatch):
         monkeypatch.delenv(f"PTGHUB_{name}", raising=False)
     assert limits.Limits.from_environment() == limits.Limits(rate=200, burst=1000, max_body=10 * 1024 * 1024)
     monkeypatch.setenv("PTGHUB_RATE_LIMIT", "lots")
-    with pytest.raises(SystemExit, match="PTGHUB_RATE_LIMIT"):
+    with pytest.raises(config.SettingError, match="PTGHUB_RATE_LIMIT"):
         limits.Limits.from_environment()
 
 

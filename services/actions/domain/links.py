@@ -53,7 +53,7 @@ class Gone(Problem):
 
 
 def ttl() -> timedelta:
-    return timedelta(seconds=int(config.env("LINK_TTL", str(DEFAULT_TTL_SECONDS))))
+    return timedelta(seconds=config.count("LINK_TTL", DEFAULT_TTL_SECONDS))
 
 
 def _serializer(key: bytes | None) -> URLSafeSerializer:
