@@ -219,7 +219,7 @@ def test_loopback_private_and_metadata_urls_are_refused_without_the_allow_list(n
     ({"url": "http://127.0.0.2/x", "event_types": ["#"]}, "url", 422),
     *(({"url": url, "event_types": ["#"]}, "url", 400) for url in (
         "not a url", "https://", "https:///hooks", "https://exa mple.org/x", "https://[::1/x",
-        "https://example.org:99999/x", "https://example.org:port/x", "javascript:alert(1)", "//example.org/x",
+        "https://example.org:99999/x", "https://example.org:0/x", "https://example.org:port/x", "javascript:alert(1)", "//example.org/x",
         "https://example.org/x\r\nX-Injected: 1", 12, "https://" + "a" * 2100 + ".org/x")),
 ])
 def test_bad_webhooks_get_a_problem_naming_the_field(notify, body, field, status):

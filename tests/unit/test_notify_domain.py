@@ -184,6 +184,16 @@ def test_allow_list_permits_networks_and_host_names():
     assert domain.host_refusal("example.com", ["93.184.216.34"], domain.AllowList()) is None
 
 
+def test_a_webhook_url_is_sent_to_its_host_and_port_or_the_schemes():
+    assert domain.webhook_target("https://hooks.example/x") == ("hooks.example", 443)
+    assert domain.webhook_target("http://hooks.example/x") == ("hooks.example", 80)
+    assert domain.webhook_target("https://[2001:db8::1]:8443/x") == ("2001:db8::1", 8443)
+    for url in ("https://hooks.example:0/x", "https://hooks.example:65536/x", "https://hooks.example:port/x"):
+        assert "invalid port" in domain.webhook_target(url), url
+    for url in ("ftp://hooks.example/x", "https:///x", "hooks.example/x"):
+        assert "http or https URL with a host" in domain.webhook_target(url), url
+
+
 def test_the_url_check_resolves_with_a_timeout():
     allow = domain.AllowList.parse("127.0.0.1/32")
     assert dns.url_refusal("http://127.0.0.1:9/hook", allow) is None

@@ -30,7 +30,7 @@ from .deliveries import (DISABLE_AFTER_FAILING, FAILED_THROUGH_SCHEDULE, RESPONS
                          AttemptResult, RecordedAttempt, failed_past_schedule, failing_too_long, http_failure,
                          parse_retry_after, response_excerpt, succeeded, webhook_retry_delay, webhook_verdict,
                          WebhookVerdict)
-from .url_safety import METADATA_ADDRESSES, address_refusal, AllowList, host_refusal
+from .url_safety import METADATA_ADDRESSES, address_refusal, AllowList, host_refusal, webhook_target
 from .mail import (CONTROL, MAIL_GIVE_UP_AFTER, MAIL_POLICY, MAIL_RETRY_DELAYS, MAIL_RETRY_EVERY, envelope_sender,
                    mail_address, mail_domain, mail_retry_at, sender_address, smtp_permanent)
 from .routing import (EVENT_SCOPE, ROUTE_CHECK_FIRST, ROUTE_CHECK_MAX, TRACK_SCOPE, is_older, route_check_delay,
@@ -52,7 +52,7 @@ __all__ = [
     "RecordedAttempt",
     "failed_past_schedule", "failing_too_long", "http_failure", "parse_retry_after", "response_excerpt",
     "succeeded", "webhook_retry_delay", "webhook_verdict", "WebhookVerdict",
-    "METADATA_ADDRESSES", "address_refusal", "AllowList", "host_refusal",
+    "METADATA_ADDRESSES", "address_refusal", "AllowList", "host_refusal", "webhook_target",
     "CONTROL", "MAIL_GIVE_UP_AFTER", "MAIL_POLICY", "MAIL_RETRY_DELAYS", "MAIL_RETRY_EVERY", "envelope_sender",
     "mail_address", "mail_domain", "mail_retry_at", "sender_address", "smtp_permanent",
     "EVENT_SCOPE", "ROUTE_CHECK_FIRST", "ROUTE_CHECK_MAX", "TRACK_SCOPE", "is_older", "route_check_delay",

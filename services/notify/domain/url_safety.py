@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 METADATA_ADDRESSES = frozenset(ipaddress.ip_address(a) for a in (
     "169.254.169.254",   # AWS, GCP, Azure, OpenStack
@@ -73,3 +74,18 @@ def host_refusal(host: str, addresses: list[str], allow: AllowList) -> str | Non
         if reason and not allow.permits(host, address):
             return f"host {host} resolves to {address}, {reason}; webhooks go to public addresses only"
     return None
+
+
+def webhook_target(url: str) -> tuple[str, int] | str:
+    """``(host, port)`` a webhook URL is sent to (the scheme's port when it names none), or why it is
+    no webhook URL: not http(s), no host, or a port outside 1-65535."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be an http or https URL with a host"
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        return "has an invalid port (1 to 65535)"
+    return parts.hostname, port or (443 if parts.scheme == "https" else 80)

@@ -2,8 +2,6 @@
 merge patch), rotating the secret, pinging, redelivering; the data of ``ptghub.notify.webhook.*``."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from services.kit.schemas import PageQuery, StrictSchema, page_schema
@@ -49,13 +47,10 @@ class WebhookSchema(StrictSchema):
     created_at = fields.AwareDateTime(dump_only=True)
 
     @validates("url")
-    def _port(self, value: str, **_kwargs) -> None:
-        try:
-            port = urlsplit(value).port
-        except ValueError:
-            port = 0
-        if port == 0:
-            raise ValidationError("the port must be a number from 1 to 65535")
+    def _target(self, value: str, **_kwargs) -> None:
+        refusal = domain.webhook_target(value)
+        if isinstance(refusal, str):
+            raise ValidationError(refusal)
 
     @validates("contact")
     def _one_address(self, value: str | None, **_kwargs) -> None:

@@ -16,7 +16,6 @@ import socket
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Callable
-from urllib.parse import urlsplit
 
 from yarl import URL
 
@@ -70,17 +69,6 @@ async def resolve_async(host: str, port: int, timeout: float, lookup: Lookup = s
         return []
 
 
-def _target(url: str) -> tuple[str, int] | str:
-    """``(host, port)`` of a webhook URL, or why it is no webhook URL."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "must be an http or https URL with a host"
-    try:
-        return parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
-    except ValueError:
-        return "has an invalid port"
-
-
 def _checked(host: str, addresses: list[str] | None, allow: domain.AllowList,
              dns_timeout: float) -> tuple[list[str], str | None]:
     if addresses is None:
@@ -94,7 +82,7 @@ def checked_addresses(url: str, allow: domain.AllowList, dns_timeout: float = 5.
     """``(addresses, None)``: every address ``url``'s host resolves to, each one safe to send to; or
     ``([], why)`` when the URL may not receive webhooks (it resolves to a loopback, private, ...
     address, or not at all within ``dns_timeout`` seconds). The host is resolved once, here."""
-    target = _target(url)
+    target = domain.webhook_target(url)
     if isinstance(target, str):
         return [], target
     host, port = target
@@ -104,7 +92,7 @@ def checked_addresses(url: str, allow: domain.AllowList, dns_timeout: float = 5.
 async def checked_addresses_async(url: str, allow: domain.AllowList, dns_timeout: float = 5.0,
                                   lookup: Lookup = socket.getaddrinfo) -> tuple[list[str], str | None]:
     """:func:`checked_addresses`, awaitable."""
-    target = _target(url)
+    target = domain.webhook_target(url)
     if isinstance(target, str):
         return [], target
     host, port = target
